@@ -1,0 +1,106 @@
+"""Turn what the user hands over (source strings, functions) into callables.
+
+A source string is executed in a *copy* of the original's global namespace
+(so the user's namespace never changes) and must define a function with the
+original's name and a compatible signature. Its text is registered in
+`linecache` under a unique name so `inspect`, tracebacks and line_profiler
+can read it.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import linecache
+from typing import Any, Callable, Iterable
+
+from .model import Candidate
+
+_counter = itertools.count(1)
+
+
+class CandidateProblem(Exception):
+    """The candidate cannot be run; the message is the reason shown to the user."""
+
+
+def as_candidates(items: Iterable[Any], origin: str = "user") -> list[Candidate]:
+    out = []
+    for i, item in enumerate(items, 1):
+        if isinstance(item, Candidate):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Candidate(f"candidate {i}", origin, source=item))
+        elif callable(item):
+            out.append(Candidate(getattr(item, "__name__", f"candidate {i}"), origin, _source_of(item), item))
+        else:
+            out.append(Candidate(f"candidate {i}", origin, source=None, func=None,
+                                 explanation=f"not a function or source string: {type(item).__name__}"))
+    return out
+
+
+def _source_of(func: Callable) -> str | None:
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError):
+        return None
+
+
+def materialize(candidate: Candidate, original: Callable) -> Callable:
+    """The candidate as a callable, or CandidateProblem saying why not."""
+    if candidate.func is not None:
+        func = candidate.func
+    elif candidate.source is not None:
+        func = _from_source(candidate.source, original)
+    else:
+        raise CandidateProblem(candidate.explanation or "it has neither code nor a function")
+    problem = incompatibility(original, func)
+    if problem:
+        raise CandidateProblem(f"its signature does not match the original's: {problem}")
+    return func
+
+
+def _from_source(source: str, original: Callable) -> Callable:
+    name = original.__name__
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CandidateProblem(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+    if not any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
+        raise CandidateProblem(f"its code does not define a function named {name}")
+    filename = register_source(source, name)
+    namespace = dict(original.__globals__)
+    try:
+        exec(compile(tree, filename, "exec"), namespace)
+    except Exception as exc:
+        raise CandidateProblem(f"running its code raised {type(exc).__name__}: {exc}") from None
+    func = namespace.get(name)
+    if not inspect.isfunction(func):
+        raise CandidateProblem(f"after running its code, {name} is not a function")
+    return func
+
+
+def register_source(source: str, name: str) -> str:
+    """Put *source* in linecache under a new unique name; return that name."""
+    filename = f"<jupyter_optimize candidate {next(_counter)} for {name}>"
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    return filename
+
+
+def incompatibility(original: Callable, candidate: Callable) -> str | None:
+    """Why *candidate* cannot stand in for *original* in every call, or None."""
+    try:
+        expected = list(inspect.signature(original).parameters.values())
+        got = list(inspect.signature(candidate).parameters.values())
+    except (TypeError, ValueError):
+        return None  # builtins and jitted functions may not expose one
+    for i, want in enumerate(expected):
+        if i >= len(got):
+            return f"parameter {want.name!r} is missing"
+        have = got[i]
+        if have.kind != want.kind or (have.name != want.name and want.kind != want.POSITIONAL_ONLY):
+            return f"parameter {i + 1} is {have}, the original has {want}"
+    for extra in got[len(expected):]:
+        if extra.default is extra.empty and extra.kind not in (extra.VAR_POSITIONAL, extra.VAR_KEYWORD):
+            return f"extra parameter {extra.name!r} has no default"
+    return None

@@ -1,0 +1,115 @@
+"""Where the live inputs come from: calls on the magic line, calls the cell
+makes while it runs, or kernel variables named like the parameters."""
+from __future__ import annotations
+
+import ast
+import copy
+import inspect
+import sys
+from typing import Any, Callable
+
+from .errors import UsageProblem
+from .model import Call
+
+MAX_RECORDED_CALLS = 5
+
+
+def evaluate_calls(exprs: list[str] | tuple[str, ...], target: str, namespace: dict) -> list[Call]:
+    """Evaluate ``target(...)`` expressions' arguments (never the call itself)."""
+    return [_evaluate_call(expr, target, namespace) for expr in exprs]
+
+
+def _evaluate_call(expr: str, target: str, namespace: dict) -> Call:
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        raise UsageProblem(f"{expr!r} is not a call expression; write it like {target}(x, y).") from None
+    if not isinstance(node, ast.Call):
+        raise UsageProblem(f"{expr!r} is not a call; write the inputs as {target}(x, y).")
+    called = ast.unparse(node.func)
+    if called != target:
+        raise UsageProblem(f"{expr!r} calls {called}, but the function to optimize is {target}: write {target}(...).")
+    capture = "__jupyter_optimize_capture__"
+    node.func = ast.Name(capture, ast.Load())
+    code = compile(ast.fix_missing_locations(ast.Expression(node)), "<%%optimize line>", "eval")
+    try:
+        args, kwargs = eval(code, namespace, {capture: lambda *a, **k: (a, k)})
+    except Exception as exc:
+        raise UsageProblem(f"Evaluating the arguments of {expr} raised {type(exc).__name__}: {exc}") from None
+    return Call(args, kwargs)
+
+
+def calls_from_variables(func: Callable, namespace: dict) -> list[Call]:
+    """One call built from kernel variables named like *func*'s parameters."""
+    args, kwargs = [], {}
+    for param in inspect.signature(func).parameters.values():
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        if param.name in namespace and not _is_module_or_function(namespace[param.name]):
+            value = namespace[param.name]
+        elif param.default is not param.empty:
+            continue
+        else:
+            return []
+        if param.kind == param.KEYWORD_ONLY:
+            kwargs[param.name] = value
+        else:
+            args.append(value)
+    return [Call(tuple(args), kwargs)] if args or kwargs else []
+
+
+def _is_module_or_function(value: Any) -> bool:
+    return inspect.ismodule(value) or inspect.isroutine(value)
+
+
+class CallRecorder:
+    """Records (deep copies of) the arguments of calls to a function named
+    *name* while a block runs, e.g. while the cell that defines it executes.
+
+    Only frames whose code object belongs to the function in the end are kept
+    (see `calls_to`), so a same-named function elsewhere does not count.
+    """
+
+    def __init__(self, name: str, limit: int = MAX_RECORDED_CALLS):
+        self.name, self.limit = name, limit
+        self._seen: list[tuple[Any, Call]] = []
+        self._previous = None
+
+    def __enter__(self) -> "CallRecorder":
+        self._previous = sys.getprofile()
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        sys.setprofile(self._previous)
+
+    def _hook(self, frame, event, arg) -> None:
+        if event != "call" or frame.f_code.co_name != self.name:
+            return
+        if len(self._seen) >= self.limit:
+            sys.setprofile(self._previous)
+            return
+        try:
+            self._seen.append((frame.f_code, _call_from_frame(frame)))
+        except Exception:  # arguments that cannot be copied are not recorded
+            pass
+
+    def calls_to(self, func: Callable) -> list[Call]:
+        code = getattr(func, "__code__", None)
+        return [call for seen_code, call in self._seen if seen_code is code]
+
+
+def _call_from_frame(frame) -> Call:
+    code = frame.f_code
+    names = code.co_varnames
+    n_pos, n_kwonly = code.co_argcount, code.co_kwonlyargcount
+    values = frame.f_locals
+    args = [values[n] for n in names[:n_pos]]
+    kwargs = {n: values[n] for n in names[n_pos : n_pos + n_kwonly]}
+    index = n_pos + n_kwonly
+    if code.co_flags & inspect.CO_VARARGS:
+        args.extend(values[names[index]])
+        index += 1
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        kwargs.update(values[names[index]])
+    return Call(*copy.deepcopy((tuple(args), kwargs)))

@@ -1,0 +1,163 @@
+"""Plain data passed between the stages. Frozen, no behaviour beyond views."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+Verdict = Literal["faster", "not_faster", "incorrect", "failed", "unverifiable"]
+VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unverifiable")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One set of arguments the target is called with."""
+
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    origin: str = "live"  # "live" or "generated"
+
+    @classmethod
+    def coerce(cls, item: Any) -> "Call":
+        if isinstance(item, Call):
+            return item
+        args, kwargs = item
+        return cls(tuple(args), dict(kwargs))
+
+
+@dataclass(frozen=True)
+class LineStat:
+    lineno: int
+    source: str
+    hits: int
+    time_s: float
+    share: float  # of the function's total time, 0..1
+
+
+@dataclass(frozen=True)
+class LineProfile:
+    function: str
+    filename: str
+    lines: tuple[LineStat, ...]
+    total_s: float
+    rounds: int  # how many times the live calls were replayed under the profiler
+    note: str = ""
+
+    def hottest(self, n: int = 3) -> tuple[LineStat, ...]:
+        timed = [line for line in self.lines if line.hits]
+        return tuple(sorted(timed, key=lambda line: line.time_s, reverse=True)[:n])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A rewrite to try: either source text or a ready function."""
+
+    name: str
+    origin: str  # "user", "rules", "numba", "llm", ...
+    source: str | None = None
+    func: Callable | None = None
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """An input on which the candidate behaves differently from the original."""
+
+    call: str  # e.g. "equalize(img=<uint8 array (128, 128)>, mask=...)"
+    original: str  # what the original did
+    candidate: str  # what the candidate did
+    difference: str  # one line: how they differ
+    origin: str = "live"  # "live" or "generated"
+    inputs: Call | None = None  # the raw input, when it could be carried back
+
+    def __repr__(self) -> str:
+        return (
+            f"Counterexample ({self.origin} input)\n"
+            f"  input:     {self.call}\n"
+            f"  original:  {self.original}\n"
+            f"  candidate: {self.candidate}\n"
+            f"  why:       {self.difference}"
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of verification of one candidate."""
+
+    passed: bool
+    inputs_tried: int
+    counterexample: Counterexample | None = None
+    failure: str = ""  # the candidate could not be run at all
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Raw benchmark samples (seconds per round of all calls) and their summary."""
+
+    original: tuple[float, ...]
+    candidate: tuple[float, ...]
+    loops: int  # calls per timed sample for the candidate
+    original_loops: int
+    speedup: float
+    ci: tuple[float, float]
+    min_gain: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    name: str
+    origin: str
+    source: str | None
+    verdict: Verdict
+    reason: str
+    check: Check | None = None
+    timing: Timing | None = None
+    explanation: str = ""
+
+    @property
+    def speedup(self) -> float | None:
+        return self.timing.speedup if self.timing else None
+
+    @property
+    def speedup_ci(self) -> tuple[float, float] | None:
+        return self.timing.ci if self.timing else None
+
+    @property
+    def counterexample(self) -> Counterexample | None:
+        return self.check.counterexample if self.check else None
+
+
+@dataclass(frozen=True)
+class Report:
+    function: str
+    original_source: str | None
+    calls: tuple[str, ...]  # short descriptions of the live calls
+    profile: LineProfile | None
+    results: tuple[CandidateResult, ...]
+    options: Any
+    stage_seconds: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def best(self) -> CandidateResult | None:
+        faster = [r for r in self.results if r.verdict == "faster"]
+        return max(faster, key=lambda r: r.speedup or 0.0, default=None)
+
+    def __getitem__(self, name: str) -> CandidateResult:
+        for result in self.results:
+            if result.name == name:
+                return result
+        raise KeyError(name)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        from .render import html, text
+
+        return {"text/plain": text.render(self), "text/html": html.render(self)}
+
+    def __repr__(self) -> str:
+        from .render import text
+
+        return text.render(self)

@@ -1,0 +1,56 @@
+"""The knobs of a run, validated up front with messages that echo the bad value."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import UsageProblem, close_matches
+
+
+@dataclass(frozen=True)
+class Options:
+    rtol: float = 1e-7  # relative tolerance for floats (numpy.isclose semantics)
+    atol: float = 1e-10  # absolute tolerance for floats
+    exact: bool = False  # floats must be equal, no tolerance
+    timeout: float = 60.0  # seconds a child may run before it is killed
+    memory_limit_mb: int = 4096  # extra address space a child may take
+    time_budget: float = 3.0  # seconds of benchmarking in total
+    min_gain: float = 0.05  # the interval's lower bound must clear 1 + min_gain
+    confidence: float = 0.95
+    profile: bool = True
+    seed: int = 0
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> "Options":
+        known = {f.name: f for f in fields(cls)}
+        for name in kwargs:
+            if name not in known:
+                raise UsageProblem(
+                    f"Unknown option {name!r}.{close_matches(name, known)} "
+                    f"Options are: {', '.join(known)}."
+                )
+        options = replace(cls(), **{k: _coerce(k, v, known[k].type) for k, v in kwargs.items()})
+        options.validate()
+        return options
+
+    def validate(self) -> None:
+        for name in ("rtol", "atol", "min_gain"):
+            if getattr(self, name) < 0:
+                raise UsageProblem(f"{name} must be >= 0, got {getattr(self, name)!r}.")
+        for name in ("timeout", "time_budget", "memory_limit_mb"):
+            if getattr(self, name) <= 0:
+                raise UsageProblem(f"{name} must be > 0, got {getattr(self, name)!r}.")
+        if not 0.5 <= self.confidence < 1:
+            raise UsageProblem(f"confidence must be in [0.5, 1), got {self.confidence!r}.")
+
+
+def _coerce(name: str, value: Any, annotation: str) -> Any:
+    kind = {"float": float, "int": int, "bool": bool}[annotation]
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise UsageProblem(f"{name} must be True or False, got {value!r}.")
+        return value
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise UsageProblem(f"{name} must be a number, got {value!r}.") from None

@@ -1,0 +1,215 @@
+"""optimize(): the stages in order, nothing else.
+
+study the original (profile, determinism) -> candidates -> verify each in a
+child -> benchmark the survivors together in one child -> Report.
+"""
+from __future__ import annotations
+
+import inspect
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from . import bench, sandbox, stats
+from .candidates import CandidateProblem, as_candidates, materialize
+from .compare import Tolerance
+from .errors import OptimizeError, UsageProblem
+from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
+from .options import Options
+from .profile import line_profile
+from .sources import SourceRequest, check_names, run_sources
+from .summary import describe_call
+from .verify import Determinism, check_candidate, check_determinism, mutates_arguments, parameter_names
+
+Progress = Callable[[str, float], None]
+
+
+def optimize(func: Callable, calls: Iterable[Any], *, candidates: Iterable[Any] = (),
+             sources: Iterable[str] = (), progress: Progress | None = None, **options: Any) -> Report:
+    """Verify and benchmark *candidates* (and those from *sources*) against *func*.
+
+    calls: list of ``(args_tuple, kwargs_dict)`` the function is called with.
+    candidates: source strings defining a function with func's name, or functions.
+    sources: names of candidate sources to run.
+    options: see `Options` (rtol, atol, exact, timeout, time_budget, min_gain, ...).
+    """
+    opts = Options.from_kwargs(**options)
+    check_function(func)
+    live = coerce_calls(calls)
+    sources = tuple(sources)
+    check_names(sources)
+    run = _Run(func, live, opts, progress or (lambda message, fraction: None))
+    return run.execute(list(candidates), sources)
+
+
+def check_function(func: Any) -> None:
+    if not inspect.isfunction(func):
+        raise UsageProblem(f"optimize() needs a Python function defined with def, got {type(func).__name__}.")
+    if inspect.iscoroutinefunction(func):
+        raise UsageProblem(f"{func.__name__} is an async function; only plain functions can be optimized.")
+    if inspect.isgeneratorfunction(func):
+        raise UsageProblem(f"{func.__name__} is a generator; wrap it in a function that returns a list.")
+
+
+def coerce_calls(calls: Iterable[Any]) -> list[Call]:
+    out = []
+    for i, item in enumerate(calls):
+        if not isinstance(item, Call) and not (
+            isinstance(item, (tuple, list)) and len(item) == 2
+            and isinstance(item[0], (tuple, list)) and isinstance(item[1], dict)
+        ):
+            raise UsageProblem(
+                f"calls[{i}] is {item!r:.60}; each call must be (args_tuple, kwargs_dict), e.g. ((img, mask), {{}})."
+            )
+        out.append(Call.coerce(item))
+    if not out:
+        raise UsageProblem("No calls to verify with: pass calls=[((x,), {})] with the inputs you use.")
+    return out
+
+
+@dataclass(frozen=True)
+class OriginalStudy:
+    profile: LineProfile | None
+    determinism: Determinism
+    mutates_args: bool
+    pass_seconds: float  # one pass over the live calls
+
+
+class _Run:
+    def __init__(self, func: Callable, calls: list[Call], opts: Options, progress: Progress):
+        self.func, self.calls, self.opts, self.progress = func, calls, opts, progress
+        self.tol = Tolerance(opts.rtol, opts.atol, opts.exact)
+        self.stage_seconds: dict[str, float] = {}
+        self.notes: list[str] = []
+
+    @contextmanager
+    def stage(self, name: str, message: str, fraction: float):
+        self.progress(message, fraction)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def execute(self, given: list[Any], sources: tuple[str, ...]) -> Report:
+        with self.stage("study", "Profiling the original", 0.05):
+            study = self._study()
+        with self.stage("candidates", "Collecting candidates", 0.15):
+            candidates = as_candidates(given) + self._from_sources(sources, study)
+        checks = {}
+        for i, cand in enumerate(candidates):
+            with self.stage("verify", f"Verifying {cand.name} ({i + 1}/{len(candidates)})", 0.2 + 0.4 * i / max(len(candidates), 1)):
+                checks[i] = self._verify(cand, study)
+        survivors = [i for i, c in checks.items() if isinstance(c, Check) and c.passed]
+        with self.stage("benchmark", f"Benchmarking {len(survivors)} candidate(s)", 0.6):
+            timings = self._benchmark([candidates[i] for i in survivors], study) if survivors else {}
+        self.progress("Done", 1.0)
+        results = [self._result(c, checks[i], timings.get(i_pos(survivors, i)), study) for i, c in enumerate(candidates)]
+        return Report(
+            function=self.func.__name__,
+            original_source=_source(self.func),
+            calls=tuple(describe_call(self.func.__name__, c.args, c.kwargs, parameter_names(self.func)) for c in self.calls),
+            profile=study.profile,
+            results=tuple(results),
+            options=self.opts,
+            stage_seconds=dict(self.stage_seconds),
+            notes=tuple(self.notes),
+        )
+
+    # -- stages --------------------------------------------------------------
+
+    def _study(self) -> OriginalStudy:
+        func, calls, tol, opts = self.func, self.calls, self.tol, self.opts
+
+        def job() -> OriginalStudy:
+            started = time.perf_counter()
+            determinism = check_determinism(func, calls, tol, opts.seed)
+            pass_seconds = (time.perf_counter() - started) / 2
+            mutates = mutates_arguments(func, calls, tol, determinism.seed)
+            profile = line_profile(func, calls) if opts.profile else None
+            return OriginalStudy(profile, determinism, mutates, pass_seconds)
+
+        child = sandbox.run_isolated(job, timeout=opts.timeout, memory_limit_mb=opts.memory_limit_mb)
+        if not child.ok:
+            raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
+        study: OriginalStudy = child.value
+        if not study.determinism.deterministic:
+            self.notes.append(study.determinism.reason)
+        elif study.determinism.seed is not None:
+            self.notes.append("The original uses random numbers: every run was seeded the same way.")
+        return study
+
+    def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
+        if not names:
+            return []
+        request = SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts)
+        return run_sources(names, request)
+
+    def _verify(self, cand: Candidate, study: OriginalStudy) -> Check | str:
+        """A Check, or a string: why the candidate could not be run at all."""
+        if not study.determinism.deterministic:
+            return "unverifiable"
+        func, calls, tol, seed = self.func, self.calls, self.tol, study.determinism.seed
+
+        def job() -> Check | str:
+            try:
+                candidate = materialize(cand, func)
+            except CandidateProblem as problem:
+                return str(problem)
+            return check_candidate(func, candidate, calls, tol, seed)
+
+        limit = min(self.opts.timeout, 5.0 + 50 * study.pass_seconds)
+        child = sandbox.run_isolated(job, timeout=limit, memory_limit_mb=self.opts.memory_limit_mb)
+        return child.value if child.ok else child.error
+
+    def _benchmark(self, survivors: list[Candidate], study: OriginalStudy) -> dict[int, Timing | str]:
+        func, calls, opts = self.func, self.calls, self.opts
+
+        def job() -> bench.Samples:
+            funcs = [func] + [materialize(c, func) for c in survivors]
+            return bench.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
+
+        limit = opts.time_budget + max(opts.timeout, 60.0)
+        child = sandbox.run_isolated(job, timeout=limit, memory_limit_mb=opts.memory_limit_mb)
+        if not child.ok:
+            return {i: f"could not be benchmarked: {child.error}" for i in range(len(survivors))}
+        return {i: self._timing(child.value, i + 1, survivors[i]) for i in range(len(survivors))}
+
+    def _timing(self, samples: bench.Samples, k: int, cand: Candidate) -> Timing:
+        orig, mine = samples.per_function[0], samples.per_function[k]
+        ratio = stats.speedup_interval(orig, mine, self.opts.confidence)
+        per_call = float(sorted(orig)[len(orig) // 2]) / len(self.calls)
+        gain = stats.required_gain(self.opts.min_gain, per_call)
+        warnings = stats.spread_warnings(orig, samples.first_call[0], "original")
+        warnings += stats.spread_warnings(mine, samples.first_call[k], cand.name)
+        return Timing(orig, mine, samples.loops[k], samples.loops[0], ratio.speedup, (ratio.low, ratio.high), gain, tuple(warnings))
+
+    def _result(self, cand: Candidate, check: Check | str, timing: Timing | str | None, study: OriginalStudy) -> CandidateResult:
+        def result(verdict: str, reason: str, **extra) -> CandidateResult:
+            return CandidateResult(cand.name, cand.origin, cand.source, verdict, reason, explanation=cand.explanation, **extra)
+
+        if check == "unverifiable":
+            return result("unverifiable", study.determinism.reason)
+        if isinstance(check, str):
+            return result("failed", check)
+        if not check.passed:
+            return result("incorrect", check.counterexample.difference if check.counterexample else "behaves differently", check=check)
+        if isinstance(timing, str) or timing is None:
+            return result("failed", timing or "was not benchmarked", check=check)
+        low, high = timing.ci
+        if stats.is_faster(low, timing.min_gain):
+            return result("faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x)", check=check, timing=timing)
+        return result("not_faster", f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "
+                      f"{100 * timing.min_gain:.0f}% minimum gain", check=check, timing=timing)
+
+
+def i_pos(survivors: list[int], i: int) -> int | None:
+    return survivors.index(i) if i in survivors else None
+
+
+def _source(func: Callable) -> str | None:
+    try:
+        return inspect.getsource(func)
+    except (OSError, TypeError):
+        return None

@@ -1,0 +1,1 @@
+"""Renderers: a Report in, a string out. No widgets here."""

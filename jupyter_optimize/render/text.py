@@ -1,0 +1,63 @@
+"""Report -> plain text (terminal IPython, text/plain, the demo)."""
+from __future__ import annotations
+
+from ..model import CandidateResult, LineProfile, Report
+
+VERDICT_ORDER = {"faster": 0, "not_faster": 1, "incorrect": 2, "unverifiable": 3, "failed": 4}
+
+
+def ranked(results: tuple[CandidateResult, ...]) -> list[CandidateResult]:
+    """Best first: faster ones by speedup, then the rest by verdict."""
+    return sorted(results, key=lambda r: (VERDICT_ORDER[r.verdict], -(r.speedup or 0.0)))
+
+
+def speedup_cell(result: CandidateResult) -> str:
+    if result.timing is None:
+        return "-"
+    low, high = result.timing.ci
+    return f"{result.timing.speedup:.2f}x [{low:.2f}, {high:.2f}]"
+
+
+def render(report: Report) -> str:
+    parts = [f"%%optimize {report.function}: {len(report.results)} candidate(s) on {len(report.calls)} live call(s)"]
+    parts.append(verdict_table(report))
+    parts += [f"  note: {note}" for note in report.notes]
+    for result in ranked(report.results):
+        if result.counterexample is not None:
+            parts.append(f"\n{result.name} is incorrect:\n{result.counterexample!r}")
+    if report.best:
+        parts.append(f"\nBest: {report.best.name}, {report.best.reason}.")
+    else:
+        parts.append("\nNo candidate is both correct and faster; keep the original.")
+    if report.profile and report.profile.lines:
+        parts.append("\n" + profile_table(report.profile))
+    if report.stage_seconds:
+        stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.stage_seconds.items())
+        parts.append(f"\nTime taken: {stages}")
+    return "\n".join(parts)
+
+
+def verdict_table(report: Report) -> str:
+    rows = [("candidate", "origin", "verdict", "speedup [95% CI]", "reason")]
+    rows += [(r.name, r.origin, r.verdict, speedup_cell(r), r.reason) for r in ranked(report.results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    lines.insert(1, "-" * min(len(lines[0]) + 20, 110))
+    return "\n".join(lines)
+
+
+def profile_table(profile: LineProfile, mark: int = 3) -> str:
+    hot = {line.lineno for line in profile.hottest(mark)}
+    head = f"Line profile of {profile.function} ({profile.total_s * 1e3:.2f} ms over {profile.rounds} round(s)); >> marks the hottest lines"
+    rows = [head, f"{'':2} {'line':>5} {'hits':>9} {'time':>10} {'share':>6}  source"]
+    for line in profile.lines:
+        flag = ">>" if line.lineno in hot else "  "
+        timed = f"{line.hits:>9} {_ms(line.time_s):>10} {100 * line.share:>5.1f}%" if line.hits else f"{'':>9} {'':>10} {'':>6}"
+        rows.append(f"{flag} {line.lineno:>5} {timed}  {line.source}")
+    if profile.note:
+        rows.append(f"note: {profile.note}")
+    return "\n".join(rows)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms"

@@ -1,0 +1,152 @@
+"""Original against candidate on the same inputs.
+
+Each run gets its own deep copy of the inputs; an outcome is the return value
+or the exception, plus the state of the arguments after the call. Meant to run
+inside a sandbox child: the callers never run candidates in the kernel.
+"""
+from __future__ import annotations
+
+import copy
+import pickle
+import random
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .compare import Tolerance, difference
+from .model import Call, Check, Counterexample
+from .summary import describe, describe_call
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    error: BaseException | None = None
+    args_after: tuple = ()
+    kwargs_after: dict | None = None
+    seconds: float = 0.0
+
+
+def run_once(func: Callable, call: Call, seed: int | None = None) -> Outcome:
+    args, kwargs = copy.deepcopy((call.args, call.kwargs))
+    if seed is not None:
+        random.seed(seed)
+        np.random.seed(seed)
+    started = time.perf_counter()
+    try:
+        value = func(*args, **kwargs)
+    except Exception as exc:
+        return Outcome(None, exc, args, kwargs, time.perf_counter() - started)
+    return Outcome(value, None, args, kwargs, time.perf_counter() - started)
+
+
+def outcome_difference(orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str]) -> str | None:
+    """How *cand* behaves differently from *orig*, in one line, or None."""
+    if orig.error is not None or cand.error is not None:
+        found = _error_difference(orig, cand)
+    else:
+        found = difference(orig.value, cand.value, tol, "return value")
+    return found or _argument_difference(orig, cand, tol, params)
+
+
+def _error_difference(orig: Outcome, cand: Outcome) -> str | None:
+    if orig.error is None:
+        return f"the candidate raised {type(cand.error).__name__} where the original returned"
+    if cand.error is None:
+        return f"the candidate returned where the original raised {type(orig.error).__name__}"
+    if type(orig.error) is not type(cand.error):
+        return f"raised {type(cand.error).__name__} instead of {type(orig.error).__name__}"
+    return None
+
+
+def _argument_difference(orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str]) -> str | None:
+    for i, (a, b) in enumerate(zip(orig.args_after, cand.args_after)):
+        name = params[i] if i < len(params) else f"argument {i + 1}"
+        found = difference(a, b, tol, f"{name} after the call")
+        if found:
+            return found + " (the function changes its argument differently)"
+    for key, a in (orig.kwargs_after or {}).items():
+        found = difference(a, (cand.kwargs_after or {}).get(key), tol, f"{key} after the call")
+        if found:
+            return found + " (the function changes its argument differently)"
+    return None
+
+
+def describe_outcome(outcome: Outcome) -> str:
+    if outcome.error is not None:
+        return describe(outcome.error)
+    return f"returned {describe(outcome.value)}"
+
+
+def parameter_names(func: Callable) -> list[str]:
+    code = func.__code__
+    return list(code.co_varnames[: code.co_argcount])
+
+
+def check_candidate(
+    original: Callable, candidate: Callable, calls: list[Call], tol: Tolerance, seed: int | None
+) -> Check:
+    """Run both on every call; stop at the first difference."""
+    params = parameter_names(original)
+    for call in calls:
+        orig, cand = run_once(original, call, seed), run_once(candidate, call, seed)
+        found = outcome_difference(orig, cand, tol, params)
+        if found:
+            return Check(False, len(calls), counterexample(original.__name__, call, orig, cand, found, params))
+    return Check(True, len(calls))
+
+
+def counterexample(name: str, call: Call, orig: Outcome, cand: Outcome, why: str, params: list[str]) -> Counterexample:
+    return Counterexample(
+        call=describe_call(name, call.args, call.kwargs, params),
+        original=describe_outcome(orig),
+        candidate=describe_outcome(cand),
+        difference=why,
+        origin=call.origin,
+        inputs=call if _picklable(call) else None,
+    )
+
+
+def _picklable(value: Any) -> bool:
+    try:
+        pickle.dumps(value)
+        return True
+    except Exception:
+        return False
+
+
+@dataclass(frozen=True)
+class Determinism:
+    """Whether the original gives the same outcome twice, and if seeding is needed."""
+
+    deterministic: bool
+    seed: int | None  # seed to set before every run, when that made it repeatable
+    reason: str = ""
+
+
+def check_determinism(original: Callable, calls: list[Call], tol: Tolerance, seed: int) -> Determinism:
+    params = parameter_names(original)
+    for attempt_seed in (None, seed):
+        found = _first_unrepeatable(original, calls, tol, params, attempt_seed)
+        if found is None:
+            return Determinism(True, attempt_seed)
+    return Determinism(False, None, f"the original is not deterministic, even with random generators seeded: {found}")
+
+
+def _first_unrepeatable(original, calls, tol, params, seed) -> str | None:
+    for call in calls:
+        first, second = run_once(original, call, seed), run_once(original, call, seed)
+        found = outcome_difference(first, second, tol, params)
+        if found:
+            return found
+    return None
+
+
+def mutates_arguments(original: Callable, calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
+    for call in calls:
+        outcome = run_once(original, call, seed)
+        if difference((call.args, call.kwargs), (outcome.args_after, outcome.kwargs_after or {}), tol):
+            return True
+    return False
