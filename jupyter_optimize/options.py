@@ -19,6 +19,13 @@ class Options:
     confidence: float = 0.95
     profile: bool = True
     seed: int = 0
+    # the "llm" source (any OpenAI-compatible endpoint)
+    model: str = ""  # empty: $OPENAI_MODEL or the source's default
+    base_url: str = ""  # empty: $OPENAI_BASE_URL or OpenAI
+    n_candidates: int = 6
+    temperature: float = 0.7
+    llm_timeout: float = 60.0
+    repair: bool = False
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> "Options":
@@ -37,7 +44,7 @@ class Options:
         for name in ("rtol", "atol", "min_gain"):
             if getattr(self, name) < 0:
                 raise UsageProblem(f"{name} must be >= 0, got {getattr(self, name)!r}.")
-        for name in ("timeout", "time_budget", "memory_limit_mb"):
+        for name in ("timeout", "time_budget", "memory_limit_mb", "n_candidates", "llm_timeout"):
             if getattr(self, name) <= 0:
                 raise UsageProblem(f"{name} must be > 0, got {getattr(self, name)!r}.")
         if not 0.5 <= self.confidence < 1:
@@ -45,7 +52,11 @@ class Options:
 
 
 def _coerce(name: str, value: Any, annotation: str) -> Any:
-    kind = {"float": float, "int": int, "bool": bool}[annotation]
+    kind = {"float": float, "int": int, "bool": bool, "str": str}[annotation]
+    if kind is str:
+        if not isinstance(value, str):
+            raise UsageProblem(f"{name} must be a string, got {value!r}.")
+        return value
     if kind is bool:
         if not isinstance(value, bool):
             raise UsageProblem(f"{name} must be True or False, got {value!r}.")

@@ -143,8 +143,11 @@ class _Run:
     def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
         if not names:
             return []
-        request = SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts)
-        return run_sources(names, request)
+        request = SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts,
+                                lambda message: self.progress(message, 0.15))
+        found = run_sources(names, request)
+        self.notes.extend(found.notes)
+        return found.candidates
 
     def _verify(self, cand: Candidate, study: OriginalStudy) -> Check | str:
         """A Check, or a string: why the candidate could not be run at all."""

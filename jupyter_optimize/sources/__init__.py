@@ -1,6 +1,6 @@
 """Candidate sources behind one small protocol.
 
-A source is a function ``(request: SourceRequest) -> list[Candidate]``
+A source is a function ``(request: SourceRequest) -> SourceResult``
 registered in `SOURCES` under its name. The pipeline knows nothing else about
 it. Later sources ("rules", "numba", "llm") plug in here.
 """
@@ -19,10 +19,18 @@ class SourceRequest:
     source: str | None
     calls: tuple[Call, ...]
     profile: LineProfile | None
-    options: object
+    options: object  # jupyter_optimize.options.Options
+    progress: Progress = lambda message: None
 
 
-Source = Callable[[SourceRequest], "list[Candidate]"]
+@dataclass(frozen=True)
+class SourceResult:
+    candidates: list[Candidate]
+    notes: list[str]  # one line each, shown in the Report (what was dropped and why, ...)
+
+
+Progress = Callable[[str], None]
+Source = Callable[[SourceRequest], SourceResult]
 
 SOURCES: dict[str, Source] = {}
 PLANNED = ("rules", "numba", "llm")
@@ -38,6 +46,12 @@ def check_names(names: tuple[str, ...] | list[str]) -> None:
         raise UsageProblem(f"Unknown candidate source {name!r}.{close_matches(name, known)} Known: {', '.join(known)}.")
 
 
-def run_sources(names: tuple[str, ...] | list[str], request: SourceRequest) -> list[Candidate]:
+def run_sources(names: tuple[str, ...] | list[str], request: SourceRequest) -> SourceResult:
     check_names(names)
-    return [candidate for name in names for candidate in SOURCES[name](request)]
+    candidates: list[Candidate] = []
+    notes: list[str] = []
+    for name in names:
+        result = SOURCES[name](request)
+        candidates += result.candidates
+        notes += result.notes
+    return SourceResult(candidates, notes)
