@@ -11,6 +11,7 @@ the result says so in `note`.
 """
 from __future__ import annotations
 
+import faulthandler
 import io
 import os
 import pickle
@@ -73,6 +74,7 @@ def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int) ->
 
 def _silence_child() -> io.StringIO:
     """Point the child's streams away from the kernel's; return the capture."""
+    faulthandler.disable()  # it writes crash dumps to a saved copy of the parent's stderr
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

@@ -37,6 +37,8 @@ def run_once(func: Callable, call: Call, seed: int | None = None) -> Outcome:
     started = time.perf_counter()
     try:
         value = func(*args, **kwargs)
+    except MemoryError:  # out of the child's memory cap: a resource failure, not behaviour
+        raise
     except Exception as exc:
         return Outcome(None, exc, args, kwargs, time.perf_counter() - started)
     return Outcome(value, None, args, kwargs, time.perf_counter() - started)

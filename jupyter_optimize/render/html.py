@@ -27,8 +27,11 @@ def render(report: Report) -> str:
              verdict_table(report)]
     parts += [f"<p><i>note:</i> {escape(note)}</p>" for note in report.notes]
     best = report.best
-    parts.append(f"<p><b>Best:</b> {escape(best.name)}, {escape(best.reason)}.</p>" if best
-                 else "<p>No candidate is both correct and faster; keep the original.</p>")
+    if not report.results:
+        parts.append("<p>No candidates were given: pass <code>--candidate NAME</code> (a function or a string of code).</p>")
+    else:
+        parts.append(f"<p><b>Best:</b> {escape(best.name)}, {escape(best.reason)}.</p>" if best
+                     else "<p>No candidate is both correct and faster; keep the original.</p>")
     for result in ranked(report.results):
         parts.append(candidate_details(report, result))
     if report.profile and report.profile.lines:

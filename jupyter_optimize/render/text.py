@@ -25,7 +25,9 @@ def render(report: Report) -> str:
     for result in ranked(report.results):
         if result.counterexample is not None:
             parts.append(f"\n{result.name} is incorrect:\n{result.counterexample!r}")
-    if report.best:
+    if not report.results:
+        parts.append("\nNo candidates were given: pass --candidate NAME (a function or a string of code).")
+    elif report.best:
         parts.append(f"\nBest: {report.best.name}, {report.best.reason}.")
     else:
         parts.append("\nNo candidate is both correct and faster; keep the original.")

@@ -1,0 +1,173 @@
+"""optimize() end to end, without a kernel."""
+import random
+
+import numpy as np
+import pytest
+
+import jupyter_optimize
+from jupyter_optimize import demo, optimize
+from jupyter_optimize.errors import UsageProblem
+from jupyter_optimize.model import VERDICTS
+
+QUICK = dict(time_budget=1.0)
+
+
+def test_seed_story_vectorized_is_faster_and_argmax_is_caught(equalize, seed_calls):
+    code_before = equalize.__code__
+    report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED, demo.ARGMAX], **QUICK)
+    fast, wrong = report.results
+    assert fast.verdict == "faster", fast.reason
+    assert fast.speedup > 3 and fast.speedup_ci[0] > 1.05
+    assert wrong.verdict == "incorrect"
+    cx = wrong.counterexample
+    assert "0 True" in cx.call and cx.origin == "live"  # the empty mask
+    assert "all 255" in cx.original and "all 0" in cx.candidate
+    assert cx.inputs.args[1].sum() == 0
+    assert report.best is fast
+    assert equalize.__code__ is code_before  # the user's function was not instrumented
+    assert len(fast.timing.original) == len(fast.timing.candidate) >= 10
+
+
+def test_report_profile_points_at_the_hot_loop(equalize, seed_calls):
+    report = optimize(equalize, seed_calls, **QUICK)
+    assert report.results == () and report.best is None
+    hottest = report.profile.hottest(1)[0]
+    assert "lut[level]" in hottest.source
+    assert abs(sum(line.share for line in report.profile.lines) - 1) < 1e-6
+    loop_line = next(line for line in report.profile.lines if "for level in range(256)" in line.source)
+    assert loop_line.hits == 257 * report.profile.rounds  # one live call reaches the table loop
+
+
+def test_public_contract_fields(equalize, seed_calls):
+    report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED], **QUICK)
+    (r,) = report.results
+    assert r.verdict in VERDICTS and r.origin == "user" and r.source == demo.VECTORIZED
+    assert isinstance(r.speedup, float) and len(r.speedup_ci) == 2 and r.counterexample is None
+    bundle = report._repr_mimebundle_()
+    assert "faster" in bundle["text/plain"] and "<table" in bundle["text/html"]
+
+
+def test_function_candidates_and_identical_code_is_not_faster():
+    def total(xs):
+        s = 0
+        for x in xs:
+            s += x
+        return s
+
+    def same(xs):
+        s = 0
+        for x in xs:
+            s += x
+        return s
+
+    def builtin_sum(xs):
+        return sum(xs)
+
+    report = optimize(total, [((list(range(2000)),), {})], candidates=[same, builtin_sum, sum], **QUICK)
+    assert [r.verdict for r in report.results] == ["not_faster", "faster", "failed"]
+    assert report.results[1].name == "builtin_sum"
+    assert "parameter 1 is iterable, the original has xs" in report.results[2].reason  # positional-only
+
+
+@pytest.mark.parametrize("source, reason", [
+    ("def total(xs)\n    return 0\n", "syntax error on line 1"),
+    ("def other(xs):\n    return sum(xs)\n", "does not define a function named total"),
+    ("def total(ys):\n    return sum(ys)\n", "signature does not match"),
+    ("def total(xs, extra):\n    return sum(xs)\n", "extra parameter 'extra' has no default"),
+    ("raise RuntimeError('boom')\ndef total(xs):\n    return 0\n", "raised RuntimeError: boom"),
+    ("total = 3\ndef x(): pass\n", "does not define a function named total"),
+])
+def test_candidates_that_cannot_run_are_failed_with_the_reason(source, reason):
+    def total(xs):
+        return sum(xs)
+
+    (r,) = optimize(total, [(([1, 2],), {})], candidates=[source], **QUICK).results
+    assert r.verdict == "failed" and reason in r.reason
+
+
+def test_candidates_that_crash_hang_or_exit_are_failed_and_the_caller_is_safe():
+    data = [3, 1, 2]
+
+    def smallest(xs):
+        return min(xs)
+
+    hang = "def smallest(xs):\n    while True:\n        pass\n"
+    leave = "import os\ndef smallest(xs):\n    os._exit(0)\n"
+    crash = "import ctypes\ndef smallest(xs):\n    return ctypes.string_at(0)\n"
+    hog = "def smallest(xs):\n    return bytearray(2**34)\n"
+    report = optimize(smallest, [((data,), {})], candidates=[hang, leave, crash, hog],
+                      timeout=2, memory_limit_mb=256, **QUICK)
+    reasons = [r.reason for r in report.results]
+    assert [r.verdict for r in report.results] == ["failed"] * 4
+    assert "timed out" in reasons[0] and "exit code 0" in reasons[1]
+    assert "SIGSEGV" in reasons[2] and "out of memory" in reasons[3]
+    assert data == [3, 1, 2]
+
+
+def test_argument_mutation_and_exceptions_are_part_of_behaviour():
+    def sorted_copy(xs):
+        return sorted(xs)
+
+    in_place = "def sorted_copy(xs):\n    xs.sort()\n    return xs\n"
+    (r,) = optimize(sorted_copy, [(([3, 1, 2],), {})], candidates=[in_place], **QUICK).results
+    assert r.verdict == "incorrect" and "xs after the call" in r.reason
+
+    def first(xs):
+        return xs[0]
+
+    no_raise = "def first(xs):\n    return xs[0] if xs else None\n"
+    other_error = "def first(xs):\n    if not xs:\n        raise ValueError('empty')\n    return xs[0]\n"
+    calls = [(([1],), {}), (([],), {})]
+    report = optimize(first, calls, candidates=[no_raise, other_error], **QUICK)
+    assert [r.verdict for r in report.results] == ["incorrect", "incorrect"]
+    assert "returned where the original raised IndexError" in report.results[0].reason
+    assert "raised ValueError instead of IndexError" in report.results[1].reason
+
+
+def test_random_originals_are_seeded_and_truly_nondeterministic_ones_unverifiable():
+    def noisy(n):
+        return np.random.rand(n).sum()
+
+    report = optimize(noisy, [((5,), {})], candidates=["import numpy as np\ndef noisy(n):\n    return np.random.rand(n).sum()\n"], **QUICK)
+    assert report.results[0].verdict in ("not_faster", "faster")
+    assert any("seeded" in note for note in report.notes)
+
+    import os
+
+    def entropy(n):
+        return os.urandom(n)
+
+    report = optimize(entropy, [((8,), {})], candidates=[entropy], **QUICK)
+    assert report.results[0].verdict == "unverifiable"
+    assert "not deterministic" in report.results[0].reason
+
+
+@pytest.mark.parametrize("call, kwargs, message", [
+    (lambda: optimize(print, [((), {})]), {}, "needs a Python function"),
+    (lambda: optimize(lambda x: x, []), {}, "No calls"),
+    (lambda: optimize(lambda x: x, [1]), {}, "must be \\(args_tuple, kwargs_dict\\)"),
+    (lambda: optimize(lambda x: x, [((1,), {})], rtoll=1), {}, "Did you mean: rtol"),
+    (lambda: optimize(lambda x: x, [((1,), {})], timeout=-1), {}, "timeout must be > 0"),
+    (lambda: optimize(lambda x: x, [((1,), {})], sources=["rulez"]), {}, "Unknown candidate source"),
+])
+def test_bad_api_input_is_one_clear_error(call, kwargs, message):
+    with pytest.raises(UsageProblem, match=message):
+        call()
+
+
+def test_generators_and_async_functions_are_refused():
+    def gen(x):
+        yield x
+
+    async def coro(x):
+        return x
+
+    for func in (gen, coro):
+        with pytest.raises(UsageProblem):
+            jupyter_optimize.optimize(func, [((1,), {})])
+
+
+def test_stage_times_are_recorded(equalize, seed_calls):
+    report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED], **QUICK)
+    assert set(report.stage_seconds) >= {"study", "verify", "benchmark"}
+    assert all(t >= 0 for t in report.stage_seconds.values())

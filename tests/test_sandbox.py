@@ -1,0 +1,49 @@
+import ctypes
+import os
+import time
+
+from jupyter_optimize.sandbox import run_isolated
+
+LIMITS = dict(timeout=5, memory_limit_mb=512)
+
+
+def test_returns_the_value_and_captures_prints():
+    result = run_isolated(lambda: print("hello from the child") or 42, **LIMITS)
+    assert result.ok and result.value == 42
+    assert result.output == "hello from the child\n"
+
+
+def test_changes_in_the_child_do_not_reach_the_parent():
+    data = {"x": [1, 2, 3]}
+
+    def job():
+        data["x"].append(4)
+        data["y"] = 1
+        return len(data["x"])
+
+    assert run_isolated(job, **LIMITS).value == 4
+    assert data == {"x": [1, 2, 3]}
+
+
+def test_timeout_kills_the_child():
+    started = time.monotonic()
+    result = run_isolated(lambda: time.sleep(60), timeout=1, memory_limit_mb=512)
+    assert not result.ok and "timed out after 1 s" in result.error
+    assert time.monotonic() - started < 10
+
+
+def test_exit_segfault_memory_and_exceptions_are_reported():
+    assert "exit code 3" in run_isolated(lambda: os._exit(3), **LIMITS).error
+    assert "SIGSEGV" in run_isolated(lambda: ctypes.string_at(0), **LIMITS).error
+    assert "out of memory" in run_isolated(lambda: bytearray(2**33), **LIMITS).error
+    assert run_isolated(lambda: 1 / 0, **LIMITS).error == "ZeroDivisionError: division by zero"
+
+
+def test_unpicklable_results_are_a_clear_failure():
+    result = run_isolated(lambda: (lambda: 1), **LIMITS)
+    assert not result.ok and "could not be sent back" in result.error
+
+
+def test_large_results_come_back_whole():
+    result = run_isolated(lambda: b"x" * (8 << 20), **LIMITS)
+    assert result.ok and len(result.value) == 8 << 20
