@@ -116,6 +116,7 @@ class CandidateResult:
     check: Check | None = None
     timing: Timing | None = None
     explanation: str = ""
+    candidate: Candidate | None = field(default=None, repr=False, compare=False)  # to apply it
 
     @property
     def speedup(self) -> float | None:
@@ -140,6 +141,18 @@ class Report:
     options: Any
     stage_seconds: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    choices: dict = field(default_factory=dict, compare=False)  # candidate name -> "accepted" | "rejected"
+
+    @property
+    def accepted(self) -> str | None:
+        """The name of the candidate the user accepted, or None."""
+        return next((name for name, choice in self.choices.items() if choice == "accepted"), None)
+
+    def record_choice(self, name: str, choice: str) -> None:
+        if choice not in ("accepted", "rejected"):
+            raise ValueError(f"choice must be 'accepted' or 'rejected', got {choice!r}")
+        self[name]  # KeyError for an unknown candidate
+        self.choices[name] = choice
 
     @property
     def best(self) -> CandidateResult | None:

@@ -190,7 +190,8 @@ class _Run:
 
     def _result(self, cand: Candidate, check: Check | str, timing: Timing | str | None, study: OriginalStudy) -> CandidateResult:
         def result(verdict: str, reason: str, **extra) -> CandidateResult:
-            return CandidateResult(cand.name, cand.origin, cand.source, verdict, reason, explanation=cand.explanation, **extra)
+            return CandidateResult(cand.name, cand.origin, cand.source, verdict, reason,
+                                   explanation=cand.explanation, candidate=cand, **extra)
 
         if check == "unverifiable":
             return result("unverifiable", study.determinism.reason)
