@@ -86,10 +86,24 @@ class Check:
     """Outcome of verification of one candidate."""
 
     passed: bool
-    inputs_tried: int
+    inputs_tried: int  # live calls plus generated examples run
     counterexample: Counterexample | None = None
     failure: str = ""  # the candidate could not be run at all
     notes: tuple[str, ...] = ()
+    live_passed: int = 0
+    generated_passed: int = 0  # distinct generated inputs (not equal to a live one) passed
+    lines_reached: tuple[int, ...] = ()  # lines of the original the inputs executed
+    lines_executable: tuple[int, ...] = ()
+
+    @property
+    def coverage(self) -> float | None:
+        if not self.lines_executable:
+            return None
+        return len(set(self.lines_reached) & set(self.lines_executable)) / len(self.lines_executable)
+
+    @property
+    def lines_missed(self) -> tuple[int, ...]:
+        return tuple(sorted(set(self.lines_executable) - set(self.lines_reached)))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ class Options:
     confidence: float = 0.95
     profile: bool = True
     seed: int = 0
+    examples: int = 200  # generated inputs per candidate, after the live calls
+    verify_budget: float = 1.5  # seconds of generated inputs per candidate
     # the "llm" source (any OpenAI-compatible endpoint)
     model: str = ""  # empty: $OPENAI_MODEL or the source's default
     base_url: str = ""  # empty: $OPENAI_BASE_URL or OpenAI
@@ -41,10 +43,10 @@ class Options:
         return options
 
     def validate(self) -> None:
-        for name in ("rtol", "atol", "min_gain"):
+        for name in ("rtol", "atol", "min_gain", "examples"):
             if getattr(self, name) < 0:
                 raise UsageProblem(f"{name} must be >= 0, got {getattr(self, name)!r}.")
-        for name in ("timeout", "time_budget", "memory_limit_mb", "n_candidates", "llm_timeout"):
+        for name in ("timeout", "time_budget", "memory_limit_mb", "n_candidates", "llm_timeout", "verify_budget"):
             if getattr(self, name) <= 0:
                 raise UsageProblem(f"{name} must be > 0, got {getattr(self, name)!r}.")
         if not 0.5 <= self.confidence < 1:

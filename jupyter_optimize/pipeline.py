@@ -18,6 +18,7 @@ from .errors import OptimizeError, UsageProblem
 from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
 from .options import Options
 from .profile import line_profile
+from .search import SHRINK_ALLOWANCE_S
 from .sources import SourceRequest, check_names, run_sources
 from .summary import describe_call
 from .verify import Determinism, check_candidate, check_determinism, mutates_arguments, parameter_names
@@ -153,16 +154,16 @@ class _Run:
         """A Check, or a string: why the candidate could not be run at all."""
         if not study.determinism.deterministic:
             return "unverifiable"
-        func, calls, tol, seed = self.func, self.calls, self.tol, study.determinism.seed
+        func, calls, tol, seed, opts = self.func, self.calls, self.tol, study.determinism.seed, self.opts
 
         def job() -> Check | str:
             try:
                 candidate = materialize(cand, func)
             except CandidateProblem as problem:
                 return str(problem)
-            return check_candidate(func, candidate, calls, tol, seed)
+            return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed)
 
-        limit = min(self.opts.timeout, 5.0 + 50 * study.pass_seconds)
+        limit = min(opts.timeout, 5.0 + 50 * study.pass_seconds + 2 * opts.verify_budget + SHRINK_ALLOWANCE_S)
         child = sandbox.run_isolated(job, timeout=limit, memory_limit_mb=self.opts.memory_limit_mb)
         return child.value if child.ok else child.error
 
@@ -202,6 +203,9 @@ class _Run:
         if isinstance(timing, str) or timing is None:
             return result("failed", timing or "was not benchmarked", check=check)
         low, high = timing.ci
+        if stats.is_faster(low, timing.min_gain) and check.generated_passed == 0:
+            return result("not_faster", f"{timing.speedup:.2f}x faster on the live inputs, but no generated input "
+                          "was tried, so it is not offered (see --examples)", check=check, timing=timing)
         if stats.is_faster(low, timing.min_gain):
             return result("faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x)", check=check, timing=timing)
         return result("not_faster", f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "

@@ -18,6 +18,7 @@ import numpy as np
 from .compare import Tolerance, difference
 from .model import Call, Check, Counterexample
 from .summary import describe, describe_call
+from .watch import GlobalsWatch, LineCoverage
 
 
 @dataclass
@@ -87,17 +88,74 @@ def parameter_names(func: Callable) -> list[str]:
     return list(code.co_varnames[: code.co_argcount])
 
 
+@dataclass
+class Judge:
+    """Runs the original and a candidate on one input and says how they differ.
+
+    Also keeps the evidence: lines of the original reached, distinct inputs
+    passed, notes, and which globals each side changed.
+    """
+
+    original: Callable
+    candidate: Callable
+    tol: Tolerance
+    seed: int | None
+
+    def __post_init__(self) -> None:
+        self.params = parameter_names(self.original)
+        self.coverage = LineCoverage(self.original)
+        self.original_globals = GlobalsWatch(self.original)
+        self.candidate_globals = GlobalsWatch(self.candidate)
+        self.changed_by_original: set[str] = set()
+        self.notes: set[str] = set()
+
+    def compare(self, call: Call) -> tuple[str | None, Outcome, Outcome]:
+        shot = self.original_globals.snapshot()
+        with self.coverage:
+            orig = run_once(self.original, call, self.seed)
+        self.changed_by_original |= self.original_globals.changed_since(shot, self.tol)
+        shot = self.candidate_globals.snapshot()
+        cand = run_once(self.candidate, call, self.seed)
+        changed = self.candidate_globals.changed_since(shot, self.tol) - self.changed_by_original
+        if changed:
+            return f"changes the global {', '.join(sorted(changed))}, which the original leaves alone", orig, cand
+        if call.origin == "generated" and orig.error is not None and cand.error is not None:
+            if type(orig.error) is not type(cand.error):  # outside the domain: any exception will do
+                self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
+                               f"the candidate raises {type(cand.error).__name__}")
+            return None, orig, cand
+        return outcome_difference(orig, cand, self.tol, self.params), orig, cand
+
+    def counterexample(self, call: Call, orig: Outcome, cand: Outcome, why: str) -> Counterexample:
+        return counterexample(self.original.__name__, call, orig, cand, why, self.params)
+
+
 def check_candidate(
-    original: Callable, candidate: Callable, calls: list[Call], tol: Tolerance, seed: int | None
+    original: Callable, candidate: Callable, calls: list[Call], tol: Tolerance, seed: int | None,
+    examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0,
 ) -> Check:
-    """Run both on every call; stop at the first difference."""
-    params = parameter_names(original)
+    """Every live call first, then up to *examples* generated inputs."""
+    judge = Judge(original, candidate, tol, seed)
     for call in calls:
-        orig, cand = run_once(original, call, seed), run_once(candidate, call, seed)
-        found = outcome_difference(orig, cand, tol, params)
+        found, orig, cand = judge.compare(call)
         if found:
-            return Check(False, len(calls), counterexample(original.__name__, call, orig, cand, found, params))
-    return Check(True, len(calls))
+            return _check(judge, False, len(calls), judge.counterexample(call, orig, cand, found), live=0)
+    if examples <= 0:
+        return _check(judge, True, len(calls), None, live=len(calls))
+    from .search import search_generated  # hypothesis is only needed from here on
+
+    search = search_generated(judge, calls, examples, budget_s, hypothesis_seed)
+    judge.notes.update(search.notes)
+    return _check(judge, search.counterexample is None, len(calls) + search.tried, search.counterexample,
+                  live=len(calls), generated=search.distinct_passed)
+
+
+def _check(judge: Judge, passed: bool, tried: int, cx: Counterexample | None, live: int, generated: int = 0) -> Check:
+    return Check(
+        passed, tried, cx, notes=tuple(sorted(judge.notes)), live_passed=live, generated_passed=generated,
+        lines_reached=tuple(sorted(judge.coverage.reached)),
+        lines_executable=tuple(sorted(judge.coverage.executable)),
+    )
 
 
 def counterexample(name: str, call: Call, orig: Outcome, cand: Outcome, why: str, params: list[str]) -> Counterexample:

@@ -9,7 +9,7 @@ import difflib
 from html import escape
 
 from ..model import CandidateResult, LineProfile, Report
-from .text import ranked, speedup_cell
+from .text import evidence_cell, ranked, speedup_cell
 
 BADGE = {
     "faster": "#1a7f37", "not_faster": "#6e7781", "incorrect": "#cf222e",
@@ -46,10 +46,11 @@ def badge(verdict: str) -> str:
 
 def verdict_table(report: Report) -> str:
     cell = f'style="border-bottom:1px solid {BORDER};padding:2px 8px;text-align:left"'
-    head = "".join(f"<th {cell}>{h}</th>" for h in ("candidate", "origin", "verdict", "speedup [95% CI]", "reason"))
+    head = "".join(f"<th {cell}>{h}</th>" for h in ("candidate", "origin", "verdict", "speedup [95% CI]", "inputs passed", "reason"))
     rows = [
         f"<tr><td {cell}><code>{escape(r.name)}</code></td><td {cell}>{escape(r.origin)}</td>"
-        f"<td {cell}>{badge(r.verdict)}</td><td {cell}>{escape(speedup_cell(r))}</td><td {cell}>{escape(r.reason)}</td></tr>"
+        f"<td {cell}>{badge(r.verdict)}</td><td {cell}>{escape(speedup_cell(r))}</td>"
+        f"<td {cell}>{escape(evidence_cell(r))}</td><td {cell}>{escape(r.reason)}</td></tr>"
         for r in ranked(report.results)
     ]
     return f'<table style="border-collapse:collapse">{head}{"".join(rows)}</table>'
@@ -62,7 +63,10 @@ def candidate_details(report: Report, result: CandidateResult) -> str:
     if result.counterexample is not None:
         body.append(f"<p><b>Counterexample</b></p><pre style='background:{CODE_BG};padding:4px'>{escape(repr(result.counterexample))}</pre>")
     if result.check is not None:
-        body.append(f"<p>Inputs tried: {result.check.inputs_tried}</p>")
+        check = result.check
+        missed = f"; lines never reached: {', '.join(map(str, check.lines_missed))}" if check.lines_missed else ""
+        body.append(f"<p>Inputs tried: {check.inputs_tried} ({escape(evidence_cell(result))}){missed}</p>")
+        body += [f"<p><i>note:</i> {escape(note)}</p>" for note in check.notes]
     if result.timing and result.timing.warnings:
         body += [f"<p><i>timing:</i> {escape(w)}</p>" for w in result.timing.warnings]
     if report.original_source and result.source:

@@ -18,6 +18,15 @@ def speedup_cell(result: CandidateResult) -> str:
     return f"{result.timing.speedup:.2f}x [{low:.2f}, {high:.2f}]"
 
 
+def evidence_cell(result: CandidateResult) -> str:
+    """'2 live + 181 generated, 100% of lines' — what the verdict stands on."""
+    check = result.check
+    if check is None:
+        return "-"
+    cover = f", {100 * check.coverage:.0f}% of lines" if check.coverage is not None else ""
+    return f"{check.live_passed} live + {check.generated_passed} generated{cover}"
+
+
 def render(report: Report) -> str:
     parts = [f"%%optimize {report.function}: {len(report.results)} candidate(s) on {len(report.calls)} live call(s)"]
     parts.append(verdict_table(report))
@@ -25,6 +34,11 @@ def render(report: Report) -> str:
     for result in ranked(report.results):
         if result.counterexample is not None:
             parts.append(f"\n{result.name} is incorrect:\n{result.counterexample!r}")
+        if result.check and result.check.notes:
+            parts += [f"  {result.name}: {note}" for note in result.check.notes]
+        if result.check and result.check.lines_missed:
+            missed = ", ".join(map(str, result.check.lines_missed))
+            parts.append(f"  {result.name}: the inputs never reached line(s) {missed} of the original")
     if not report.results:
         parts.append("\nNo candidates were given: pass --candidate NAME (a function or a string of code).")
     elif report.best:
@@ -40,10 +54,10 @@ def render(report: Report) -> str:
 
 
 def verdict_table(report: Report) -> str:
-    rows = [("candidate", "origin", "verdict", "speedup [95% CI]", "reason")]
-    rows += [(r.name, r.origin, r.verdict, speedup_cell(r), r.reason) for r in ranked(report.results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    rows = [("candidate", "origin", "verdict", "speedup [95% CI]", "inputs passed", "reason")]
+    rows += [(r.name, r.origin, r.verdict, speedup_cell(r), evidence_cell(r), r.reason) for r in ranked(report.results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
     lines.insert(1, "-" * min(len(lines[0]) + 20, 110))
     return "\n".join(lines)
 

@@ -1,0 +1,86 @@
+"""Search generated inputs for one on which the candidate differs, with hypothesis.
+
+Run outside a test runner, as the hypothesis docs suggest for such use: a
+directly called ``@given`` function, no example database, a fixed seed (so a
+rerun gives the same verdict), no deadline, health checks off (a slow
+original is the reason we are here). Hypothesis's storage goes to a temporary
+folder, so no ``.hypothesis`` folder appears in the user's working directory.
+When a difference is found, hypothesis shrinks the input and replays the
+minimal one last: the last difference recorded is the minimal counterexample.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from .inputs import calls_like
+from .model import Call, Counterexample
+
+SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
+
+
+@dataclass
+class SearchResult:
+    tried: int = 0
+    distinct_passed: int = 0
+    counterexample: Counterexample | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class _Differs(Exception):
+    pass
+
+
+def search_generated(judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import seed as fixed_seed
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="jupyter-optimize-hypothesis-"))
+    result = SearchResult()
+    live_prints = {_fingerprint(c) for c in live}
+    passed: set[str] = set()
+    failures: list[Counterexample] = []
+    started = time.monotonic()
+
+    @fixed_seed(seed)
+    @settings(max_examples=examples, deadline=None, database=None, verbosity=Verbosity.quiet,
+              suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+              phases=(Phase.generate, Phase.shrink))
+    @given(calls_like(judge.original, live))
+    def same_behaviour(call: Call) -> None:
+        elapsed = time.monotonic() - started
+        if elapsed > budget_s and not failures or elapsed > budget_s + SHRINK_ALLOWANCE_S:
+            return  # out of time: the remaining examples are not run
+        result.tried += 1
+        found, orig, cand = judge.compare(call)
+        if found:
+            failures.append(judge.counterexample(call, orig, cand, found))
+            raise _Differs(found)
+        fingerprint = _fingerprint(call)
+        if fingerprint not in live_prints:
+            passed.add(fingerprint)
+
+    try:
+        same_behaviour()
+    except _Differs:
+        pass
+    except Exception as exc:  # e.g. Flaky when time ran out mid-shrink: keep what was found
+        if not failures:
+            result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
+    result.distinct_passed = len(passed)
+    result.counterexample = failures[-1] if failures else None
+    if time.monotonic() - started > budget_s and not failures:
+        result.notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
+    return result
+
+
+def _fingerprint(call: Call) -> str:
+    try:
+        data = pickle.dumps((call.args, call.kwargs))
+    except Exception:
+        data = repr((call.args, call.kwargs)).encode()
+    return hashlib.sha1(data).hexdigest()
