@@ -12,6 +12,7 @@ import gc
 import math
 import random
 import time
+import tracemalloc
 from dataclasses import dataclass
 from typing import Callable
 
@@ -80,3 +81,30 @@ def _time_pass(func: Callable, calls: list[Call], loops: int, fresh_args: bool) 
         if gc_was_enabled:
             gc.enable()
     return elapsed / loops
+
+
+def peak_memory(funcs: list[Callable], calls: list[Call]) -> tuple[int, ...]:
+    """Peak bytes each function allocates during one pass over *calls*
+    (tracemalloc; numpy reports its array buffers to it)."""
+    peaks = []
+    for func in funcs:
+        args = copy.deepcopy([(c.args, c.kwargs) for c in calls])
+        tracemalloc.start()
+        try:
+            for a, k in args:
+                try:
+                    func(*a, **k)
+                except Exception:
+                    pass
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    return tuple(peaks)
+
+
+def time_per_call(funcs: list[Callable], calls: list[Call], fresh_args: bool, repeats: int = 5) -> list[float]:
+    """Best of a few calibrated samples for each function, in seconds per call."""
+    once = [_time_pass(f, calls, 1, fresh_args) for f in funcs]
+    loops = [max(1, math.ceil(TARGET_SAMPLE_S / max(t, 1e-9))) for t in once]
+    best = [min(_time_pass(f, calls, n, fresh_args) for _ in range(repeats)) for f, n in zip(funcs, loops)]
+    return [t / len(calls) for t in best]

@@ -86,6 +86,8 @@ class CallRecorder:
     def _hook(self, frame, event, arg) -> None:
         if event != "call" or frame.f_code.co_name != self.name:
             return
+        if frame.f_back is not None and frame.f_back.f_code is frame.f_code:
+            return  # a recursive call from inside the function is not a live call
         if len(self._seen) >= self.limit:
             sys.setprofile(self._previous)
             return

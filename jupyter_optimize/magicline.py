@@ -44,6 +44,8 @@ def _build_parser() -> _Parser:
     p.add_argument("--memory-limit", dest="memory_limit_mb", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--examples", type=int)
+    p.add_argument("--scaling", action="store_true", default=None)
+    p.add_argument("--quick", action="store_true", default=None)
     p.add_argument("--verify-budget", dest="verify_budget", type=float)
     p.add_argument("--no-profile", dest="profile", action="store_false", default=None)
     return p
@@ -64,7 +66,7 @@ def parse_magic_line(line: str) -> MagicArgs:
             raise UsageProblem(f"%%optimize: unknown option {name}.{close_matches(name, _KNOWN)} Usage: {USAGE}")
     ns = _PARSER.parse_args(words)
     option_names = ("rtol", "atol", "exact", "timeout", "time_budget", "min_gain", "memory_limit_mb", "seed",
-                    "profile", "examples", "verify_budget")
+                    "profile", "examples", "verify_budget", "scaling", "quick")
     options = {k: getattr(ns, k) for k in option_names if getattr(ns, k) is not None}
     return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options)
 

@@ -131,6 +131,7 @@ class CandidateResult:
     timing: Timing | None = None
     explanation: str = ""
     candidate: Candidate | None = field(default=None, repr=False, compare=False)  # to apply it
+    peak_memory: int | None = None  # bytes allocated at the peak of one pass over the live calls
 
     @property
     def speedup(self) -> float | None:
@@ -156,6 +157,8 @@ class Report:
     stage_seconds: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     choices: dict = field(default_factory=dict, compare=False)  # candidate name -> "accepted" | "rejected"
+    original_peak_memory: int | None = None
+    scaling: Any = None  # scaling.Scaling when asked for (--scaling)
 
     @property
     def accepted(self) -> str | None:

@@ -18,6 +18,7 @@ from .errors import OptimizeError, UsageProblem
 from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
 from .options import Options
 from .profile import line_profile
+from .scaling import Scaling, measure_scaling
 from .search import SHRINK_ALLOWANCE_S
 from .sources import SourceRequest, check_names, run_sources
 from .summary import describe_call
@@ -102,11 +103,16 @@ class _Run:
         for i, cand in enumerate(candidates):
             with self.stage("verify", f"Verifying {cand.name} ({i + 1}/{len(candidates)})", 0.2 + 0.4 * i / max(len(candidates), 1)):
                 checks[i] = self._verify(cand, study)
-        survivors = [i for i, c in checks.items() if isinstance(c, Check) and c.passed]
+        survivors = {i: candidates[i] for i, c in checks.items() if isinstance(c, Check) and c.passed}
         with self.stage("benchmark", f"Benchmarking {len(survivors)} candidate(s)", 0.6):
-            timings = self._benchmark([candidates[i] for i in survivors], study) if survivors else {}
+            bench_out = self._benchmark(survivors, study) if survivors else _BenchOut({}, {}, None)
+        results = [self._result(c, checks[i], bench_out.timings.get(i), bench_out.memory.get(i), study)
+                   for i, c in enumerate(candidates)]
+        scaling = None
+        if self.opts.scaling:
+            with self.stage("scaling", "Timing growing inputs", 0.85):
+                scaling = self._scaling([r for r in results if r.verdict == "faster"], study)
         self.progress("Done", 1.0)
-        results = [self._result(c, checks[i], timings.get(i_pos(survivors, i)), study) for i, c in enumerate(candidates)]
         return Report(
             function=self.func.__name__,
             original_source=_source(self.func),
@@ -116,6 +122,8 @@ class _Run:
             options=self.opts,
             stage_seconds=dict(self.stage_seconds),
             notes=tuple(self.notes),
+            original_peak_memory=bench_out.original_memory,
+            scaling=scaling,
         )
 
     # -- stages --------------------------------------------------------------
@@ -131,7 +139,7 @@ class _Run:
             profile = line_profile(func, calls) if opts.profile else None
             return OriginalStudy(profile, determinism, mutates, pass_seconds)
 
-        child = sandbox.run_isolated(job, timeout=opts.timeout, memory_limit_mb=opts.memory_limit_mb)
+        child = sandbox.run_isolated(job, timeout=opts.child_timeout, memory_limit_mb=opts.memory_limit_mb)
         if not child.ok:
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
@@ -163,22 +171,56 @@ class _Run:
                 return str(problem)
             return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed)
 
-        limit = min(opts.timeout, 5.0 + 50 * study.pass_seconds + 2 * opts.verify_budget + SHRINK_ALLOWANCE_S)
-        child = sandbox.run_isolated(job, timeout=limit, memory_limit_mb=self.opts.memory_limit_mb)
-        return child.value if child.ok else child.error
+        child = sandbox.run_isolated(job, timeout=self._verify_limit(study), memory_limit_mb=self.opts.memory_limit_mb)
+        if child.ok:
+            return child.value
+        if "timed out" in child.error and self.opts.timeout is None:
+            return f"{child.error} (50x the original's time plus the input budget; set --timeout to allow more)"
+        return child.error
 
-    def _benchmark(self, survivors: list[Candidate], study: OriginalStudy) -> dict[int, Timing | str]:
+    def _verify_limit(self, study: OriginalStudy) -> float:
+        """The user's --timeout if given; else a candidate may take about 50x the
+        original's time (plus the generated-input budget), at most the default."""
+        if self.opts.timeout is not None:
+            return self.opts.timeout
+        adaptive = 5.0 + 50 * study.pass_seconds + 2 * self.opts.verify_budget + SHRINK_ALLOWANCE_S
+        return min(self.opts.child_timeout, adaptive)
+
+    def _benchmark(self, survivors: dict[int, Candidate], study: OriginalStudy) -> "_BenchOut":
+        func, calls, opts = self.func, self.calls, self.opts
+        chosen = list(survivors.values())
+
+        def job() -> tuple[bench.Samples, tuple[int, ...]]:
+            funcs = [func] + [materialize(c, func) for c in chosen]
+            samples = bench.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
+            return samples, bench.peak_memory(funcs, calls)
+
+        child = sandbox.run_isolated(job, timeout=opts.time_budget + opts.child_timeout,
+                                     memory_limit_mb=opts.memory_limit_mb)
+        if not child.ok:
+            return _BenchOut({i: f"could not be benchmarked: {child.error}" for i in survivors}, {}, None)
+        samples, peaks = child.value
+        timings = {i: self._timing(samples, k + 1, cand) for k, (i, cand) in enumerate(survivors.items())}
+        memory = {i: peaks[k + 1] for k, i in enumerate(survivors)}
+        return _BenchOut(timings, memory, peaks[0])
+
+    def _scaling(self, faster: list[CandidateResult], study: OriginalStudy) -> Scaling | None:
+        if not faster:
+            self.notes.append("--scaling: no candidate is faster, so there is nothing to scale.")
+            return None
+        best = sorted(faster, key=lambda r: -(r.speedup or 0))[:3]
         func, calls, opts = self.func, self.calls, self.opts
 
-        def job() -> bench.Samples:
-            funcs = [func] + [materialize(c, func) for c in survivors]
-            return bench.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
+        def job() -> Scaling:
+            funcs = [func] + [materialize(r.candidate, func) for r in best]
+            return measure_scaling(funcs, [r.name for r in best], calls, study.mutates_args, opts.time_budget)
 
-        limit = opts.time_budget + max(opts.timeout, 60.0)
-        child = sandbox.run_isolated(job, timeout=limit, memory_limit_mb=opts.memory_limit_mb)
+        child = sandbox.run_isolated(job, timeout=opts.time_budget * 4 + opts.child_timeout,
+                                     memory_limit_mb=opts.memory_limit_mb)
         if not child.ok:
-            return {i: f"could not be benchmarked: {child.error}" for i in range(len(survivors))}
-        return {i: self._timing(child.value, i + 1, survivors[i]) for i in range(len(survivors))}
+            self.notes.append(f"--scaling could not finish: {child.error}")
+            return None
+        return child.value
 
     def _timing(self, samples: bench.Samples, k: int, cand: Candidate) -> Timing:
         orig, mine = samples.per_function[0], samples.per_function[k]
@@ -189,10 +231,11 @@ class _Run:
         warnings += stats.spread_warnings(mine, samples.first_call[k], cand.name)
         return Timing(orig, mine, samples.loops[k], samples.loops[0], ratio.speedup, (ratio.low, ratio.high), gain, tuple(warnings))
 
-    def _result(self, cand: Candidate, check: Check | str, timing: Timing | str | None, study: OriginalStudy) -> CandidateResult:
+    def _result(self, cand: Candidate, check: Check | str, timing: Timing | str | None, memory: int | None,
+                study: OriginalStudy) -> CandidateResult:
         def result(verdict: str, reason: str, **extra) -> CandidateResult:
             return CandidateResult(cand.name, cand.origin, cand.source, verdict, reason,
-                                   explanation=cand.explanation, candidate=cand, **extra)
+                                   explanation=cand.explanation, candidate=cand, peak_memory=memory, **extra)
 
         if check == "unverifiable":
             return result("unverifiable", study.determinism.reason)
@@ -212,8 +255,11 @@ class _Run:
                       f"{100 * timing.min_gain:.0f}% minimum gain", check=check, timing=timing)
 
 
-def i_pos(survivors: list[int], i: int) -> int | None:
-    return survivors.index(i) if i in survivors else None
+@dataclass(frozen=True)
+class _BenchOut:
+    timings: dict  # candidate index -> Timing, or the reason it could not be timed
+    memory: dict  # candidate index -> peak bytes
+    original_memory: int | None
 
 
 def _source(func: Callable) -> str | None:

@@ -9,7 +9,7 @@ import difflib
 from html import escape
 
 from ..model import CandidateResult, LineProfile, Report
-from .text import evidence_cell, ranked, speedup_cell
+from .text import evidence_cell, memory_cell, ranked, speedup_cell
 
 BADGE = {
     "faster": "#1a7f37", "not_faster": "#6e7781", "incorrect": "#cf222e",
@@ -34,6 +34,8 @@ def render(report: Report) -> str:
                      else "<p>No candidate is both correct and faster; keep the original.</p>")
     for result in ranked(report.results):
         parts.append(candidate_details(report, result))
+    if report.scaling is not None:
+        parts.append(f"<p><b>Scaling with input size:</b> {escape(report.scaling.summary())}</p>")
     if report.profile and report.profile.lines:
         parts.append(f"<details><summary>Line profile of {escape(report.function)}</summary>{profile_table(report.profile)}</details>")
     return "\n".join(parts) + "</div>"
@@ -46,11 +48,12 @@ def badge(verdict: str) -> str:
 
 def verdict_table(report: Report) -> str:
     cell = f'style="border-bottom:1px solid {BORDER};padding:2px 8px;text-align:left"'
-    head = "".join(f"<th {cell}>{h}</th>" for h in ("candidate", "origin", "verdict", "speedup [95% CI]", "inputs passed", "reason"))
+    head = "".join(f"<th {cell}>{h}</th>" for h in ("candidate", "origin", "verdict", "speedup [95% CI]",
+                                                     "peak memory", "inputs passed", "reason"))
     rows = [
         f"<tr><td {cell}><code>{escape(r.name)}</code></td><td {cell}>{escape(r.origin)}</td>"
         f"<td {cell}>{badge(r.verdict)}</td><td {cell}>{escape(speedup_cell(r))}</td>"
-        f"<td {cell}>{escape(evidence_cell(r))}</td><td {cell}>{escape(r.reason)}</td></tr>"
+        f"<td {cell}>{escape(memory_cell(r, report.original_peak_memory))}</td><td {cell}>{escape(evidence_cell(r))}</td><td {cell}>{escape(r.reason)}</td></tr>"
         for r in ranked(report.results)
     ]
     return f'<table style="border-collapse:collapse">{head}{"".join(rows)}</table>'

@@ -27,6 +27,20 @@ def evidence_cell(result: CandidateResult) -> str:
     return f"{check.live_passed} live + {check.generated_passed} generated{cover}"
 
 
+def memory_cell(result: CandidateResult, original: int | None) -> str:
+    if result.peak_memory is None or original is None:
+        return "-"
+    return f"{format_bytes(result.peak_memory)} vs {format_bytes(original)}"
+
+
+def format_bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
 def render(report: Report) -> str:
     parts = [f"%%optimize {report.function}: {len(report.results)} candidate(s) on {len(report.calls)} live call(s)"]
     parts.append(verdict_table(report))
@@ -45,6 +59,11 @@ def render(report: Report) -> str:
         parts.append(f"\nBest: {report.best.name}, {report.best.reason}.")
     else:
         parts.append("\nNo candidate is both correct and faster; keep the original.")
+    if report.scaling is not None:
+        parts.append(f"\nScaling with input size: {report.scaling.summary()}")
+    for result in ranked(report.results):
+        if result.timing and result.timing.warnings:
+            parts += [f"  timing: {warning}" for warning in result.timing.warnings]
     if report.profile and report.profile.lines:
         parts.append("\n" + profile_table(report.profile))
     if report.stage_seconds:
@@ -54,10 +73,11 @@ def render(report: Report) -> str:
 
 
 def verdict_table(report: Report) -> str:
-    rows = [("candidate", "origin", "verdict", "speedup [95% CI]", "inputs passed", "reason")]
-    rows += [(r.name, r.origin, r.verdict, speedup_cell(r), evidence_cell(r), r.reason) for r in ranked(report.results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+    rows = [("candidate", "origin", "verdict", "speedup [95% CI]", "peak memory", "inputs passed", "reason")]
+    rows += [(r.name, r.origin, r.verdict, speedup_cell(r), memory_cell(r, report.original_peak_memory),
+              evidence_cell(r), r.reason) for r in ranked(report.results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:6], widths)) + "  " + row[6] for row in rows]
     lines.insert(1, "-" * min(len(lines[0]) + 20, 110))
     return "\n".join(lines)
 
