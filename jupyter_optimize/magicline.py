@@ -102,48 +102,9 @@ def split_magic_line(line: str) -> tuple[list[str], list[str]]:
     return words, calls
 
 
-def _segments(line: str) -> list[tuple[str, str]]:
-    """Alternate runs of option words and expression text, in order."""
-    segments: list[tuple[str, str]] = []
-    depth, quote, i, start, kind, wants_value = 0, "", 0, 0, "expr", False
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            quote, i = ("" if ch == quote else quote), i + (2 if ch == "\\" else 1)
-            continue
-        if ch in "'\"":
-            quote = ch
-        elif ch in _BRACKETS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth -= 1
-        elif depth == 0 and not ch.isspace() and (i == 0 or line[i - 1].isspace()):
-            is_option = ch == "-" and line[i + 1 : i + 2].replace("-", "a").isalpha()
-            if is_option or (kind == "option" and wants_value):
-                if kind != "option":
-                    segments.append((kind, line[start:i]))
-                    start, kind = i, "option"
-                end = _word_end(line, i)
-                word = line[i:end]
-                wants_value = is_option and "=" not in word and word not in _FLAGS
-                i = end
-                continue
-            if kind == "option":
-                segments.append((kind, line[start:i]))
-                start, kind = i, "expr"
-        i += 1
-    segments.append((kind, line[start:]))
-    return [(k, t.strip()) for k, t in segments if t.strip()]
-
-
-def _word_end(line: str, i: int) -> int:
-    while i < len(line) and not line[i].isspace():
-        i += 1
-    return i
-
-
-def _split_top_level(text: str, separator: str) -> list[str]:
-    parts, depth, quote, start, i = [], 0, "", 0, 0
+def _outside_strings(text: str):
+    """Yield (index, char, bracket depth) for each character outside string literals."""
+    depth, quote, i = 0, "", 0
     while i < len(text):
         ch = text[i]
         if quote:
@@ -155,9 +116,44 @@ def _split_top_level(text: str, separator: str) -> list[str]:
             depth += 1
         elif ch in _CLOSERS:
             depth -= 1
-        elif ch == separator and depth == 0:
+        else:
+            yield i, ch, depth
+        i += 1
+
+
+def _segments(line: str) -> list[tuple[str, str]]:
+    """Alternate runs of option words and expression text, in order."""
+    segments: list[tuple[str, str]] = []
+    start, kind, wants_value, skip_to = 0, "expr", False, 0
+    for i, ch, depth in _outside_strings(line):
+        if i < skip_to or depth or ch.isspace() or (i and not line[i - 1].isspace()):
+            continue
+        is_option = ch == "-" and line[i + 1 : i + 2].replace("-", "a").isalpha()
+        if is_option or (kind == "option" and wants_value):
+            if kind != "option":
+                segments.append((kind, line[start:i]))
+                start, kind = i, "option"
+            skip_to = _word_end(line, i)
+            word = line[i:skip_to]
+            wants_value = is_option and "=" not in word and word not in _FLAGS
+        elif kind == "option":
+            segments.append((kind, line[start:i]))
+            start, kind = i, "expr"
+    segments.append((kind, line[start:]))
+    return [(k, t.strip()) for k, t in segments if t.strip()]
+
+
+def _word_end(line: str, i: int) -> int:
+    while i < len(line) and not line[i].isspace():
+        i += 1
+    return i
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    parts, start = [], 0
+    for i, ch, depth in _outside_strings(text):
+        if ch == separator and depth == 0:
             parts.append(text[start:i])
             start = i + 1
-        i += 1
     parts.append(text[start:])
     return parts
