@@ -4,7 +4,7 @@
 else one line that says how they differ. The rules:
 
 * numpy arrays: same type, dtype and shape; values equal within
-  ``|a - b| <= atol + rtol * |b|`` for inexact dtypes (NaN equals NaN, an
+  ``|a - b| <= atol + rtol * |a|`` (*a* the original's) for inexact dtypes (NaN equals NaN, an
   infinity only equals the same infinity), exactly equal otherwise;
 * Python and numpy scalars compare by kind (bool, integer, float, complex)
   and value, so ``3 == np.int64(3)`` but ``3 != 3.0`` and ``True != 1``;
@@ -77,7 +77,7 @@ def _close_real(x: float, y: float, tol: Tolerance) -> bool:
         return math.isnan(x) and math.isnan(y)
     if math.isinf(x) or math.isinf(y) or tol.exact:
         return x == y
-    return abs(x - y) <= tol.atol + tol.rtol * abs(y)
+    return abs(x - y) <= tol.atol + tol.rtol * abs(x)  # relative to the original's value
 
 
 def _array_difference(a, b, tol: Tolerance, here: str) -> str | None:
