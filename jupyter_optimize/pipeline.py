@@ -20,7 +20,7 @@ from .options import Options
 from .profile import line_profile
 from .scaling import Scaling, measure_scaling
 from .search import SHRINK_ALLOWANCE_S
-from .sources import SourceRequest, check_names, run_sources
+from .sources import SourceRequest, check_names, repair, run_sources
 from .summary import describe_call
 from .verify import Determinism, check_candidate, check_determinism, mutates_arguments, parameter_names
 
@@ -99,10 +99,9 @@ class _Run:
             study = self._study()
         with self.stage("candidates", "Collecting candidates", 0.15):
             candidates = as_candidates(given) + self._from_sources(sources, study)
-        checks = {}
-        for i, cand in enumerate(candidates):
-            with self.stage("verify", f"Verifying {cand.name} ({i + 1}/{len(candidates)})", 0.2 + 0.4 * i / max(len(candidates), 1)):
-                checks[i] = self._verify(cand, study)
+        checks = self._verify_all(candidates, study)
+        if self.opts.repair:
+            self._repair(candidates, checks, study)
         survivors = {i: candidates[i] for i, c in checks.items() if isinstance(c, Check) and c.passed}
         with self.stage("benchmark", f"Benchmarking {len(survivors)} candidate(s)", 0.6):
             bench_out = self._benchmark(survivors, study) if survivors else _BenchOut({}, {}, None)
@@ -149,14 +148,36 @@ class _Run:
             self.notes.append("The original uses random numbers: every run was seeded the same way.")
         return study
 
+    def _request(self, study: OriginalStudy) -> SourceRequest:
+        return SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts,
+                             lambda message: self.progress(message, 0.15))
+
     def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
         if not names:
             return []
-        request = SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts,
-                                lambda message: self.progress(message, 0.15))
-        found = run_sources(names, request)
+        found = run_sources(names, self._request(study))
         self.notes.extend(found.notes)
         return found.candidates
+
+    def _verify_all(self, candidates: list[Candidate], study: OriginalStudy, first: int = 0) -> dict[int, Check | str]:
+        checks = {}
+        for i, cand in enumerate(candidates[first:], first):
+            message = f"Verifying {cand.name} ({i + 1}/{len(candidates)})"
+            with self.stage("verify", message, 0.2 + 0.4 * i / max(len(candidates), 1)):
+                checks[i] = self._verify(cand, study)
+        return checks
+
+    def _repair(self, candidates: list[Candidate], checks: dict, study: OriginalStudy) -> None:
+        """Send each rejected candidate back to its source once; verify the fixes too."""
+        rejected = [(c, checks[i]) for i, c in enumerate(candidates)
+                    if isinstance(checks[i], Check) and checks[i].counterexample is not None]
+        first = len(candidates)
+        with self.stage("repair", f"Asking for repairs of {len(rejected)} candidate(s)", 0.5):
+            for cand, check in rejected:
+                fixed = repair(self._request(study), cand, check.counterexample)
+                if fixed is not None:
+                    candidates.append(fixed)
+        checks.update(self._verify_all(candidates, study, first))
 
     def _verify(self, cand: Candidate, study: OriginalStudy) -> Check | str:
         """A Check, or a string: why the candidate could not be run at all."""

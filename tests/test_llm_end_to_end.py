@@ -72,3 +72,12 @@ def test_repair_turns_the_incorrect_candidate_into_a_verified_one(live):
     again = optimize(equalize, calls, candidates=[fixed], **QUICK)
     assert [(r.name, r.verdict) for r in again.results] == [("llm-1-repaired", "faster")]
     assert not re.search(r"17\D{1,6}203\D{1,6}91", server.everything_sent())
+
+
+def test_repair_option_sends_the_rejected_candidate_back_once_and_verifies_the_fix(live):
+    equalize, calls = live
+    with ScriptedServer([chat(WRONG)], default=chat(GOOD)) as server:
+        report = optimize(equalize, calls, sources=["llm"], base_url=server.url, n_candidates=1, repair=True, **QUICK)
+    assert [(r.name, r.verdict) for r in report.results] == [("llm-1", "incorrect"), ("llm-1-repaired", "faster")]
+    assert "repair" in report.stage_seconds
+    assert not re.search(r"17\D{1,6}203\D{1,6}91", server.everything_sent())

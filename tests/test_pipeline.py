@@ -171,3 +171,19 @@ def test_stage_times_are_recorded(equalize, seed_calls):
     report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED], **QUICK)
     assert set(report.stage_seconds) >= {"study", "verify", "benchmark"}
     assert all(t >= 0 for t in report.stage_seconds.values())
+
+
+def test_a_source_that_breaks_becomes_a_note_and_the_run_goes_on(monkeypatch):
+    from jupyter_optimize import sources
+
+    def broken(request):
+        raise RuntimeError("rule catalogue exploded")
+
+    monkeypatch.setitem(sources.SOURCES, "broken", broken)
+
+    def f(x):
+        return x + 1
+
+    report = optimize(f, [((1,), {})], candidates=[f], sources=["broken"], **QUICK)
+    assert [r.verdict for r in report.results] == ["not_faster"]
+    assert any("'broken' source failed (RuntimeError: rule catalogue exploded)" in n for n in report.notes)
