@@ -3,16 +3,17 @@
 Run outside a test runner, as the hypothesis docs suggest for such use: a
 directly called ``@given`` function, no example database, a fixed seed (so a
 rerun gives the same verdict), no deadline, health checks off (a slow
-original is the reason we are here). Hypothesis's storage goes to a temporary
-folder, so no ``.hypothesis`` folder appears in the user's working directory.
+original is the reason we are here). Hypothesis's storage goes to a
+folder in the user's cache directory, so no ``.hypothesis`` folder appears in
+the working directory.
 When a difference is found, hypothesis shrinks the input and replays the
 minimal one last: the last difference recorded is the minimal counterexample.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
-import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
     from hypothesis import seed as fixed_seed
     from hypothesis.configuration import set_hypothesis_home_dir
 
-    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="jupyter-optimize-hypothesis-"))
+    set_hypothesis_home_dir(cache_directory())  # in the child only: the user's own settings stay
     result = SearchResult()
     live_prints = {_fingerprint(c) for c in live}
     passed: set[str] = set()
@@ -76,6 +77,13 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
     if time.monotonic() - started > budget_s and not failures:
         result.notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return result
+
+
+def cache_directory() -> str:
+    """Hypothesis's caches (constants found in local modules, the unicode
+    table), kept across runs so each child does not rebuild them."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "jupyter-optimize", "hypothesis")
 
 
 def _fingerprint(call: Call) -> str:
