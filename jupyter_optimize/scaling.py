@@ -20,6 +20,7 @@ import numpy as np
 from .model import Call
 
 FACTORS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+EXTRAPOLATE_AT_MOST = 100  # times the largest size tried
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ def crossover(original: ScalingCurve, candidate: ScalingCurve) -> float | None:
     b_o, a_o = np.polyfit(x, np.log(original.seconds), 1)
     b_c, a_c = np.polyfit(x, np.log(candidate.seconds), 1)
     log_n = (a_o - a_c) / (b_c - b_o)
-    return float(math.exp(log_n)) if log_n > x[-1] else None
+    if not x[-1] < log_n < x[-1] + math.log(EXTRAPOLATE_AT_MOST):
+        return None  # inside the sizes tried, or too far out to say
+    return float(math.exp(log_n))
 
 
 def stops_winning(original: ScalingCurve, candidate: ScalingCurve, margin: float = 1.0) -> int | None:

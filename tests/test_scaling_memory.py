@@ -38,6 +38,8 @@ def test_exponent_fit_and_where_a_candidate_stops_winning():
     later = ScalingCurve("c", tuple(sizes), tuple(t / 100 for t in quadratic), 2.0)
     assert stops_winning(original, later) is None
     assert crossover(original, later) == pytest.approx(4000, rel=1e-6)
+    far = ScalingCurve("c", tuple(sizes), tuple(t / 1e6 for t in quadratic), 2.0)
+    assert crossover(original, far) is None  # 4e7: too far beyond the sizes tried to say
     assert math.isnan(fit_exponent([5, 5], [1.0, 2.0]))
 
 
