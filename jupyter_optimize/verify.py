@@ -136,10 +136,10 @@ def check_candidate(
 ) -> Check:
     """Every live call first, then up to *examples* generated inputs."""
     judge = Judge(original, candidate, tol, seed)
-    for call in calls:
+    for passed, call in enumerate(calls):
         found, orig, cand = judge.compare(call)
         if found:
-            return _check(judge, False, len(calls), judge.counterexample(call, orig, cand, found), live=0)
+            return _check(judge, False, passed + 1, judge.counterexample(call, orig, cand, found), live=passed)
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
     from .search import search_generated  # hypothesis is only needed from here on

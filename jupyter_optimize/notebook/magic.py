@@ -2,16 +2,24 @@
 
 It runs the cell as a normal cell (recording the calls it makes to the
 target), works out the live inputs and the candidates from the kernel's
-namespace, runs the pipeline and displays the Report. User mistakes come out
-as one `UsageError` line, never a traceback from inside the package.
+namespace, runs the pipeline and displays the Report. In a kernel that is a
+progress bar while it runs, then the interactive viewer (`widget.py`, with
+the Report's text/html and text/plain alongside); terminal IPython gets the
+text report. User mistakes come out as one `UsageError` line, never a
+traceback from inside the package.
+
+`%optimize apply [NAME]` puts the accepted candidate's code into the notebook
+as a new cell: a front end only takes `set_next_input` during an execution,
+so a button click cannot do it by itself.
 """
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from typing import Any, Callable
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 
 from ..candidates import as_candidates
@@ -21,22 +29,61 @@ from ..magicline import MagicArgs, parse_magic_line
 from ..model import Call, Candidate, Report
 from ..pipeline import optimize
 from ..target import choose_target
+from .apply import NotApplicable, cell_text
+
+APPLY_USAGE = "%optimize apply [NAME]"
+KEPT_REPORTS = 32  # what `%optimize apply` can look back on
 
 
 @magics_class
 class OptimizeMagics(Magics):
-    @cell_magic
-    def optimize(self, line: str, cell: str) -> None:
+    def __init__(self, shell: Any = None, **kwargs: Any):
+        super().__init__(shell, **kwargs)
+        self.reports: deque[Report] = deque(maxlen=KEPT_REPORTS)  # shown by %%optimize, oldest first
+
+    @line_cell_magic
+    def optimize(self, line: str, cell: str | None = None) -> None:
         """Verify and benchmark candidate rewrites of the function this cell defines.
 
         %%optimize [CALL[; CALL...]] [-f NAME] [--candidate NAME ...] [-o NAME]
                    [--rtol X] [--atol X] [--exact] [--timeout S] [--time-budget S]
                    [--min-gain X] [--memory-limit MB] [--seed N] [--no-profile]
+
+        %optimize apply [NAME]
+            Insert the code of the candidate accepted in the viewer as a new cell
+            below. NAME: the optimized function, or a variable holding a Report
+            (default: the latest report with an accepted candidate).
         """
         try:
-            self._optimize(line, cell)
-        except (UsageProblem, OptimizeError) as problem:
+            if cell is None:
+                self._line(line)
+            else:
+                self._optimize(line, cell)
+        except (UsageProblem, OptimizeError, NotApplicable) as problem:
             raise UsageError(str(problem)) from None
+
+    def _line(self, line: str) -> None:
+        words = line.split()
+        if not words or words[0] != "apply" or len(words) > 2:
+            raise UsageProblem(f"%optimize {line.strip()}: the line magic is `{APPLY_USAGE}`; "
+                               "to optimize a function, use the cell magic %%optimize.")
+        report = self._accepted_report(words[1] if len(words) == 2 else None)
+        result = report[report.accepted]
+        self.shell.set_next_input(cell_text(report, result), replace=False)
+        print(f"The code of {result.name} (accepted for {report.function}) is in a new cell below.")
+
+    def _accepted_report(self, name: str | None) -> Report:
+        given = self.shell.user_ns.get(name) if name else None
+        if isinstance(given, Report):
+            reports = [given]
+        else:
+            reports = [r for r in self.reports if name is None or r.function == name]
+        accepted = [r for r in reports if r.accepted is not None]
+        if accepted:
+            return accepted[-1]
+        subject = f" for {name}" if name else ""
+        raise UsageProblem(f"Nothing accepted yet{subject}: click Accept on a verified candidate in the "
+                           f"%%optimize output, then run `{APPLY_USAGE}`.")
 
     def _optimize(self, line: str, cell: str) -> None:
         args = parse_magic_line(line)
@@ -50,6 +97,7 @@ class OptimizeMagics(Magics):
         calls = self._live_calls(args, name, func, recorder)
         candidates = [self._candidate(cand_name) for cand_name in args.candidates]
         report = self._run_pipeline(func, calls, candidates, args)
+        self.reports.append(report)
         if args.output:
             self.shell.user_ns[args.output] = report
 
@@ -83,19 +131,33 @@ class OptimizeMagics(Magics):
         return Candidate(var, "user", candidate.source, candidate.func)
 
     def _run_pipeline(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs) -> Report:
-        handle = self._progress_display()
-        report = optimize(func, calls, candidates=candidates, sources=args.sources,
-                          progress=_progress_printer(handle), **args.options)
-        if handle is not None:
-            handle.update(report)
-        else:
+        if getattr(self.shell, "kernel", None) is None:  # terminal IPython: just the final report
+            report = optimize(func, calls, candidates=candidates, sources=args.sources, **args.options)
             display(report)
-        return report
+            return report
+        return self._run_with_widgets(func, calls, candidates, args)
 
-    def _progress_display(self) -> Any:
-        if getattr(self.shell, "kernel", None) is None:
-            return None  # terminal IPython: just the final report
-        return display(_Status("Starting %%optimize"), display_id=True)
+    def _run_with_widgets(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs) -> Report:
+        from .widget import ProgressView, ReportViewer  # ipywidgets only where a front end shows them
+
+        progress = ProgressView(f"%%optimize {func.__name__}")
+        handle = display(progress, display_id=True)
+        progress.start()
+        shown: Any = None
+        try:
+            report = optimize(func, calls, candidates=candidates, sources=args.sources,
+                              progress=progress.update, **args.options)
+            shown = ReportViewer(report, self.shell.user_ns)
+        finally:
+            progress.stop()
+            # Through a plain-text step: JupyterLab reuses a widget output's renderer
+            # for the next widget, and closing the old view would then hide the new one.
+            handle.update(_Status(f"%%optimize {func.__name__}: {progress.message}"
+                                  + (" (stopped)" if shown is None else "")))
+            progress.close()
+            if shown is not None:
+                handle.update(shown)
+        return report
 
 
 class _Status:
@@ -104,14 +166,6 @@ class _Status:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {"text/plain": self.message}
-
-
-def _progress_printer(handle: Any) -> Callable[[str, float], None]:
-    def show(message: str, fraction: float) -> None:
-        if handle is not None:
-            handle.update(_Status(f"%%optimize: {message} ... {100 * fraction:.0f}%"))
-
-    return show
 
 
 def register(ipython: Any) -> None:
