@@ -20,8 +20,9 @@ class MagicArgs:
     function: str | None
     candidates: tuple[str, ...]
     output: str | None
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # () = the defaults; ("none",) = no sources, only --candidate
     options: dict = field(default_factory=dict)
+    llm: dict = field(default_factory=dict)  # --model, -n, --repair (None: not given)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,9 @@ def _build_parser() -> _Parser:
     p.add_argument("--quick", action="store_true", default=None)
     p.add_argument("--verify-budget", dest="verify_budget", type=float)
     p.add_argument("--no-profile", dest="profile", action="store_false", default=None)
+    p.add_argument("--model")
+    p.add_argument("-n", "--n-candidates", dest="n_candidates", type=int)
+    p.add_argument("--repair", action="store_true", default=None)
     return p
 
 
@@ -68,7 +72,8 @@ def parse_magic_line(line: str) -> MagicArgs:
     option_names = ("rtol", "atol", "exact", "timeout", "time_budget", "min_gain", "memory_limit_mb", "seed",
                     "profile", "examples", "verify_budget", "scaling", "quick")
     options = {k: getattr(ns, k) for k in option_names if getattr(ns, k) is not None}
-    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options)
+    llm = {"model": ns.model, "n_candidates": ns.n_candidates, "repair": ns.repair}
+    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options, llm)
 
 
 def _is_number(word: str) -> bool:

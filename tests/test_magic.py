@@ -214,7 +214,7 @@ def test_unknown_candidate_suggests_a_close_match(ip, capsys):
 
 def test_unknown_option_suggests_a_close_match(ip, capsys):
     message = usage_error(ip, capsys, f"%%optimize total([1]) --candiate fast\n{TOTAL}")
-    assert "--candiate" in message and "Did you mean: --candidate?" in message
+    assert "--candiate" in message and "Did you mean: --candidate" in message
 
 
 def test_bad_output_name(ip, capsys):

@@ -79,7 +79,7 @@ def test_a_mistake_is_a_usage_error_and_the_kernel_goes_on(executed):
     nb, replies = executed
     reply = replies[4]
     assert reply["status"] == "error" and reply["ename"] == "UsageError"
-    assert "Did you mean: --candidate?" in reply["evalue"]
+    assert "Did you mean: --candidate" in reply["evalue"]
     errors = [o for o in nb.cells[4].outputs if o["output_type"] == "error"]
     assert all(o["ename"] == "UsageError" for o in errors)
     shown = stream_of(nb.cells[4], "stderr").strip().splitlines()

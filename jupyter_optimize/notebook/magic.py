@@ -15,6 +15,7 @@ so a button click cannot do it by itself.
 from __future__ import annotations
 
 import inspect
+import keyword
 from collections import deque
 from typing import Any, Callable
 
@@ -30,6 +31,9 @@ from ..model import Call, Candidate, Report
 from ..pipeline import optimize
 from ..target import choose_target
 from .apply import NotApplicable, cell_text
+from .llmconfig import choose_sources, install, llm_options
+
+OFFLINE_SOURCES = ("rules", "numba")
 
 APPLY_USAGE = "%optimize apply [NAME]"
 KEPT_REPORTS = 32  # what `%optimize apply` can look back on
@@ -87,7 +91,7 @@ class OptimizeMagics(Magics):
 
     def _optimize(self, line: str, cell: str) -> None:
         args = parse_magic_line(line)
-        if args.output is not None and not args.output.isidentifier():
+        if args.output is not None and (not args.output.isidentifier() or keyword.iskeyword(args.output)):
             raise UsageProblem(f"-o {args.output}: not a valid variable name.")
         name = choose_target(self.shell.transform_cell(cell), args.function)
         recorder = self._run_cell(cell, name)
@@ -122,7 +126,8 @@ class OptimizeMagics(Magics):
     def _candidate(self, var: str) -> Candidate:
         ns = self.shell.user_ns
         if var not in ns:
-            visible = [k for k in ns if not k.startswith("_")]
+            hidden = getattr(self.shell, "user_ns_hidden", {})
+            visible = [k for k in ns if not k.startswith("_") and k not in hidden]
             raise UsageProblem(f"--candidate {var}: no variable {var!r} in the kernel.{close_matches(var, visible)}")
         value = ns[var]
         if not (isinstance(value, str) or callable(value)):
@@ -130,14 +135,31 @@ class OptimizeMagics(Magics):
         (candidate,) = as_candidates([value])
         return Candidate(var, "user", candidate.source, candidate.func)
 
+    def _settings(self, args: MagicArgs) -> tuple[tuple[str, ...], dict]:
+        """The sources to run and the pipeline options: the line, then %config, then defaults.
+
+        With --candidate and no -s, only the given candidates are checked;
+        with neither, the tool looks for candidates itself: the offline
+        sources, and a language model when one is configured.
+        """
+        options = {**llm_options(self.shell, args.llm), **args.options}
+        if args.sources == ("none",) or (args.candidates and not args.sources):
+            return (), options
+        sources, hint = choose_sources(self.shell, args.sources, offline=OFFLINE_SOURCES)
+        if hint:
+            print(hint)
+        return sources, options
+
     def _run_pipeline(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs) -> Report:
+        sources, options = self._settings(args)
         if getattr(self.shell, "kernel", None) is None:  # terminal IPython: just the final report
-            report = optimize(func, calls, candidates=candidates, sources=args.sources, **args.options)
+            report = optimize(func, calls, candidates=candidates, sources=sources, **options)
             display(report)
             return report
-        return self._run_with_widgets(func, calls, candidates, args)
+        return self._run_with_widgets(func, calls, candidates, sources, options)
 
-    def _run_with_widgets(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs) -> Report:
+    def _run_with_widgets(self, func: Callable, calls: list[Call], candidates: list[Candidate],
+                          sources: tuple[str, ...], options: dict) -> Report:
         from .widget import ProgressView, ReportViewer  # ipywidgets only where a front end shows them
 
         progress = ProgressView(f"%%optimize {func.__name__}")
@@ -145,8 +167,8 @@ class OptimizeMagics(Magics):
         progress.start()
         shown: Any = None
         try:
-            report = optimize(func, calls, candidates=candidates, sources=args.sources,
-                              progress=progress.update, **args.options)
+            report = optimize(func, calls, candidates=candidates, sources=sources,
+                              progress=progress.update, **options)
             shown = ReportViewer(report, self.shell.user_ns)
         finally:
             progress.stop()
@@ -170,3 +192,4 @@ class _Status:
 
 def register(ipython: Any) -> None:
     ipython.register_magics(OptimizeMagics)
+    install(ipython)  # %config Optimize works right after %load_ext
