@@ -1,8 +1,10 @@
 """Candidate sources behind one small protocol.
 
 A source is a function ``(request: SourceRequest) -> SourceResult``
-registered in `SOURCES` under its name. The pipeline knows nothing else about
-it. Later sources ("rules", "numba", "llm") plug in here.
+registered in `SOURCES` under its name. A source may also register a
+repairer in `REPAIRERS` under the origin its candidates carry: it gets a
+rejected candidate and its counterexample back once, for `--repair`. The
+pipeline knows nothing else about them.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import UsageProblem, close_matches
-from ..model import Call, Candidate, LineProfile
+from ..model import Call, Candidate, Counterexample, LineProfile
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,36 @@ class SourceResult:
 Progress = Callable[[str], None]
 Source = Callable[[SourceRequest], SourceResult]
 
-SOURCES: dict[str, Source] = {}
-PLANNED = ("rules", "numba", "llm")
+
+def _llm(request: SourceRequest) -> SourceResult:
+    from .llm import llm_source  # lazily: it is the only source that needs `openai`
+
+    return llm_source(request)
+
+
+def _rules(request: SourceRequest) -> SourceResult:
+    from .rules import source  # lazily: the rule catalogue is only loaded when asked for
+
+    return source(request)
+
+
+def _numba(request: SourceRequest) -> SourceResult:
+    from .numba import source  # lazily: numba itself is imported only inside
+
+    return source(request)
+
+
+def _repair_llm(request: SourceRequest, candidate: Candidate, counterexample: Counterexample) -> Candidate | None:
+    from .llm import repair_candidate
+
+    return repair_candidate(request, candidate, counterexample)
+
+
+Repairer = Callable[[SourceRequest, Candidate, Counterexample], "Candidate | None"]
+
+SOURCES: dict[str, Source] = {"llm": _llm, "rules": _rules, "numba": _numba}
+REPAIRERS: dict[str, Repairer] = {"llm": _repair_llm}
+PLANNED: tuple[str, ...] = ()
 
 
 def check_names(names: tuple[str, ...] | list[str]) -> None:
@@ -51,7 +81,22 @@ def run_sources(names: tuple[str, ...] | list[str], request: SourceRequest) -> S
     candidates: list[Candidate] = []
     notes: list[str] = []
     for name in names:
-        result = SOURCES[name](request)
+        try:
+            result = SOURCES[name](request)
+        except Exception as exc:  # one broken source must not take the run down
+            notes.append(f"the {name!r} source failed ({type(exc).__name__}: {exc}); the other candidates went on")
+            continue
         candidates += result.candidates
         notes += result.notes
     return SourceResult(candidates, notes)
+
+
+def repair(request: SourceRequest, candidate: Candidate, counterexample: Counterexample) -> Candidate | None:
+    """The fix its source offers for a rejected candidate, or None."""
+    repairer = REPAIRERS.get(candidate.origin)
+    if repairer is None:
+        return None
+    try:
+        return repairer(request, candidate, counterexample)
+    except Exception:  # a failed repair leaves the rejection as it was
+        return None

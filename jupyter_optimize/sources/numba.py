@@ -1,0 +1,143 @@
+"""The "numba" source: the original function compiled in nopython mode (``numba.njit``).
+
+numba is optional (``pip install 'jupyter_optimize[jit]'``) and imported only
+here, lazily, by its absolute name (this module's name does not shadow it).
+
+Compilation happens once, here, for the argument types of the live calls
+(``dispatcher.compile(signature)``: numba's compiler only, the user's code is
+not run), for arrays of any memory layout, with bounds checking so that
+out-of-range reads raise IndexError as they do in Python. Then compiling is
+switched off: inputs of other types convert to a compiled signature or fail. Its time is measured and reported on its own; the candidate handed
+to the pipeline is a plain Python function that calls the compiled code, so
+the forked children that verify and benchmark it inherit the machine code and
+never compile, and per-call timings hold no compile time. Code numba cannot
+compile becomes a candidate with no code whose reason is numba's message in
+one line, so the pipeline reports it as ``failed``.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import textwrap
+import time
+import warnings
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..model import Call, Candidate
+
+if TYPE_CHECKING:
+    from . import SourceRequest, SourceResult
+
+NAME = "numba: njit"
+INSTALL_HINT = "numba is not installed; pip install 'jupyter_optimize[jit]' to try compiling with it."
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class CompileProblem(Exception):
+    """numba cannot compile the function; the message is one line."""
+
+
+def source(request: SourceRequest) -> SourceResult:
+    from . import SourceResult
+
+    try:
+        numba = importlib.import_module("numba")
+    except ImportError:
+        return SourceResult([], [f"numba: {INSTALL_HINT}"])
+    func = request.function
+    request.progress(f"Compiling {func.__name__} with numba")
+    try:
+        wrapper, seconds, signatures = compile_for_calls(numba, func, request.calls)
+    except CompileProblem as problem:
+        reason = f"numba cannot compile {func.__name__} in nopython mode: {problem}"
+        return SourceResult([Candidate(NAME, "numba", source=None, func=None, explanation=reason)], [])
+    explanation = (f"{func.__name__} compiled by numba in nopython mode for {signatures} argument "
+                   f"type(s) in {seconds:.2f} s; that compile time is not in the timings")
+    note = f"numba: compiling {func.__name__} took {seconds:.2f} s (done once, not counted in the speedup)"
+    return SourceResult([Candidate(NAME, "numba", display_source(func, request.source), wrapper, explanation)], [note])
+
+
+def compile_for_calls(numba: Any, func: Callable, calls: tuple[Call, ...] | list[Call]) -> tuple[Callable, float, int]:
+    """A Python function calling *func* compiled for the calls' argument types; compile seconds; #types."""
+    signature = _plain_signature(func)
+    dispatcher = numba.njit(cache=False, boundscheck=True)(func)  # out-of-range reads raise, as in Python
+    started = time.perf_counter()
+    types_seen = {_argument_types(numba, signature, call) for call in calls}
+    for types in types_seen:
+        _compile(dispatcher, types)
+    seconds = time.perf_counter() - started
+    dispatcher.disable_compile()  # other argument types convert to these or fail: never compile in a child
+    return _wrapper(func, dispatcher, signature), seconds, len(types_seen)
+
+
+def _plain_signature(func: Callable) -> inspect.Signature:
+    signature = inspect.signature(func)
+    for param in signature.parameters.values():
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            raise CompileProblem(f"parameter {param.name!r} is {param.kind.description}; numba takes plain parameters only")
+    return signature
+
+
+def _argument_types(numba: Any, signature: inspect.Signature, call: Call) -> tuple:
+    bound = signature.bind(*call.args, **call.kwargs)
+    bound.apply_defaults()
+    types = []
+    for name, value in bound.arguments.items():
+        try:
+            types.append(_any_layout(numba.typeof(value)))
+        except (ValueError, TypeError) as exc:
+            raise CompileProblem(f"argument {name!r} ({type(value).__name__}) has no numba type: {one_line(exc)}") from None
+    return tuple(types)
+
+
+def _any_layout(numba_type: Any) -> Any:
+    """Arrays of any memory layout (views, slices) use the same compiled code."""
+    if getattr(numba_type, "layout", None) in ("C", "F") and hasattr(numba_type, "copy"):
+        return numba_type.copy(layout="A")
+    return numba_type
+
+
+def _compile(dispatcher: Any, types: tuple) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            dispatcher.compile(types)
+        except Exception as exc:  # numba's errors (TypingError, UnsupportedError, ...) and LLVM's
+            raise CompileProblem(one_line(exc)) from None
+
+
+def _wrapper(func: Callable, dispatcher: Any, signature: inspect.Signature) -> Callable:
+    """A plain function with the original's signature that calls the compiled code."""
+    names = list(signature.parameters)
+    params = ", ".join(names)
+    code = f"def {func.__name__}({params}):\n    return _compiled({params})\n"
+    namespace: dict[str, Any] = {"_compiled": dispatcher}
+    exec(compile(code, f"<numba wrapper for {func.__name__}>", "exec"), namespace)
+    wrapper = namespace[func.__name__]
+    wrapper.__defaults__ = func.__defaults__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def display_source(func: Callable, text: str | None) -> str | None:
+    """Code a user could run: the original under @numba.njit, behind a wrapper of the same name."""
+    if text is None:
+        return None
+    inner = f"_{func.__name__}_nopython"
+    body = textwrap.dedent(text).replace(f"def {func.__name__}(", f"def {inner}(", 1)
+    params = ", ".join(inspect.signature(func).parameters)
+    header = str(inspect.signature(func))
+    return (f"import numba\n\n\n@numba.njit\n{body.rstrip()}\n\n\n"
+            f"def {func.__name__}{header}:\n    return {inner}({params})\n")
+
+
+def one_line(exc: BaseException) -> str:
+    """numba's message without colours, tracebacks or blank lines, in one line."""
+    lines = [line.strip() for line in ANSI.sub("", str(exc)).splitlines() if line.strip()]
+    detail = [line for line in lines if not line.startswith(("Failed in", "During:", "File", ">", "^", "-"))]
+    where = next((m.group(1) for line in lines for m in [re.search(r"line (\d+)", line)] if m), None)
+    text = detail[0] if detail else (lines[0] if lines else type(exc).__name__)
+    located = where and re.search(rf"\b{where}\b", text)
+    text = f"{type(exc).__name__}: {text}" + (f" (line {where})" if where and not located else "")
+    return text if len(text) <= 240 else text[:237] + "..."

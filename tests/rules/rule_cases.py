@@ -1,0 +1,582 @@
+"""Functions for the rule tests: for every rule, at least three it rewrites and some it must decline.
+
+None of them is the histogram-equalization demo. Each case is notebook-style
+source text plus the live calls the rule learns the variables' types from.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+rng = np.random.default_rng(7)
+F = rng.normal(size=40)
+F2 = rng.normal(size=(6, 5))
+U8 = rng.integers(0, 256, size=(9, 11), dtype=np.uint8)
+WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    label: str
+    source: str
+    calls: Callable[[], list]  # [(args, kwargs), ...]
+
+
+def case(rule: str, label: str, source: str, *calls: tuple) -> Case:
+    return Case(rule, label, source, lambda: [(tuple(c), {}) for c in calls])
+
+
+def level_of(v):  # a user's helper, used by a lookup-table case
+    return 0 if v < 85 else 128 if v < 170 else 255
+
+
+CASES = [
+    # -- first-index ---------------------------------------------------------
+    case("first-index", "skip_zeros", '''
+def skip_zeros(a):
+    i = 0
+    while i < len(a) and a[i] == 0:
+        i += 1
+    return a[i:]
+''', (np.array([0, 0, 0, 4, 0, 5]),), (np.zeros(4, dtype=int),)),
+    case("first-index", "first_big", '''
+def first_big(x, t):
+    k = 0
+    # walk until the first value above t
+    while x[k] <= t and k < x.size:
+        k += 1
+    return k
+''', (np.arange(30.0), 11.5), (np.array([5.0, 1.0]), 2.0)),
+    case("first-index", "trim_quiet", '''
+def trim_quiet(signal, level):
+    start = 0
+    while start <= len(signal) - 2 and abs(signal[start]) < level:
+        start += 1
+    return signal[start:]
+''', (F, 1.5), (F, 99.0)),
+    # -- first-match ---------------------------------------------------------
+    case("first-match", "first_negative", '''
+def first_negative(values):
+    for i in range(len(values)):
+        if values[i] < 0:
+            return i
+    return -1
+''', (F,), (np.abs(F),)),
+    case("first-match", "find_peak", '''
+def find_peak(x, level):
+    where = None
+    for i, v in enumerate(x):
+        if v > level:
+            where = i
+            break
+    return where
+''', (F, 1.0), (F, 50.0)),
+    case("first-match", "has_nan", '''
+def has_nan(x):
+    for v in x:
+        if math.isnan(v):
+            return True
+    return False
+''', (F,), (np.array([1.0, np.nan]),)),
+    case("first-match", "first_over_budget", '''
+def first_over_budget(costs, budget):
+    for day in range(1, len(costs)):
+        spent = costs[day] * 2
+        if spent > budget:
+            print("over on day", day)
+            break
+    else:
+        print("never over")
+''', (np.abs(F), 3.0), (np.abs(F), 1e9)),
+    # -- reduction-loop ------------------------------------------------------
+    case("reduction-loop", "count_positive", '''
+def count_positive(x):
+    count = 0
+    for v in x:
+        if v > 0:
+            count += 1
+    return count
+''', (F,)),
+    case("reduction-loop", "sum_squares", '''
+def sum_squares(x):
+    total = 0.0
+    for i in range(len(x)):
+        total += x[i] ** 2  # squared
+    return total
+''', (F,), (np.zeros(0),)),
+    case("reduction-loop", "max_abs", '''
+def max_abs(x):
+    best = 0.0
+    for v in x:
+        if abs(v) > best:
+            best = abs(v)
+    return best
+''', (F,), (np.array([np.nan, -2.0]),)),
+    case("reduction-loop", "image_stats", '''
+def image_stats(img):
+    bright = 0
+    darkest = 255
+    for r in range(img.shape[0]):
+        for c in range(img.shape[1]):
+            if img[r, c] > 200:
+                bright += 1
+            darkest = min(darkest, img[r, c])
+    return bright, darkest
+''', (U8,)),
+    # -- running-sum ---------------------------------------------------------
+    case("running-sum", "cumulative", '''
+def cumulative(x):
+    out = np.empty(len(x))
+    s = 0.0
+    for i in range(len(x)):
+        s += x[i]
+        out[i] = s
+    return out
+''', (F,)),
+    case("running-sum", "running_count", '''
+def running_count(flags):
+    counts = np.zeros(len(flags), dtype=int)
+    c = 0
+    for i in range(len(flags)):
+        if flags[i] > 0:
+            c += 1
+        counts[i] = c
+    return counts
+''', (F,)),
+    case("running-sum", "doubled_balance", '''
+def doubled_balance(x, start):
+    y = np.zeros(len(x))
+    running = start
+    for i in range(1, len(x)):
+        running = running + x[i]
+        y[i] = running * 2
+    return y
+''', (F, 10.0)),
+    # -- elementwise-loop ----------------------------------------------------
+    case("elementwise-loop", "brighten", '''
+def brighten(img, amount):
+    out = np.empty_like(img)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            out[i, j] = min(255, max(0, int(img[i, j]) + amount))
+    return out
+''', (U8, 40)),
+    case("elementwise-loop", "sigmoid", '''
+def sigmoid(x):
+    y = np.zeros_like(x)
+    for i in range(len(x)):
+        y[i] = 1 / (1 + math.exp(-x[i]))
+    return y
+''', (F,)),
+    case("elementwise-loop", "clip_signal", '''
+def clip_signal(x, limit):
+    out = x.copy()
+    for i in range(len(x)):
+        if x[i] > limit:
+            out[i] = limit
+        elif x[i] < -limit:
+            out[i] = -limit
+    return out
+''', (F, 0.5)),
+    case("elementwise-loop", "differences", '''
+def differences(x):
+    d = np.empty(len(x) - 1)
+    for i in range(len(x) - 1):
+        d[i] = x[i + 1] - x[i]
+    return d
+''', (F,)),
+    # -- sliding-window ------------------------------------------------------
+    case("sliding-window", "moving_average", '''
+def moving_average(x, w):
+    out = np.empty(len(x) - w + 1)
+    for i in range(len(x) - w + 1):
+        out[i] = x[i:i + w].mean()
+    return out
+''', (F, 4)),
+    case("sliding-window", "box_blur", '''
+def box_blur(img):
+    h, w = img.shape
+    out = img.astype(float)
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            out[i, j] = img[i - 1:i + 2, j - 1:j + 2].mean()
+    return out
+''', (F2,)),
+    case("sliding-window", "rolling_max", '''
+def rolling_max(x):
+    out = np.zeros(len(x))
+    for i in range(2, len(x)):
+        out[i] = max(x[i - 2:i + 1])
+    return out
+''', (F,)),
+    # -- row-broadcast -------------------------------------------------------
+    case("row-broadcast", "unit_rows", '''
+def unit_rows(X):
+    out = np.empty_like(X)
+    for i in range(len(X)):
+        out[i] = X[i] / np.linalg.norm(X[i])
+    return out
+''', (F2,)),
+    case("row-broadcast", "distances", '''
+def distances(P):
+    n = len(P)
+    D = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            D[i, j] = np.sqrt(np.sum((P[i] - P[j]) ** 2))
+    return D
+''', (F2,)),
+    case("row-broadcast", "center_rows", '''
+def center_rows(X):
+    out = np.zeros(X.shape)
+    for i in range(X.shape[0]):
+        out[i] = X[i] - X[i].mean()
+    return out
+''', (F2,)),
+    # -- lookup-table --------------------------------------------------------
+    case("lookup-table", "contrast", '''
+def contrast(img, k):
+    out = np.empty(img.shape, dtype=np.uint8)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            v = int(img[i, j])
+            if v < 128:
+                out[i, j] = max(0, v - k)
+            else:
+                out[i, j] = min(255, v + k)
+    return out
+''', (U8, 30)),
+    case("lookup-table", "gamma", '''
+def gamma(img, g):
+    out = np.empty_like(img)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            out[i, j] = round(255 * math.pow(img[i, j] / 255, g))
+    return out
+''', (U8, 0.45)),
+    case("lookup-table", "three_levels", '''
+def three_levels(row):
+    out = np.zeros(len(row), dtype=np.uint8)
+    for i in range(len(row)):
+        out[i] = level_of(row[i])
+    return out
+''', (U8[0],)),
+    # -- membership-set ------------------------------------------------------
+    case("membership-set", "filter_words", '''
+def filter_words(words, stop):
+    kept = []
+    for w in words:
+        if w not in stop:
+            kept.append(w)
+    return kept
+''', (WORDS, ["the", "a", "of", "on"])),
+    case("membership-set", "count_vowels", '''
+def count_vowels(text, vowels):
+    n = 0
+    for ch in text:
+        if ch in vowels:
+            n += 1
+    return n
+''', ("the quick brown fox", list("aeiou"))),
+    case("membership-set", "banned_ids", '''
+def banned_ids(ids, banned):
+    found = set()
+    i = 0
+    while i < len(ids):
+        x = ids[i]
+        if x in banned:
+            found.add(x)
+        i += 1
+    return sorted(found)
+''', (list(range(0, 60, 3)), [6, 7, 8, 9, 30])),
+    # -- string-join ---------------------------------------------------------
+    case("string-join", "csv_lines", '''
+def csv_lines(rows):
+    s = ""
+    for r in rows:
+        s += ",".join(str(v) for v in r)
+        s += "\\n"
+    return s
+''', ([(1, 2), (3, 4)],)),
+    case("string-join", "shout_letters", '''
+def shout_letters(text):
+    out = "> "
+    for c in text:
+        if c.isalpha():
+            out += c.upper()
+    return out
+''', ("a1b2 c3",)),
+    case("string-join", "countdown", '''
+def countdown(n):
+    s = ""
+    while n > 0:
+        s += str(n) + " "
+        n -= 1
+    return s
+''', (12,)),
+    # -- append-comprehension ------------------------------------------------
+    case("append-comprehension", "squares", '''
+def squares(xs):
+    out = []
+    for x in xs:
+        out.append(x * x)
+    return out
+''', ([1, 2, 3],)),
+    case("append-comprehension", "evens", '''
+def evens(xs):
+    found = []
+    for x in xs:
+        if x % 2 == 0:
+            found.append(x)
+    return found
+''', (list(range(10)),)),
+    case("append-comprehension", "pairs", '''
+def pairs(n):
+    result = []
+    for i in range(n):
+        for j in range(i):
+            result.append((j, i))
+    return result
+''', (5,)),
+    # -- dict-count ----------------------------------------------------------
+    case("dict-count", "word_counts", '''
+def word_counts(words):
+    counts = {}
+    for w in words:
+        if w in counts:
+            counts[w] += 1
+        else:
+            counts[w] = 1
+    return counts
+''', (WORDS,)),
+    case("dict-count", "lower_counts", '''
+def lower_counts(words):
+    c = {}
+    for w in words:
+        c[w.lower()] = c.get(w.lower(), 0) + 1
+    return c
+''', (WORDS,)),
+    case("dict-count", "letter_counts", '''
+def letter_counts(text):
+    seen = {}
+    for ch in text:
+        if ch not in seen:
+            seen[ch] = 1
+        else:
+            seen[ch] += 1
+    return seen
+''', ("mississippi",)),
+    # -- memoize -------------------------------------------------------------
+    case("memoize", "fib", '''
+def fib(n):
+    """The n-th Fibonacci number."""
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+''', (18,)),
+    case("memoize", "grid_paths", '''
+def grid_paths(r, c):
+    if r == 0 or c == 0:
+        return 1
+    # down, then right
+    return grid_paths(r - 1, c) + grid_paths(r, c - 1)
+''', (7, 8)),
+    case("memoize", "partitions", '''
+def partitions(n, largest):
+    if n == 0:
+        return 1
+    total = 0
+    for k in range(1, min(n, largest) + 1):
+        total += partitions(n - k, k)
+    return total
+''', (20, 20)),
+    # -- hoist-invariant -----------------------------------------------------
+    case("hoist-invariant", "standardize", '''
+def standardize(x):
+    out = np.empty_like(x)
+    for i in range(len(x)):
+        out[i] = (x[i] - np.mean(x)) / np.std(x)
+    return out
+''', (F,)),
+    case("hoist-invariant", "share_of_max", '''
+def share_of_max(values):
+    shares = []
+    for v in values:
+        shares.append(v / max(values))
+    return shares
+''', ([3.0, 1.0, 4.0, 1.5],)),
+    case("hoist-invariant", "is_prime", '''
+def is_prime(n):
+    d = 2
+    while d <= math.isqrt(n):
+        if n % d == 0:
+            return False
+        d += 1
+    return n > 1
+''', (7919,), (91,)),
+]
+
+DECLINES = [
+    case("first-index", "step_two", '''
+def step_two(a):
+    i = 0
+    while i < len(a) and a[i] == 0:
+        i += 2
+    return i
+''', (np.zeros(6),)),
+    case("first-index", "no_bound", '''
+def no_bound(a):
+    i = 0
+    while a[i] == 0:
+        i += 1
+    return i
+''', (np.array([0, 0, 3]),)),
+    case("first-match", "carried_total", '''
+def carried_total(x, t):
+    total = 0.0
+    for i in range(len(x)):
+        total += x[i]
+        if total > t:
+            return i
+    return -1
+''', (F, 2.0)),
+    case("reduction-loop", "self_dependent", '''
+def self_dependent(x):
+    acc = 1.0
+    for v in x:
+        acc += v * acc
+    return acc
+''', (F,)),
+    case("reduction-loop", "prints", '''
+def prints(x):
+    total = 0
+    for v in x:
+        print(v)
+        total += v
+    return total
+''', (F[:3],)),
+    case("running-sum", "read_before_update", '''
+def read_before_update(x):
+    out = np.zeros(len(x))
+    s = 0.0
+    for i in range(len(x)):
+        out[i] = s
+        s += x[i] * s
+    return out
+''', (F,)),
+    case("elementwise-loop", "recurrence", '''
+def recurrence(x):
+    y = np.zeros(len(x))
+    for i in range(1, len(x)):
+        y[i] = y[i - 1] * 0.5 + x[i]
+    return y
+''', (F,)),
+    case("elementwise-loop", "list_output", '''
+def list_output(x):
+    out = [0.0] * len(x)
+    for i in range(len(x)):
+        out[i] = x[i] * 2
+    return out
+''', (F,)),
+    case("sliding-window", "growing_window", '''
+def growing_window(x):
+    out = np.zeros(len(x))
+    for i in range(len(x)):
+        out[i] = x[:i + 1].sum()
+    return out
+''', (F,)),
+    case("row-broadcast", "column_total", '''
+def column_total(X):
+    out = np.zeros(X.shape[1])
+    for i in range(X.shape[0]):
+        out += X[i]
+    return out
+''', (F2,)),
+    case("lookup-table", "float_image", '''
+def float_image(img):
+    out = np.empty_like(img)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            out[i, j] = round(img[i, j] * 2)
+    return out
+''', (F2,)),
+    case("lookup-table", "uses_position", '''
+def uses_position(img):
+    out = np.empty_like(img)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            out[i, j] = (img[i, j] + i) % 256
+    return out
+''', (U8,)),
+    case("membership-set", "dedupe", '''
+def dedupe(words):
+    seen = []
+    for w in words:
+        if w not in seen:
+            seen.append(w)
+    return seen
+''', (WORDS,)),
+    case("membership-set", "unhashable_items", '''
+def unhashable_items(items, bad):
+    n = 0
+    for x in items:
+        if x in bad:
+            n += 1
+    return n
+''', ([[1], [2]], [[1]])),
+    case("string-join", "reads_itself", '''
+def reads_itself(words):
+    s = ""
+    for w in words:
+        if len(s) > 10:
+            break
+        s += w
+    return s
+''', (WORDS,)),
+    case("append-comprehension", "two_appends", '''
+def two_appends(xs):
+    out = []
+    for x in xs:
+        out.append(x)
+        out.append(-x)
+    return out
+''', ([1, 2],)),
+    case("append-comprehension", "uses_loop_variable_after", '''
+def uses_loop_variable_after(xs):
+    out = []
+    for x in xs:
+        out.append(x + 1)
+    return out, x
+''', ([1, 2],)),
+    case("dict-count", "counts_by_two", '''
+def counts_by_two(words):
+    counts = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 2
+    return counts
+''', (WORDS,)),
+    case("memoize", "list_argument", '''
+def list_argument(xs):
+    if len(xs) < 2:
+        return len(xs)
+    return list_argument(xs[1:]) + list_argument(xs[2:])
+''', ([1, 2, 3, 4],)),
+    case("memoize", "factorial", '''
+def factorial(n):
+    return 1 if n <= 1 else n * factorial(n - 1)
+''', (10,)),
+    case("hoist-invariant", "changes_in_loop", '''
+def changes_in_loop(x):
+    out = []
+    for i in range(len(x)):
+        x[i] = 0.0
+        out.append(x.sum())
+    return out
+''', (F.copy(),)),
+]
+
+NAMESPACE = {"np": np, "math": math, "level_of": level_of}

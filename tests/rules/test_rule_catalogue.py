@@ -1,0 +1,91 @@
+"""Every rule: golden before/after on at least three functions (not the demo), and declines.
+
+The golden files under golden/<rule>/ hold each function before and after
+the one rule. Regenerate them after a deliberate change with
+``JO_UPDATE_GOLDEN=1 python -m pytest tests/rules``. Besides the text, each
+rewrite is run against the original on the case's inputs.
+"""
+from __future__ import annotations
+
+import copy
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from jupyter_optimize.candidates import register_source
+from jupyter_optimize.compare import Tolerance, difference
+from jupyter_optimize.model import Call
+from jupyter_optimize.sources.rules import BY_NAME, RULES, State, Subject, apply_rule
+from jupyter_optimize.sources.rules.probe import learn_kinds
+from rule_cases import CASES, DECLINES, NAMESPACE, Case
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("JO_UPDATE_GOLDEN") == "1"
+
+
+def define(source: str, namespace: dict | None = None):
+    namespace = dict(NAMESPACE) if namespace is None else namespace
+    name = source.split("def ", 1)[1].split("(", 1)[0]
+    exec(compile(source, register_source(source, name), "exec"), namespace)
+    return namespace[name]
+
+
+def rewrite(case: Case) -> str | None:
+    func = define(case.source)
+    kinds = learn_kinds(func, [Call.coerce(c) for c in case.calls()]).kinds
+    state = apply_rule(State(case.source.lstrip("\n")), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds))
+    return state.text if state else None
+
+
+def golden_text(case: Case, after: str) -> str:
+    return f"# rule: {case.rule}\n# ---- before\n{case.source.lstrip()}# ---- after\n{after}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}/{c.label}")
+def test_rule_rewrites_as_recorded(case: Case):
+    after = rewrite(case)
+    assert after is not None, f"{case.rule} did not fire on {case.label}"
+    path = GOLDEN / case.rule / f"{case.label}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(golden_text(case, after))
+    assert golden_text(case, after) == path.read_text()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}/{c.label}")
+def test_rewrite_behaves_like_the_original(case: Case, capsys):
+    original, rewritten = define(case.source), define(rewrite(case))
+    for args, kwargs in case.calls():
+        expected = original(*copy.deepcopy(args), **kwargs)
+        got = rewritten(*copy.deepcopy(args), **kwargs)
+        assert difference(expected, got, Tolerance(rtol=1e-9)) is None
+    printed = capsys.readouterr().out
+    assert printed == "" or printed.count("\n") % 2 == 0  # both printed the same lines
+
+
+@pytest.mark.parametrize("case", DECLINES, ids=lambda c: f"{c.rule}/{c.label}")
+def test_rule_declines_outside_its_preconditions(case: Case):
+    assert rewrite(case) is None
+
+
+def test_every_rule_has_three_cases_and_a_decline():
+    cases = Counter(c.rule for c in CASES)
+    declines = Counter(c.rule for c in DECLINES)
+    for rule in RULES:
+        assert cases[rule.name] >= 3, rule.name
+        assert declines[rule.name] >= 1, rule.name
+
+
+def test_catalogue_is_documented():
+    assert len(RULES) >= 12
+    assert len({r.name for r in RULES}) == len(RULES)
+    for rule in RULES:
+        doc = rule.apply.__doc__ or ""
+        assert "->" in rule.summary and len(doc.splitlines()) > 3, rule.name
+
+
+def test_no_stale_golden_files():
+    recorded = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.txt")}
+    assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES}
