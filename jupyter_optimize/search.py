@@ -19,13 +19,17 @@ from dataclasses import dataclass, field
 
 from .inputs import calls_like
 from .model import Call, Counterexample
+from .verify import TooSlow
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
+SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
+MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped
 
 
 @dataclass
 class SearchResult:
     tried: int = 0
+    too_slow: int = 0  # generated inputs skipped: the original was far slower on them than on the live ones
     distinct_passed: int = 0
     counterexample: Counterexample | None = None
     notes: list[str] = field(default_factory=list)
@@ -36,7 +40,7 @@ class _Differs(Exception):
 
 
 def search_generated(judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
-    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
     from hypothesis import seed as fixed_seed
     from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -46,6 +50,7 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
     passed: set[str] = set()
     failures: list[Counterexample] = []
     started = time.monotonic()
+    per_input = max(MIN_PER_INPUT_S, SLOWER_THAN_LIVE * judge.slowest_live)
 
     @fixed_seed(seed)
     @settings(max_examples=examples, deadline=None, database=None, verbosity=Verbosity.quiet,
@@ -56,8 +61,12 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
         elapsed = time.monotonic() - started
         if elapsed > budget_s and not failures or elapsed > budget_s + SHRINK_ALLOWANCE_S:
             return  # out of time: the remaining examples are not run
+        try:
+            found, orig, cand = judge.compare(call, original_limit=per_input)
+        except TooSlow:  # far slower than on the live inputs: not a useful test, skip it
+            result.too_slow += 1
+            reject()
         result.tried += 1
-        found, orig, cand = judge.compare(call)
         if found:
             failures.append(judge.counterexample(call, orig, cand, found))
             raise _Differs(found)
@@ -74,6 +83,9 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
             result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
     result.distinct_passed = len(passed)
     result.counterexample = failures[-1] if failures else None
+    if result.too_slow:
+        result.notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
+                            f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
     if time.monotonic() - started > budget_s and not failures:
         result.notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return result

@@ -9,7 +9,10 @@ from __future__ import annotations
 import copy
 import pickle
 import random
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -108,11 +111,15 @@ class Judge:
         self.candidate_globals = GlobalsWatch(self.candidate)
         self.changed_by_original: set[str] = set()
         self.notes: set[str] = set()
+        self.slowest_live = 0.0  # seconds the original took on its slowest live call
 
-    def compare(self, call: Call) -> tuple[str | None, Outcome, Outcome]:
+    def compare(self, call: Call, original_limit: float | None = None) -> tuple[str | None, Outcome, Outcome]:
+        """Run both on *call*. With *original_limit*, an original slower than
+        that raises `TooSlow` (the input is skipped, not judged)."""
         shot = self.original_globals.snapshot()
-        with self.coverage:
+        with self.coverage, time_limit(original_limit):
             orig = run_once(self.original, call, self.seed)
+        self.slowest_live = max(self.slowest_live, orig.seconds) if call.origin == "live" else self.slowest_live
         self.changed_by_original |= self.original_globals.changed_since(shot, self.tol)
         shot = self.candidate_globals.snapshot()
         cand = run_once(self.candidate, call, self.seed)
@@ -128,6 +135,30 @@ class Judge:
 
     def counterexample(self, call: Call, orig: Outcome, cand: Outcome, why: str) -> Counterexample:
         return counterexample(self.original.__name__, call, orig, cand, why, self.params)
+
+
+class TooSlow(BaseException):
+    """The original ran past its time limit on a generated input (a BaseException,
+    so the function under test cannot swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise TooSlow in this (main) thread after *seconds*; no-op when None or off the main thread."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def check_candidate(
