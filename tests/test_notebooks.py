@@ -1,6 +1,7 @@
 """Every tutorial notebook runs top to bottom in a real kernel, and says what it should."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -50,3 +51,40 @@ def test_04_reads_the_timing_evidence(tmp_path):
              if line.startswith(("same ", "half ", "double ")) and "x  95% interval" in line}
     assert lines == {"same": "not_faster", "half": "faster", "double": "not_faster"}
     assert "pairwise_fast ~n^" in text and "original ~n^" in text
+
+
+def test_01_finds_a_verified_speedup_offline_and_catches_argmax(tmp_path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)  # the story runs with no model
+    text = run("01-histogram-equalization.ipynb", tmp_path)
+    best = next(line for line in text.splitlines() if line.startswith("best:"))
+    assert "| faster" in best and "origin: rules" in best
+    assert float(best.split("faster ")[1].split("x")[0]) >= 3
+    assert "eq_argmax incorrect" in text and "0 True>" in text  # a mask that selects no pixel
+    assert "all 255" in text and "all 0>" in text
+    straight = float(text.split("with a straight line: ")[1].split()[0])
+    assert straight > 0.98  # the equalized cumulative distribution is close to linear
+    assert "accepted: rules:" in text and "same picture as before: True" in text
+    assert "is in a new cell below" in text
+
+
+def test_03_runs_against_a_local_openai_compatible_server(tmp_path, monkeypatch):
+    from openai_server import ScriptedServer, chat
+
+    from jupyter_optimize import demo
+
+    good = f"```python\n{demo.VECTORIZED}```\nBoth loops became NumPy calls."
+    wrong = f"```python\n{demo.ARGMAX}```\nargmax(hist > 0) finds the first filled bin in one call."
+    row = [int(v) for v in demo.photograph(128)[64, 40:44]]  # four neighbouring pixels of the face
+    with ScriptedServer([chat(good), chat(wrong)]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        text = run("03-using-a-language-model.ipynb", tmp_path)
+        sent = server.everything_sent()
+    verdicts = {line.split(":")[0]: line.split()[1] for line in text.splitlines()
+                if line.startswith("llm-") and "  -- " in line}
+    assert sorted(verdicts.values()) == ["faster", "incorrect"]
+    assert "2 responses: 2 candidates" in text and "0 True>" in text
+    assert "values within [90, 200]" in text  # what the model is told about the image
+    assert "lut[level] = min(255" in sent  # the source went out ...
+    assert not re.search(r"\D{1,6}".join(map(str, row)), sent)  # ... and the pixels did not
