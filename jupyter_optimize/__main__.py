@@ -24,15 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     run_demo.add_argument("--size", type=int, default=128, help="image side in pixels (default 128)")
     run_demo.add_argument("--html", type=Path, default=Path("optimize-report.html"), help="where to write the HTML report")
     run_demo.add_argument("--time-budget", type=float, default=3.0, help="seconds of benchmarking (default 3)")
+    run_demo.add_argument("--scaling", action="store_true", help="also time growing inputs and fit exponents")
     args = parser.parse_args(argv)
     try:
-        return _demo(args.size, args.html, args.time_budget)
+        return _demo(args.size, args.html, args.time_budget, args.scaling)
     except OptimizeError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
 
 
-def _demo(size: int, html_path: Path, time_budget: float) -> int:
+def _demo(size: int, html_path: Path, time_budget: float, scaling: bool) -> int:
     print(f"Masked histogram equalization of a {size}x{size} photograph; live calls: a round mask and an empty mask.")
     started = time.perf_counter()
     report = optimize(
@@ -40,9 +41,10 @@ def _demo(size: int, html_path: Path, time_budget: float) -> int:
         demo.live_calls(size),
         candidates=[_named("vectorized", demo.VECTORIZED), _named("argmax", demo.ARGMAX)],
         time_budget=time_budget,
+        scaling=scaling,
         progress=lambda message, fraction: print(f"  {message} ...", flush=True),
     )
-    html_path.write_text(f"<!doctype html><meta charset='utf-8'><title>jupyter-optimize demo</title>{html.render(report)}")
+    html_path.write_text(f"<!doctype html><meta charset='utf-8'><title>jupyter-optimize demo</title>{html.render(report, plots=True)}")
     print()
     print(text.render(report))
     print(f"\nHTML report: {html_path.resolve()}  (the whole run took {time.perf_counter() - started:.1f} s)")

@@ -38,7 +38,7 @@ class Scaling:
     stops_winning: dict  # candidate name -> the smallest size where it is not faster, or None
 
     def summary(self) -> str:
-        parts = [f"original ~n^{self.original.exponent:.1f}"]
+        parts = [f"original ~n^{exponent_text(self.original.exponent)}"]
         for curve in self.candidates:
             loses = self.stops_winning.get(curve.name)
             if loses is not None:
@@ -46,8 +46,13 @@ class Scaling:
             else:
                 cross = crossover(self.original, curve)
                 where = f", would stop winning near n={cross:.3g} (extrapolated)" if cross else ", wins at every size tried"
-            parts.append(f"{curve.name} ~n^{curve.exponent:.1f}{where}")
+            parts.append(f"{curve.name} ~n^{exponent_text(curve.exponent)}{where}")
         return "; ".join(parts)
+
+
+def exponent_text(exponent: float) -> str:
+    """'1.0', never '-0.0'."""
+    return f"{round(exponent, 1) + 0.0:.1f}"
 
 
 def scale_call(call: Call, factor: float) -> Call:

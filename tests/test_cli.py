@@ -5,7 +5,7 @@ import sys
 def test_demo_prints_verdicts_and_writes_html(tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "jupyter_optimize", "demo", "--size", "64", "--time-budget", "1",
-         "--html", str(tmp_path / "r.html")],
+         "--html", str(tmp_path / "r.html"), "--scaling"],
         capture_output=True, text=True, timeout=120,
     )
     assert out.returncode == 0, out.stderr
@@ -13,7 +13,10 @@ def test_demo_prints_verdicts_and_writes_html(tmp_path):
             if line.startswith(("vectorized ", "argmax ")) and " user " in line}
     assert rows == {"vectorized": "faster", "argmax": "incorrect"}
     assert str(tmp_path / "r.html") in out.stdout
-    assert "argmax" in (tmp_path / "r.html").read_text()
+    page = (tmp_path / "r.html").read_text()
+    assert "argmax(hist &gt; 0)" in page  # the diff
+    assert page.count("data:image/png;base64,") == 2  # the runtime plot and the scaling plot
+    assert "Scaling with input size: original ~n^" in out.stdout
 
 
 def test_bad_command_line_is_one_line():

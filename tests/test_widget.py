@@ -265,3 +265,24 @@ def test_other_line_magic_uses_are_one_line_usage_errors(ip):
     ip.run_line_magic("load_ext", "jupyter_optimize")
     with pytest.raises(UsageError, match=r"%optimize apply \[NAME\]"):
         ip.run_line_magic("optimize", "equalize(img)")
+
+
+def test_scaling_plot_appears_for_a_candidate_that_was_scaled():
+    from jupyter_optimize import optimize
+    from jupyter_optimize.notebook.widget import evidence_widgets
+
+    def pairwise(xs):
+        total = 0.0
+        for x in xs:
+            for y in xs:
+                total += abs(x - y)
+        return total
+
+    def fast(xs):
+        a = np.asarray(xs, dtype=float)
+        return float(np.abs(a[:, None] - a[None, :]).sum())
+
+    report = optimize(pairwise, [(([float(i % 7) for i in range(120)],), {})], candidates=[fast],
+                      scaling=True, quick=True)
+    images = [w for w in evidence_widgets(report, report.results[0]) if isinstance(w, widgets.Image)]
+    assert len(images) == 2 and all(i.value[:4] == b"\x89PNG" for i in images)  # runtime + scaling

@@ -162,6 +162,8 @@ def evidence_widgets(report: Report, result: CandidateResult) -> list[widgets.Wi
         parts.append(html_box(counterexample_html(result)))
     if plots.has_timing(result):
         parts.append(runtime_image(result, report.function))
+    if report.scaling is not None and any(c.name == result.name for c in report.scaling.candidates):
+        parts.append(_png_image(plots.scaling_png(report.scaling, dpi=150), "480px"))
     if report.original_source and result.source:
         parts.append(html_box(diff_html(report.original_source, result.source), "jupyter-optimize-diff"))
     details = detail_sections(report, result)
@@ -170,6 +172,12 @@ def evidence_widgets(report: Report, result: CandidateResult) -> list[widgets.Wi
                                    titles=tuple(title for title, _ in details), selected_index=None)
         parts.append(folded)
     return parts
+
+
+def _png_image(png: bytes, width: str) -> widgets.Image:
+    image = widgets.Image(value=png, format="png", layout=widgets.Layout(width=width, max_width="100%"))
+    image.add_class("jupyter-optimize-plot")
+    return image
 
 
 def runtime_image(result: CandidateResult, function: str) -> widgets.Image:

@@ -5,6 +5,7 @@ reads in light and dark themes and outside Jupyter.
 """
 from __future__ import annotations
 
+import base64
 import difflib
 from html import escape
 
@@ -20,7 +21,9 @@ BORDER = "var(--jp-border-color2, #ccc)"
 CODE_BG = "var(--jp-layout-color2, rgba(127,127,127,0.08))"
 
 
-def render(report: Report) -> str:
+def render(report: Report, plots: bool = False) -> str:
+    """The report as HTML; with *plots*, the runtime and scaling figures are
+    embedded as PNG images (for a standalone file: they cost ~30 KB each)."""
     parts = [f'<div class="jupyter-optimize-report" style="color:{FG};font-size:13px">',
              f"<p><b>%%optimize {escape(report.function)}</b>: {len(report.results)} candidate(s) "
              f"on {len(report.calls)} live call(s)</p>",
@@ -32,10 +35,14 @@ def render(report: Report) -> str:
     else:
         parts.append(f"<p><b>Best:</b> {escape(best.name)}, {escape(best.reason)}.</p>" if best
                      else "<p>No candidate is both correct and faster; keep the original.</p>")
-    for result in ranked(report.results):
-        parts.append(candidate_details(report, result))
+    for i, result in enumerate(ranked(report.results)):
+        parts.append(candidate_details(report, result, plots, expanded=plots and i == 0))
     if report.scaling is not None:
         parts.append(f"<p><b>Scaling with input size:</b> {escape(report.scaling.summary())}</p>")
+        if plots:
+            from . import plots as figures
+
+            parts.append(_img(figures.scaling_png(report.scaling)))
     if report.profile and report.profile.lines:
         parts.append(f"<details><summary>Line profile of {escape(report.function)}</summary>{profile_table(report.profile)}</details>")
     return "\n".join(parts) + "</div>"
@@ -59,8 +66,16 @@ def verdict_table(report: Report) -> str:
     return f'<table style="border-collapse:collapse">{head}{"".join(rows)}</table>'
 
 
-def candidate_details(report: Report, result: CandidateResult) -> str:
+def _img(png: bytes) -> str:
+    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(png).decode()}" style="max-width:100%">'
+
+
+def candidate_details(report: Report, result: CandidateResult, plots: bool = False, expanded: bool = False) -> str:
     body = []
+    if plots and result.timing is not None and result.timing.original:
+        from . import plots as figures
+
+        body.append(_img(figures.runtime_png(result, report.function)))
     if result.explanation:
         body.append(f"<p>{escape(result.explanation)}</p>")
     if result.counterexample is not None:
@@ -74,7 +89,8 @@ def candidate_details(report: Report, result: CandidateResult) -> str:
         body += [f"<p><i>timing:</i> {escape(w)}</p>" for w in result.timing.warnings]
     if report.original_source and result.source:
         body.append(diff_html(report.original_source, result.source))
-    return f"<details><summary>{badge(result.verdict)} <code>{escape(result.name)}</code></summary>{''.join(body)}</details>"
+    tag = "<details open>" if expanded else "<details>"
+    return f"{tag}<summary>{badge(result.verdict)} <code>{escape(result.name)}</code></summary>{''.join(body)}</details>"
 
 
 def diff_html(before: str, after: str) -> str:

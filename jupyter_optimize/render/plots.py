@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..model import CandidateResult, Timing
+from ..scaling import Scaling, exponent_text
 
 INK = "#8a8a8a"  # readable on white and on near-black
 ORIGINAL_COLOUR = "#e8710a"
@@ -48,6 +49,37 @@ def runtime_figure(result: CandidateResult, function: str = "original") -> Figur
 def runtime_png(result: CandidateResult, function: str = "original", dpi: int = 100) -> bytes:
     """The runtime figure as PNG bytes (what a widget or an <img> shows)."""
     return figure_png(runtime_figure(result, function), dpi)
+
+
+def scaling_figure(scaling: Scaling) -> Figure:
+    """Time per call against input size (log-log) for the original and the best
+    candidates, each labelled with its fitted exponent."""
+    fig = Figure(figsize=(5.2, 3.0), dpi=100)
+    fig.patch.set_alpha(0.0)
+    ax = fig.add_subplot()
+    colours = [ORIGINAL_COLOUR, CANDIDATE_COLOUR, "#188038", "#a142f4"]
+    for curve, colour in zip((scaling.original, *scaling.candidates), colours):
+        ax.loglog(curve.sizes, curve.seconds, "o-", color=colour, markersize=4,
+                  label=f"{_short(curve.name)} ~n^{exponent_text(curve.exponent)}")
+    ax.set_xlabel("input size (elements or items)", color=INK)
+    ax.set_ylabel("time per call", color=INK)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_seconds(v)))
+    ax.tick_params(colors=INK, which="both")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(INK)
+    ax.set_facecolor("none")
+    legend = ax.legend(frameon=False, fontsize=8)
+    for text in legend.get_texts():
+        text.set_color(INK)
+    ax.set_title("how the cost grows with input size", color=INK, fontsize=10, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def scaling_png(scaling: Scaling, dpi: int = 100) -> bytes:
+    return figure_png(scaling_figure(scaling), dpi)
 
 
 def figure_png(fig: Figure, dpi: int = 100) -> bytes:
