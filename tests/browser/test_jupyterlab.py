@@ -62,7 +62,8 @@ def open_notebook(page: Page, url: str) -> None:
 def wait_for_kernel(page: Page) -> None:
     """Until the notebook's kernel has started and is idle (cells run before that are dropped)."""
     page.evaluate("() => window.jupyterapp.shell.currentWidget.context.sessionContext.ready")
-    expect(page.locator(".jp-StatusBar-Widget").get_by_text("Python 3 | Idle")).to_be_visible()
+    # "Python 3 | Idle" or "Python 3 (ipykernel) | Idle", as the installed kernel spec names it
+    expect(page.locator(".jp-StatusBar-Widget").get_by_text(re.compile(r"^Python 3.* \| Idle$"))).to_be_visible()
 
 
 def command(page: Page, name: str, args: dict | None = None) -> None:
