@@ -1,5 +1,4 @@
 """optimize() end to end, without a kernel."""
-import random
 
 import numpy as np
 import pytest

@@ -12,7 +12,7 @@ import builtins
 import math
 import types
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy
 
@@ -367,6 +367,28 @@ def loops_in(fn: ast.FunctionDef) -> list[ast.For | ast.While]:
                         s for h in child if isinstance(h, ast.ExceptHandler) for s in h.body])
     visit(fn.body)
     return out
+
+
+def rewrite_for_loops(fn: ast.FunctionDef, ctx: "Context",
+                      build: Callable[[ast.FunctionDef, ast.For, "Context"], list[ast.stmt]]) -> "Rewrite | None":
+    """Replace each outermost `for` loop that *build* can rewrite (it raises
+    Decline for the others) by what it builds; loops inside a rewritten one
+    are left to it."""
+    edits, lines, done = [], [], []
+    for loop in loops_in(fn):
+        if not isinstance(loop, ast.For) or any(_within(loop, d) for d in done):
+            continue
+        try:
+            edits.append(replace_stmts(ctx, loop, loop, build(fn, loop, ctx)))
+        except Decline:
+            continue
+        lines.append(loop.lineno)
+        done.append(loop)
+    return Rewrite(edits, lines) if edits else None
+
+
+def _within(inner: ast.stmt, outer: ast.stmt) -> bool:
+    return inner.lineno >= outer.lineno and inner.end_lineno <= outer.end_lineno
 
 
 def _is_fallback(stmt: ast.stmt) -> bool:

@@ -5,7 +5,7 @@ import ast
 import copy
 from dataclasses import dataclass
 
-from .base import (Context, Decline, Kind, Rewrite, assign, call, const, insert_before, loops_in, name,
+from .base import (Context, Decline, Kind, Rewrite, assign, call, const, insert_before, loops_in, name, rewrite_for_loops,
                    names_loaded, parse_expr, read_outside, replace_stmts, same)
 from .vector import Nest, Translator, Vec, full_size, has_rounds, loop_nest, loop_vars, stored_in, translator_for
 from .vectorize import Body
@@ -36,20 +36,8 @@ def reduction_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     once and is not read elsewhere in the loop; loop variables and
     temporaries are not read after it; the element expressions translate.
     """
-    edits, lines, done = [], [], []
-    for loop in loops_in(fn):
-        if isinstance(loop, ast.For) and not any(_inside(loop, d) for d in done):
-            try:
-                edits.append(replace_stmts(ctx, loop, loop, _reduce(fn, loop, ctx)))
-            except Decline:
-                continue
-            lines.append(loop.lineno)
-            done.append(loop)
-    return Rewrite(edits, lines) if edits else None
+    return rewrite_for_loops(fn, ctx, _reduce)
 
-
-def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
-    return inner.lineno >= outer.lineno and inner.end_lineno <= outer.end_lineno
 
 
 def _reduce(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:

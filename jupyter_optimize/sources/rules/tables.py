@@ -5,8 +5,8 @@ import ast
 import copy
 import types
 
-from .base import (Context, Decline, Rewrite, assign, call, const, loops_in, name, names_stored, parse_expr,
-                   read_outside, replace_stmts, walk_all)
+from .base import (Context, Decline, Rewrite, assign, call, const, name, names_stored, parse_expr, read_outside,
+                   rewrite_for_loops, walk_all)
 from .vector import Nest, is_pure_call, loop_nest, loop_vars, stored_in
 
 TABLE_DTYPES = ("uint8",)
@@ -25,21 +25,8 @@ def lookup_table(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     uint8), and each output pixel is looked up; levels that do not occur are
     never computed, so f raises only where the loop would have.
     """
-    edits, lines, done = [], [], []
-    for loop in loops_in(fn):
-        if not isinstance(loop, ast.For) or any(_inside(loop, d) for d in done):
-            continue
-        try:
-            edits.append(replace_stmts(ctx, loop, loop, _tabulate(fn, loop, ctx)))
-        except Decline:
-            continue
-        lines.append(loop.lineno)
-        done.append(loop)
-    return Rewrite(edits, lines) if edits else None
+    return rewrite_for_loops(fn, ctx, _tabulate)
 
-
-def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
-    return inner.lineno >= outer.lineno and inner.end_lineno <= outer.end_lineno
 
 
 def _tabulate(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
