@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
 from . import bench, sandbox, stats
@@ -98,7 +98,7 @@ class _Run:
         with self.stage("study", "Profiling the original", 0.05):
             study = self._study()
         with self.stage("candidates", "Collecting candidates", 0.15):
-            candidates = as_candidates(given) + self._from_sources(sources, study)
+            candidates = unique_names(as_candidates(given) + self._from_sources(sources, study))
         checks = self._verify_all(candidates, study)
         if self.opts.repair:
             self._repair(candidates, checks, study)
@@ -281,6 +281,16 @@ class _BenchOut:
     timings: dict  # candidate index -> Timing, or the reason it could not be timed
     memory: dict  # candidate index -> peak bytes
     original_memory: int | None
+
+
+def unique_names(candidates: list[Candidate]) -> list[Candidate]:
+    """Results are looked up by name: a repeated name gets ' (2)', ' (3)', ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for cand in candidates:
+        seen[cand.name] = seen.get(cand.name, 0) + 1
+        out.append(cand if seen[cand.name] == 1 else replace(cand, name=f"{cand.name} ({seen[cand.name]})"))
+    return out
 
 
 def _source(func: Callable) -> str | None:

@@ -186,3 +186,12 @@ def test_a_source_that_breaks_becomes_a_note_and_the_run_goes_on(monkeypatch):
     report = optimize(f, [((1,), {})], candidates=[f], sources=["broken"], **QUICK)
     assert [r.verdict for r in report.results] == ["not_faster"]
     assert any("'broken' source failed (RuntimeError: rule catalogue exploded)" in n for n in report.notes)
+
+
+def test_candidates_with_the_same_name_stay_apart():
+    def f(x):
+        return x + 1
+
+    report = optimize(f, [((1,), {})], candidates=[f, f], **QUICK)
+    assert [r.name for r in report.results] == ["f", "f (2)"]
+    assert report["f (2)"] is report.results[1]
