@@ -91,9 +91,17 @@ class _Relations:
         self.lengths: dict[int, int] = {}
 
     def shape_for(self, live: tuple[int, ...], dims: list[st.SearchStrategy[int]]) -> tuple[int, ...]:
+        """Half the time the live shape itself (where sums overflow and sizes
+        matter), else any smaller one; shrinks toward small."""
         if live not in self.shapes:
-            self.shapes[live] = tuple(self.draw(d) for d in dims)
+            full = self.draw(_FLIP)
+            drawn = tuple(self.draw(d) for d in dims)
+            self.shapes[live] = live if full else drawn
         return self.shapes[live]
+
+    def sizes(self) -> list[int]:
+        """Lengths and dimensions drawn so far in this call."""
+        return list(self.lengths.values()) + [d for shape in self.shapes.values() for d in shape]
 
     def length_for(self, live: int, lengths: st.SearchStrategy[int]) -> int:
         if live not in self.lengths:
@@ -106,6 +114,8 @@ def drawer_for(value: Any) -> Drawer:
         return _ArrayDrawer(value)
     if isinstance(value, (list, tuple)) and value:
         return _SequenceDrawer(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return _IntDrawer(value)
     strategy = _scalar_like(value)
     return lambda draw, relations: draw(strategy)
 
@@ -135,7 +145,7 @@ class _ArrayDrawer:
         self.edge = st.sampled_from(self.edges)
         self.low, self.high = _live_range(live)
         self.element = _element_strategy(live.dtype, self.edges, self.low, self.high)
-        big = [self._constant, self._window, self._window_with_edges, self._random]
+        big = [self._constant, self._window, self._window_with_edges, self._edge_mix, self._random]
         self.modes_big = st.sampled_from(big)
         self.modes_small = st.sampled_from([self._constant, self._small, *big[1:]])
 
@@ -164,6 +174,14 @@ class _ArrayDrawer:
             values = np.array(self.edges, dtype=object)[rng.integers(0, len(self.edges), size=len(picks))]
             out.flat[picks] = values.astype(self.live.dtype)
         return out
+
+    def _edge_mix(self, draw, shape: tuple[int, ...]) -> np.ndarray:
+        """Every element one of a few edge values: extremes side by side (max
+        next to max, -inf next to max), which overflows sums and comparisons."""
+        rng = np.random.default_rng(draw(_SEED))
+        few = rng.choice(len(self.edges), size=min(len(self.edges), int(rng.integers(1, 4))), replace=False)
+        picks = few[rng.integers(0, len(few), size=shape)]
+        return np.array(self.edges, dtype=object)[picks].astype(self.live.dtype)
 
     def _random(self, draw, shape: tuple[int, ...]) -> np.ndarray:
         rng = np.random.default_rng(draw(_SEED))
@@ -207,6 +225,23 @@ def _live_range(live: np.ndarray) -> tuple:
 
 # ---------------------------------------------------------------- scalars and containers
 
+class _IntDrawer:
+    """Integers around the live value, and often near the sizes of the other
+    arguments of the same call (n - 1, n, n + 1, 2n ...): where off-by-one
+    bounds and slices past the end show."""
+
+    def __init__(self, live: int):
+        self.base = _int_like(live)
+        self.cast = type(live) if isinstance(live, np.integer) else int
+
+    def __call__(self, draw, relations: _Relations) -> int:
+        sizes = relations.sizes()
+        if sizes and draw(_FLIP):
+            near = sorted({k for n in sizes for k in (n - 1, n, n + 1, 2 * n - 1, 2 * n, 2 * n + 1)})
+            return self.cast(draw(st.sampled_from(near)))
+        return draw(self.base)
+
+
 def _int_like(value: int) -> st.SearchStrategy:
     v = int(value)
     span = 2 * abs(v) + 2
@@ -223,7 +258,8 @@ def _float_like(value: float) -> st.SearchStrategy:
 
 
 def _str_like(value: str) -> st.SearchStrategy[str]:
-    edges = ["", value, value.upper(), value.lower(), value[::-1], " ", "é", "ß", "İ", "e\u0301", "a\nb"]
+    edges = ["", value, value.upper(), value.lower(), value[::-1], " ", "a\nb", "e\u0301",
+             "é", "ß", "İ", "ı", "ſ", "K", "ﬀ", "Σς"]  # letters whose case mapping surprises
     return st.one_of(st.sampled_from(edges), st.text(max_size=max(len(value), 8)))
 
 

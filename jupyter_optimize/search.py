@@ -12,10 +12,13 @@ minimal one last: the last difference recorded is the minimal counterexample.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import time
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .inputs import calls_like
 from .model import Call, Counterexample
@@ -39,6 +42,10 @@ class _Differs(Exception):
     pass
 
 
+class _OutOfTime(Exception):
+    pass
+
+
 def search_generated(judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
     from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
     from hypothesis import seed as fixed_seed
@@ -59,8 +66,10 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
     @given(calls_like(judge.original, live))
     def same_behaviour(call: Call) -> None:
         elapsed = time.monotonic() - started
-        if elapsed > budget_s and not failures or elapsed > budget_s + SHRINK_ALLOWANCE_S:
-            return  # out of time: the remaining examples are not run
+        if elapsed > budget_s and not failures:
+            raise _OutOfTime()  # stops the search: no more inputs are even generated
+        if elapsed > budget_s + SHRINK_ALLOWANCE_S:
+            return  # shrinking ran long: keep the smallest difference found so far
         try:
             found, orig, cand = judge.compare(call, original_limit=per_input)
         except TooSlow:  # far slower than on the live inputs: not a useful test, skip it
@@ -76,19 +85,62 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
 
     try:
         same_behaviour()
-    except _Differs:
+    except (_Differs, _OutOfTime):
         pass
     except Exception as exc:  # e.g. Flaky when time ran out mid-shrink: keep what was found
         if not failures:
             result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
     result.distinct_passed = len(passed)
-    result.counterexample = failures[-1] if failures else None
+    result.counterexample = crop_arrays(judge, failures[-1]) if failures else None
     if result.too_slow:
         result.notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
                             f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
     if time.monotonic() - started > budget_s and not failures:
         result.notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return result
+
+
+def crop_arrays(judge, found: Counterexample) -> Counterexample:
+    """Hypothesis does not always shrink a shape it drew large. Try the
+    counterexample's arrays cut down to their first 1, 2, 3, 4, 8, ...
+    elements along every axis (arrays of one shape cut alike, so related
+    arguments stay related) and keep the smallest cut that still differs."""
+    if found.inputs is None:
+        return found
+    call = found.inputs
+    for shape in sorted({a.shape for a in _arrays(call)}, key=math.prod, reverse=True):
+        for target in _smaller_shapes(shape):
+            cut = _cut(call, shape, target)
+            try:
+                why, orig, cand = judge.compare(cut, original_limit=MIN_PER_INPUT_S)
+            except TooSlow:
+                continue
+            if why:
+                call, found = cut, judge.counterexample(cut, orig, cand, why)
+                break
+    return found
+
+
+def _arrays(call: Call) -> list[np.ndarray]:
+    return [v for v in (*call.args, *call.kwargs.values()) if isinstance(v, np.ndarray) and v.ndim and v.size > 1]
+
+
+def _smaller_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    out = []
+    for k in (1, 2, 3, 4, 8, 16, 32, 64):
+        target = tuple(min(k, d) for d in shape)
+        if target != shape and target not in out:
+            out.append(target)
+    return out
+
+
+def _cut(call: Call, shape: tuple[int, ...], target: tuple[int, ...]) -> Call:
+    window = tuple(slice(0, n) for n in target)
+
+    def cut(v):
+        return v[window].copy() if isinstance(v, np.ndarray) and v.shape == shape else v
+
+    return Call(tuple(cut(v) for v in call.args), {k: cut(v) for k, v in call.kwargs.items()}, call.origin)
 
 
 def cache_directory() -> str:

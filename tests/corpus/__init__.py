@@ -1,0 +1,147 @@
+"""A corpus for the verifier: originals, rewrites that behave the same, and
+rewrites that are subtly wrong in the ways real rewrites are.
+
+Each `Entry` is data: the original's source (a plain notebook-style
+function), a builder of its live calls, right candidates (source strings that
+behave the same under the README's sameness rules on every input) and wrong
+candidates (source strings with a one-line note of what is wrong and a
+*witness*: arguments, of the kind the input generator can produce from the
+live ones, on which the original and the candidate differ). The live calls
+are chosen so that most wrong candidates look right on them.
+
+    from corpus import ENTRIES, define
+    func = define(entry)            # the original, defined in a fresh namespace
+    report = optimize(func, entry.calls(), candidates=entry.candidates(), ...)
+"""
+from __future__ import annotations
+
+import ast
+import linecache
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Callable
+
+# What a notebook cell above the function would have imported; candidates run
+# in a copy of the original's globals, so they see the same names.
+PRELUDE = "import collections, heapq, itertools, math, operator, re, statistics\nimport numpy as np\n"
+
+
+def code(text: str) -> str:
+    """A source string from an indented triple-quoted block."""
+    return textwrap.dedent(text).strip("\n") + "\n"
+
+
+@dataclass(frozen=True)
+class Wrong:
+    source: str
+    note: str  # one line: what is wrong
+    witness: tuple  # positional arguments on which it differs from the original
+
+
+@dataclass(frozen=True)
+class Entry:
+    original: str
+    calls: Callable[[], list]  # () -> [(args_tuple, kwargs_dict), ...]
+    right: tuple[str, ...]
+    wrong: tuple[Wrong, ...]
+    about: str = ""  # what the entry exercises
+
+    @property
+    def name(self) -> str:
+        return function_name(self.original)
+
+    def candidates(self) -> list[str]:
+        """Right candidates first, then wrong ones (the order of report.results)."""
+        return [*self.right, *(w.source for w in self.wrong)]
+
+    def expected(self) -> list[tuple[str, str]]:
+        """(kind, label) per candidate, in the order of `candidates()`."""
+        return ([("right", f"right {i + 1}") for i in range(len(self.right))]
+                + [("wrong", f"wrong {i + 1}: {w.note}") for i, w in enumerate(self.wrong)])
+
+
+def function_name(source: str) -> str:
+    tree = ast.parse(source)
+    return next(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
+
+
+def define(entry: Entry | str) -> Callable:
+    """The original (or any source for it) as a function in a fresh namespace
+    holding the PRELUDE's imports; its source is registered in linecache so
+    inspect and tracebacks can read it, as for a function defined in a cell."""
+    source = entry.original if isinstance(entry, Entry) else entry
+    name = function_name(source)
+    text = PRELUDE + source
+    filename = f"<corpus {name} {abs(hash(text)):x}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    namespace: dict[str, Any] = {"__name__": f"corpus_{name}"}
+    exec(compile(text, filename, "exec"), namespace)
+    return namespace[name]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the verifier said about one candidate of an entry."""
+
+    entry: str
+    kind: str  # "right" or "wrong"
+    label: str  # "right 1" or "wrong 2: <note>"
+    verdict: str
+    reason: str
+    seconds: float  # verification of this candidate (its child, live and generated inputs)
+    caught_on: str = ""  # for incorrect verdicts: "live" or "generated"
+    counterexample: str = ""
+    inputs_tried: int = 0  # live and generated inputs run (shrinking included)
+    notes: tuple[str, ...] = ()  # the verifier's notes (e.g. the time budget ran out)
+
+    @property
+    def rejected(self) -> bool:
+        return self.verdict in ("incorrect", "failed")
+
+    @property
+    def as_expected(self) -> bool:
+        return self.rejected if self.kind == "wrong" else self.verdict in ("faster", "not_faster")
+
+
+# The corpus measures correctness, not speed: benchmark briefly, skip the profile.
+CORPUS_OPTIONS = {"time_budget": 0.3, "profile": False}
+
+
+def verify_entry(entry: Entry, **options: Any) -> list[Outcome]:
+    """Run *entry* through `optimize` and say what became of each candidate."""
+    import time
+
+    from jupyter_optimize import optimize
+
+    marks: list[tuple[str, float]] = []
+    report = optimize(define(entry), entry.calls(), candidates=entry.candidates(),
+                      progress=lambda message, fraction: marks.append((message, time.perf_counter())),
+                      **{**CORPUS_OPTIONS, **options})
+    starts = [i for i, (message, _) in enumerate(marks) if message.startswith("Verifying ")]
+    seconds = [marks[i + 1][1] - marks[i][1] for i in starts]
+    out = []
+    for (kind, label), result, spent in zip(entry.expected(), report.results, seconds, strict=True):
+        cx = result.counterexample
+        check = result.check
+        out.append(Outcome(entry.name, kind, label, result.verdict, result.reason, spent,
+                           cx.origin if cx else "", repr(cx) if cx else "",
+                           check.inputs_tried if check else 0, check.notes if check else ()))
+    return out
+
+
+def verify_named(name: str, **options: Any) -> list[Outcome]:
+    """`verify_entry` by the original's name: what a worker process can be sent."""
+    return verify_entry(next(e for e in ENTRIES if e.name == name), **options)
+
+
+def _collect() -> tuple[Entry, ...]:
+    from . import arrays, containers, scalars, text
+
+    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES)
+    names = [e.name for e in entries]
+    duplicated = {n for n in names if names.count(n) > 1}
+    assert not duplicated, f"corpus names must be unique: {duplicated}"
+    return entries
+
+
+ENTRIES: tuple[Entry, ...] = _collect()

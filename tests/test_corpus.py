@@ -1,0 +1,78 @@
+"""The verifier against a corpus of rewrites (tests/corpus): every wrong
+candidate is rejected, no right one is.
+
+The corpus itself is checked first, in this process and without the
+verifier's search: each wrong candidate differs from its original on its
+witness, each right one agrees on the live calls, and most wrong ones look
+right on the live calls (so it is the generated inputs that must catch them).
+
+The verifier runs once per original with the default input budget; the
+originals are spread over two worker processes to stay within a few minutes.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from corpus import ENTRIES, Entry, Outcome, define, verify_named
+from jupyter_optimize.candidates import as_candidates, materialize
+from jupyter_optimize.compare import Tolerance
+from jupyter_optimize.model import Call
+from jupyter_optimize.pipeline import coerce_calls
+from jupyter_optimize.verify import Judge, outcome_difference, parameter_names, run_once
+
+IDS = [e.name for e in ENTRIES]
+WORKERS = 2
+
+
+def test_the_corpus_is_big_enough():
+    assert len(ENTRIES) >= 25
+    assert all(e.right and e.wrong for e in ENTRIES)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_corpus_entry_is_sound(entry: Entry):
+    func = define(entry)
+    calls = coerce_calls(entry.calls())
+    params = parameter_names(func)
+    candidates = [materialize(c, func) for c in as_candidates(entry.candidates())]
+    looks_right = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for (kind, label), cand in zip(entry.expected(), candidates):
+            on_live = [outcome_difference(run_once(func, c), run_once(cand, c), Tolerance(), params) for c in calls]
+            if kind == "right":
+                assert not any(on_live), f"{label} differs on a live call: {on_live}"
+                continue
+            looks_right.append(not any(on_live))
+            witness = entry.wrong[len(looks_right) - 1].witness
+            found, _, _ = Judge(func, cand, Tolerance(), None).compare(Call(witness, {}, origin="generated"))
+            assert found, f"{label}: the witness {witness!r} does not tell it from the original"
+    assert sum(looks_right) > len(looks_right) / 2, "most wrong candidates should look right on the live calls"
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, list[Outcome] | BaseException]:
+    """Every entry through the verifier, two originals at a time."""
+    context = multiprocessing.get_context("spawn")  # workers fork their own sandbox children
+    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+        futures = {e.name: pool.submit(verify_named, e.name) for e in ENTRIES}
+        out = {}
+        for name, future in futures.items():
+            try:
+                out[name] = future.result()
+            except BaseException as exc:  # reported by that entry's test
+                out[name] = exc
+    return out
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
+def test_verifier_rejects_every_wrong_candidate_and_no_right_one(entry: Entry, verdicts):
+    outcomes = verdicts[entry.name]
+    if isinstance(outcomes, BaseException):
+        raise outcomes
+    misses = [f"{o.label} -> {o.verdict}: {o.reason}" for o in outcomes if not o.as_expected]
+    assert not misses, f"{entry.name}:\n  " + "\n  ".join(misses)
