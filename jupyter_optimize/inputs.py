@@ -89,6 +89,7 @@ class _Relations:
         self.draw = draw
         self.shapes: dict[tuple[int, ...], tuple[int, ...]] = {}
         self.lengths: dict[int, int] = {}
+        self.fills: dict[str, Any] = {}  # dtype -> the value a constant array of it was filled with
 
     def shape_for(self, live: tuple[int, ...], dims: list[st.SearchStrategy[int]]) -> tuple[int, ...]:
         """Half the time the live shape itself (where sums overflow and sizes
@@ -152,10 +153,18 @@ class _ArrayDrawer:
     def __call__(self, draw, relations: _Relations) -> np.ndarray:
         shape = relations.shape_for(self.live.shape, self.dims)
         modes = self.modes_small if math.prod(shape) <= SMALL_ELEMENTS else self.modes_big
-        return draw(modes)(draw, shape)
+        mode = draw(modes)
+        return mode(draw, shape, relations) if mode == self._constant else mode(draw, shape)
 
-    def _constant(self, draw, shape: tuple[int, ...]) -> np.ndarray:
-        return np.full(shape, draw(self.edge), dtype=self.live.dtype)
+    def _constant(self, draw, shape: tuple[int, ...], relations: _Relations) -> np.ndarray:
+        """One edge value everywhere; often the same one as another constant
+        argument of this dtype (two arrays at the dtype's limit overflow together)."""
+        key = self.live.dtype.str
+        if key in relations.fills and draw(_FLIP):
+            value = relations.fills[key]
+        else:
+            value = relations.fills[key] = draw(self.edge)
+        return np.full(shape, value, dtype=self.live.dtype)
 
     def _small(self, draw, shape: tuple[int, ...]) -> np.ndarray:
         n = math.prod(shape)
