@@ -19,6 +19,7 @@ import select
 import signal
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -39,7 +40,12 @@ def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int
     if not CAN_FORK:
         return _run_in_process(job)
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a threaded process (a kernel is one)
+        # may deadlock the child; the child here only runs the job, with its own
+        # streams, and is killed at its timeout if it ever hangs.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
+        pid = os.fork()
     if pid == 0:  # the child never returns from this branch
         os.close(read_end)
         _child_main(job, write_end, memory_limit_mb)
