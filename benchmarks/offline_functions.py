@@ -8,8 +8,8 @@ the tool, to make sure no wrong rewrite was accepted.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

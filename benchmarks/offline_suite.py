@@ -21,10 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import jupyter_optimize  # noqa: E402
-from jupyter_optimize.candidates import materialize  # noqa: E402
-from jupyter_optimize.compare import Tolerance, difference  # noqa: E402
 from offline_functions import CASES, Case  # noqa: E402
+
+import jupyter_optimize  # noqa: E402
+from jupyter_optimize.sources.candidates import materialize  # noqa: E402
+from jupyter_optimize.verify.compare import Tolerance, difference  # noqa: E402
 
 
 def held_out_problem(case: Case, result) -> str | None:

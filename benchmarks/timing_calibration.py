@@ -73,7 +73,8 @@ def main() -> None:
           f"{took:.0f} s in all")
     for name in verdicts:
         faster = verdicts[name].count("faster")
-        print(f"  {name:<7} called faster in {faster:>2}/{args.runs} runs; speedup median {statistics.median(speedups[name]):.3f}x, "
+        median = statistics.median(speedups[name])
+        print(f"  {name:<7} called faster in {faster:>2}/{args.runs} runs; speedup median {median:.3f}x, "
               f"range {min(speedups[name]):.3f}-{max(speedups[name]):.3f}x")
     aa_ok = verdicts["A/A"].count("faster") <= max(1, args.runs // 50)
     half = statistics.median(speedups["half"])

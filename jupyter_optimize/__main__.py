@@ -44,7 +44,8 @@ def _demo(size: int, html_path: Path, time_budget: float, scaling: bool) -> int:
         scaling=scaling,
         progress=lambda message, fraction: print(f"  {message} ...", flush=True),
     )
-    html_path.write_text(f"<!doctype html><meta charset='utf-8'><title>jupyter-optimize demo</title>{html.render(report, plots=True)}")
+    page = html.render(report, plots=True)
+    html_path.write_text(f"<!doctype html><meta charset='utf-8'><title>jupyter-optimize demo</title>{page}")
     print()
     print(text.render(report))
     print(f"\nHTML report: {html_path.resolve()}  (the whole run took {time.perf_counter() - started:.1f} s)")

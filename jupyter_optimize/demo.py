@@ -61,7 +61,7 @@ def equalize(img, mask=None):
 
 def define(source: str = ORIGINAL, namespace: dict | None = None):
     """Execute *source* (as a notebook cell would) and return its `equalize`."""
-    from .candidates import register_source
+    from .sources.candidates import register_source
 
     namespace = {"np": np} if namespace is None else namespace
     exec(compile(source, register_source(source, "equalize"), "exec"), namespace)

@@ -1,8 +1,9 @@
 """Plain data passed between the stages. Frozen, no behaviour beyond views."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 Verdict = Literal["faster", "not_faster", "incorrect", "failed", "unverifiable"]
 VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unverifiable")
@@ -17,7 +18,7 @@ class Call:
     origin: str = "live"  # "live" or "generated"
 
     @classmethod
-    def coerce(cls, item: Any) -> "Call":
+    def coerce(cls, item: Any) -> Call:
         if isinstance(item, Call):
             return item
         args, kwargs = item

@@ -32,7 +32,7 @@ class Options:
     repair: bool = False
 
     @classmethod
-    def from_kwargs(cls, **kwargs: Any) -> "Options":
+    def from_kwargs(cls, **kwargs: Any) -> Options:
         known = {f.name: f for f in fields(cls)}
         for name in kwargs:
             if name not in known:

@@ -7,22 +7,28 @@ from __future__ import annotations
 
 import inspect
 import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from . import bench, sandbox, stats
-from .candidates import CandidateProblem, as_candidates, materialize
-from .compare import Tolerance
+from . import sandbox
 from .errors import OptimizeError, UsageProblem
+from .measure import stats, timing
+from .measure.memory import peak_memory
+from .measure.scaling import Scaling, measure_scaling
 from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
 from .options import Options
-from .profile import line_profile
-from .scaling import Scaling, measure_scaling
-from .search import SHRINK_ALLOWANCE_S
-from .sources import SourceRequest, check_names, repair, run_sources
-from .summary import describe_call
-from .verify import Determinism, check_candidate, check_determinism, mutates_arguments, parameter_names
+from .sources import check_names, repair, run_sources
+from .sources.candidates import CandidateProblem, as_candidates, materialize
+from .sources.protocol import SourceRequest
+from .study.profile import line_profile
+from .verify.check import check_candidate
+from .verify.compare import Tolerance
+from .verify.describe import describe_call
+from .verify.determinism import Determinism, check_determinism, mutates_arguments
+from .verify.judge import parameter_names
+from .verify.search import SHRINK_ALLOWANCE_S
 
 Progress = Callable[[str, float], None]
 
@@ -207,14 +213,14 @@ class _Run:
         adaptive = 5.0 + 50 * study.pass_seconds + 2 * self.opts.verify_budget + SHRINK_ALLOWANCE_S
         return min(self.opts.child_timeout, adaptive)
 
-    def _benchmark(self, survivors: dict[int, Candidate], study: OriginalStudy) -> "_BenchOut":
+    def _benchmark(self, survivors: dict[int, Candidate], study: OriginalStudy) -> _BenchOut:
         func, calls, opts = self.func, self.calls, self.opts
         chosen = list(survivors.values())
 
-        def job() -> tuple[bench.Samples, tuple[int, ...]]:
+        def job() -> tuple[timing.Samples, tuple[int, ...]]:
             funcs = [func] + [materialize(c, func) for c in chosen]
-            samples = bench.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
-            return samples, bench.peak_memory(funcs, calls)
+            samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
+            return samples, peak_memory(funcs, calls)
 
         child = sandbox.run_isolated(job, timeout=opts.time_budget + opts.child_timeout,
                                      memory_limit_mb=opts.memory_limit_mb)
@@ -243,7 +249,7 @@ class _Run:
             return None
         return child.value
 
-    def _timing(self, samples: bench.Samples, k: int, cand: Candidate) -> Timing:
+    def _timing(self, samples: timing.Samples, k: int, cand: Candidate) -> Timing:
         orig, mine = samples.per_function[0], samples.per_function[k]
         ratio = stats.speedup_interval(orig, mine, self.opts.confidence)
         per_call = float(sorted(orig)[len(orig) // 2]) / len(self.calls)

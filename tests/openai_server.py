@@ -79,7 +79,7 @@ class ScriptedServer:
         with self.lock:
             return self.script.pop(0) if self.script else self.default
 
-    def __enter__(self) -> "ScriptedServer":
+    def __enter__(self) -> ScriptedServer:
         self.thread.start()
         return self
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from jupyter_optimize.compare import Tolerance, difference
+from jupyter_optimize.verify.compare import Tolerance, difference
 
 
 @pytest.mark.parametrize("a, b", [

@@ -2,8 +2,8 @@
 import numpy as np
 from hypothesis import HealthCheck, given, seed, settings
 
-from jupyter_optimize.inputs import calls_like
 from jupyter_optimize.model import Call
+from jupyter_optimize.verify.inputs import calls_like
 
 
 def sample(func, calls, n=300):

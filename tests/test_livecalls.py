@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from jupyter_optimize.errors import UsageProblem
-from jupyter_optimize.livecalls import CallRecorder, calls_from_variables, evaluate_calls
+from jupyter_optimize.study.livecalls import CallRecorder, calls_from_variables, evaluate_calls
 
 
 def test_call_expressions_are_evaluated_in_the_namespace_without_calling():

@@ -3,7 +3,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config, Configurable
 
-from jupyter_optimize.notebook import llmconfig
+from jupyter_optimize.notebook import config as llmconfig
 from jupyter_optimize.options import Options
 
 

@@ -9,8 +9,8 @@ from openai_server import ScriptedServer, chat, unused_port
 from jupyter_optimize import demo, optimize
 from jupyter_optimize.model import Call, Candidate
 from jupyter_optimize.options import Options
-from jupyter_optimize.sources import SourceRequest
-from jupyter_optimize.sources.llm import repair_candidate
+from jupyter_optimize.sources.llm.source import repair_candidate
+from jupyter_optimize.sources.protocol import SourceRequest
 
 GOOD = f"```python\n{demo.VECTORIZED}```\nBoth loops became NumPy calls."
 WRONG = f"```python\n{demo.ARGMAX}```\nargmax finds the first filled bin."

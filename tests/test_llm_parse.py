@@ -4,7 +4,7 @@ import textwrap
 import pytest
 
 from jupyter_optimize import demo
-from jupyter_optimize.sources import parse
+from jupyter_optimize.sources.llm import parse
 
 
 @pytest.fixture(scope="module")

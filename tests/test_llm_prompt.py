@@ -7,8 +7,9 @@ import pytest
 from jupyter_optimize import demo
 from jupyter_optimize.model import Call, Counterexample, LineProfile, LineStat
 from jupyter_optimize.options import Options
-from jupyter_optimize.profile import line_profile
-from jupyter_optimize.sources import SourceRequest, prompt
+from jupyter_optimize.sources.llm import prompt
+from jupyter_optimize.sources.protocol import SourceRequest
+from jupyter_optimize.study.profile import line_profile
 
 SECRET = 123456789.0
 SECRET_INT = 987654321

@@ -9,9 +9,9 @@ from openai_server import ScriptedServer, chat, error, unused_port
 from jupyter_optimize import demo
 from jupyter_optimize.model import Call
 from jupyter_optimize.options import Options
-from jupyter_optimize.profile import line_profile
-from jupyter_optimize.sources import SourceRequest
-from jupyter_optimize.sources.llm import MAX_ATTEMPTS, llm_source, repair_candidate
+from jupyter_optimize.sources.llm.source import MAX_ATTEMPTS, llm_source, repair_candidate
+from jupyter_optimize.sources.protocol import SourceRequest
+from jupyter_optimize.study.profile import line_profile
 
 GOOD = f"Here it is:\n```python\n{demo.VECTORIZED}```\nBoth loops became NumPy calls. Much less Python work."
 WRONG = f"```python\n{demo.ARGMAX}```\nargmax finds the first filled bin."

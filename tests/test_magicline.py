@@ -1,7 +1,7 @@
 import pytest
 
 from jupyter_optimize.errors import UsageProblem
-from jupyter_optimize.magicline import parse_magic_line, split_magic_line
+from jupyter_optimize.study.magicline import parse_magic_line, split_magic_line
 
 
 def test_headline_form():

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from jupyter_optimize import optimize
-from jupyter_optimize.candidates import register_source
 from jupyter_optimize.model import Call
-from jupyter_optimize.sources import SourceRequest
-from jupyter_optimize.sources import numba as numba_source
 from jupyter_optimize.options import Options
+from jupyter_optimize.sources import numba as numba_source
+from jupyter_optimize.sources.candidates import register_source
+from jupyter_optimize.sources.protocol import SourceRequest
 
 numba = pytest.importorskip("numba")
 

@@ -5,10 +5,17 @@ import numpy as np
 import pytest
 
 from jupyter_optimize import optimize
+from jupyter_optimize.measure.scaling import (
+    ScalingCurve,
+    crossover,
+    fit_exponent,
+    input_size,
+    scale_call,
+    scale_value,
+    stops_winning,
+)
 from jupyter_optimize.model import Call
 from jupyter_optimize.options import Options
-from jupyter_optimize.scaling import (ScalingCurve, crossover, fit_exponent, input_size, scale_call,
-                                      scale_value, stops_winning)
 
 
 def test_arrays_scale_by_element_count_with_live_data_and_related_shapes_stay_equal():

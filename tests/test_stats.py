@@ -1,6 +1,6 @@
 import numpy as np
 
-from jupyter_optimize import stats
+from jupyter_optimize.measure import stats
 
 
 def test_identical_samples_give_ratio_one_with_interval_around_it():

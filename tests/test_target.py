@@ -1,7 +1,7 @@
 import pytest
 
 from jupyter_optimize.errors import UsageProblem
-from jupyter_optimize.target import choose_target, functions_in
+from jupyter_optimize.study.target import choose_target, functions_in
 
 
 def test_the_only_function_is_the_target():

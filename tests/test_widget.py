@@ -17,7 +17,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_optimize import demo
 from jupyter_optimize.model import Candidate, CandidateResult, Check, Counterexample, LineProfile, LineStat, Report, Timing
-from jupyter_optimize.notebook import widget
+from jupyter_optimize.notebook import viewer as widget
 from jupyter_optimize.render import plots
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -269,7 +269,7 @@ def test_other_line_magic_uses_are_one_line_usage_errors(ip):
 
 def test_scaling_plot_appears_for_a_candidate_that_was_scaled():
     from jupyter_optimize import optimize
-    from jupyter_optimize.notebook.widget import evidence_widgets
+    from jupyter_optimize.notebook.viewer import evidence_widgets
 
     def pairwise(xs):
         total = 0.0

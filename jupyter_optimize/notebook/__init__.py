@@ -1,1 +1,1 @@
-"""The only modules that import IPython (and, later, ipywidgets)."""
+"""The notebook adapter: the only modules that import IPython and ipywidgets."""

@@ -14,10 +14,10 @@ No IPython import: the namespace is a plain dict (an InteractiveShell's
 from __future__ import annotations
 
 import inspect
-from typing import Callable
+from collections.abc import Callable
 
-from ..candidates import register_source
 from ..model import CandidateResult, Report
+from ..sources.candidates import register_source
 
 APPLICABLE = ("faster", "not_faster")  # verified: behaves like the original
 

@@ -17,21 +17,22 @@ from __future__ import annotations
 import inspect
 import keyword
 from collections import deque
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 
-from ..candidates import as_candidates
 from ..errors import OptimizeError, UsageProblem, close_matches
-from ..livecalls import CallRecorder, calls_from_variables, evaluate_calls
-from ..magicline import MagicArgs, parse_magic_line
 from ..model import Call, Candidate, Report
 from ..pipeline import optimize
-from ..target import choose_target
+from ..sources.candidates import as_candidates
+from ..study.livecalls import CallRecorder, calls_from_variables, evaluate_calls
+from ..study.magicline import MagicArgs, parse_magic_line
+from ..study.target import choose_target
 from .apply import NotApplicable, cell_text
-from .llmconfig import choose_sources, install, llm_options
+from .config import choose_sources, install, llm_options
 
 OFFLINE_SOURCES = ("rules", "numba")
 
@@ -160,7 +161,10 @@ class OptimizeMagics(Magics):
 
     def _run_with_widgets(self, func: Callable, calls: list[Call], candidates: list[Candidate],
                           sources: tuple[str, ...], options: dict) -> Report:
-        from .widget import ProgressView, ReportViewer  # ipywidgets only where a front end shows them
+        from .viewer import (  # ipywidgets only where a front end shows them
+            ProgressView,
+            ReportViewer,
+        )
 
         progress = ProgressView(f"%%optimize {func.__name__}")
         handle = display(progress, display_id=True)

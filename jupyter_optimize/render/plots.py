@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator
 
+from ..measure.scaling import Scaling, exponent_text
 from ..model import CandidateResult, Timing
-from ..scaling import Scaling, exponent_text
 
 INK = "#8a8a8a"  # readable on white and on near-black
 ORIGINAL_COLOUR = "#e8710a"

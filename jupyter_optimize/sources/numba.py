@@ -7,7 +7,8 @@ Compilation happens once, here, for the argument types of the live calls
 (``dispatcher.compile(signature)``: numba's compiler only, the user's code is
 not run), for arrays of any memory layout, with bounds checking so that
 out-of-range reads raise IndexError as they do in Python. Then compiling is
-switched off: inputs of other types convert to a compiled signature or fail. Its time is measured and reported on its own; the candidate handed
+switched off: inputs of other types convert to a compiled signature or fail.
+Its time is measured and reported on its own; the candidate handed
 to the pipeline is a plain Python function that calls the compiled code, so
 the forked children that verify and benchmark it inherit the machine code and
 never compile, and per-call timings hold no compile time. Code numba cannot
@@ -22,12 +23,13 @@ import re
 import textwrap
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..model import Call, Candidate
 
 if TYPE_CHECKING:
-    from . import SourceRequest, SourceResult
+    from .protocol import SourceRequest, SourceResult
 
 NAME = "numba: njit"
 INSTALL_HINT = "numba is not installed; pip install 'jupyter_optimize[jit]' to try compiling with it."
@@ -39,7 +41,7 @@ class CompileProblem(Exception):
 
 
 def source(request: SourceRequest) -> SourceResult:
-    from . import SourceResult
+    from .protocol import SourceResult
 
     try:
         numba = importlib.import_module("numba")

@@ -18,8 +18,9 @@ from __future__ import annotations
 import ast
 import linecache
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 # What a notebook cell above the function would have imported; candidates run
 # in a copy of the original's globals, so they see the same names.

@@ -6,8 +6,8 @@ source text plus the live calls the rule learns the variables' types from.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

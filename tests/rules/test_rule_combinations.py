@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from test_rule_catalogue import define
+
 from jupyter_optimize.model import Call
 from jupyter_optimize.sources.rules import RULES, State, Subject, candidate, rewrites, time_share
 from jupyter_optimize.sources.rules.probe import learn_kinds
-from test_rule_catalogue import define
 
 FILTER = '''def filter_words(words, stop):
     kept = []

@@ -16,13 +16,14 @@ from __future__ import annotations
 import ast
 import difflib
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ...model import Candidate
 
 if TYPE_CHECKING:
-    from .. import SourceRequest, SourceResult
+    from ..protocol import SourceRequest, SourceResult
 from . import containers, hoisting, recursion, reductions, search, tables, vectorize
 from .base import Context, Decline, Kind, Rewrite, function_def, splice
 from .probe import learn_kinds
@@ -182,7 +183,7 @@ def child_limits(options: object) -> tuple[float, int]:
 
 def source(request: SourceRequest) -> SourceResult:
     """The "rules" candidate source (see jupyter_optimize.sources)."""
-    from .. import SourceResult
+    from ..protocol import SourceResult
 
     func = request.function
     if request.source is None:

@@ -11,8 +11,9 @@ import ast
 import builtins
 import math
 import types
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy
 
@@ -369,8 +370,8 @@ def loops_in(fn: ast.FunctionDef) -> list[ast.For | ast.While]:
     return out
 
 
-def rewrite_for_loops(fn: ast.FunctionDef, ctx: "Context",
-                      build: Callable[[ast.FunctionDef, ast.For, "Context"], list[ast.stmt]]) -> "Rewrite | None":
+def rewrite_for_loops(fn: ast.FunctionDef, ctx: Context,
+                      build: Callable[[ast.FunctionDef, ast.For, Context], list[ast.stmt]]) -> Rewrite | None:
     """Replace each outermost `for` loop that *build* can rewrite (it raises
     Decline for the others) by what it builds; loops inside a rewritten one
     are left to it."""

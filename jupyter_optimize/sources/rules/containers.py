@@ -4,9 +4,29 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (HASHABLE, Context, Decline, Kind, Rewrite, assign, body_of, call, const, hashable,
-                   insert_after, insert_before, loops_in, mutated_names, name, names_loaded, names_stored,
-                   read_outside, replace_expr, replace_stmts, walk_all)
+from .base import (
+    HASHABLE,
+    Context,
+    Decline,
+    Kind,
+    Rewrite,
+    assign,
+    body_of,
+    call,
+    const,
+    hashable,
+    insert_after,
+    insert_before,
+    loops_in,
+    mutated_names,
+    name,
+    names_loaded,
+    names_stored,
+    read_outside,
+    replace_expr,
+    replace_stmts,
+    walk_all,
+)
 
 MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
                               "add", "discard", "update", "__setitem__", "__delitem__"})

@@ -3,8 +3,19 @@ from __future__ import annotations
 
 import ast
 
-from .base import (Context, Decline, Rewrite, assign, insert_before, loops_in, mutated_names, names_loaded,
-                   names_stored, replace_expr, walk_all)
+from .base import (
+    Context,
+    Decline,
+    Rewrite,
+    assign,
+    insert_before,
+    loops_in,
+    mutated_names,
+    names_loaded,
+    names_stored,
+    replace_expr,
+    walk_all,
+)
 from .vector import is_pure_call, resolve_module_attr
 
 SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ... import sandbox
 from ...model import Call

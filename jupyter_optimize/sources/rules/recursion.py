@@ -3,7 +3,18 @@ from __future__ import annotations
 
 import ast
 
-from .base import IMMUTABLE, Context, Decline, Edit, Kind, Rewrite, char_col, hashable, replace_expr, walk_all
+from .base import (
+    IMMUTABLE,
+    Context,
+    Decline,
+    Edit,
+    Kind,
+    Rewrite,
+    char_col,
+    hashable,
+    replace_expr,
+    walk_all,
+)
 from .probe import RETURN
 from .vector import is_pure_call
 

@@ -5,9 +5,35 @@ import ast
 import copy
 from dataclasses import dataclass
 
-from .base import (Context, Decline, Kind, Rewrite, assign, call, const, insert_before, loops_in, name, rewrite_for_loops,
-                   names_loaded, parse_expr, read_outside, replace_stmts, same)
-from .vector import Nest, Translator, Vec, full_size, has_rounds, loop_nest, loop_vars, stored_in, translator_for
+from .base import (
+    Context,
+    Decline,
+    Kind,
+    Rewrite,
+    assign,
+    call,
+    const,
+    insert_before,
+    loops_in,
+    name,
+    names_loaded,
+    parse_expr,
+    read_outside,
+    replace_stmts,
+    rewrite_for_loops,
+    same,
+)
+from .vector import (
+    Nest,
+    Translator,
+    Vec,
+    full_size,
+    has_rounds,
+    loop_nest,
+    loop_vars,
+    stored_in,
+    translator_for,
+)
 from .vectorize import Body
 
 NUMBER_KINDS = frozenset({"int", "float", "npscalar", "bool"})

@@ -4,9 +4,29 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (Context, Decline, Rewrite, assign, call, const, loops_in, name, parse_expr,
-                   read_outside, replace_stmts, walk_all)
-from .vector import Axis, Nest, Translator, loop_nest, loop_vars, stored_in, translator_for
+from .base import (
+    Context,
+    Decline,
+    Rewrite,
+    assign,
+    call,
+    const,
+    loops_in,
+    name,
+    parse_expr,
+    read_outside,
+    replace_stmts,
+    walk_all,
+)
+from .vector import (
+    Axis,
+    Nest,
+    Translator,
+    loop_nest,
+    loop_vars,
+    stored_in,
+    translator_for,
+)
 from .vectorize import Body
 
 

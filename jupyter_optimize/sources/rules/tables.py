@@ -5,8 +5,20 @@ import ast
 import copy
 import types
 
-from .base import (Context, Decline, Rewrite, assign, call, const, name, names_stored, parse_expr, read_outside,
-                   rewrite_for_loops, walk_all)
+from .base import (
+    Context,
+    Decline,
+    Rewrite,
+    assign,
+    call,
+    const,
+    name,
+    names_stored,
+    parse_expr,
+    read_outside,
+    rewrite_for_loops,
+    walk_all,
+)
 from .vector import Nest, is_pure_call, loop_nest, loop_vars, stored_in
 
 TABLE_DTYPES = ("uint8",)

@@ -23,8 +23,20 @@ from dataclasses import dataclass, field
 
 import numpy
 
-from .base import (MATH_TO_NUMPY, PURE_BUILTINS, PURE_METHODS, Context, Decline, call, const, name,
-                   names_loaded, names_stored, parse_expr, same)
+from .base import (
+    MATH_TO_NUMPY,
+    PURE_BUILTINS,
+    PURE_METHODS,
+    Context,
+    Decline,
+    call,
+    const,
+    name,
+    names_loaded,
+    names_stored,
+    parse_expr,
+    same,
+)
 
 REDUCTIONS = frozenset({"sum", "mean", "max", "min", "std", "var", "prod", "any", "all", "median"})
 NUMPY_ELEMENTWISE = frozenset({"where", "clip", "round", "around", "abs", "absolute"})

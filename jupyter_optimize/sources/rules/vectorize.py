@@ -19,10 +19,27 @@ builtins like abs / round / min / max).
 from __future__ import annotations
 
 import ast
-from typing import Callable
+from collections.abc import Callable
 
-from .base import Context, Decline, Rewrite, assign, guarded_replace, loops_in, read_outside, replace_stmts
-from .vector import Nest, Translator, Vec, loop_nest, loop_vars, stored_in, translator_for
+from .base import (
+    Context,
+    Decline,
+    Rewrite,
+    assign,
+    guarded_replace,
+    loops_in,
+    read_outside,
+    replace_stmts,
+)
+from .vector import (
+    Nest,
+    Translator,
+    Vec,
+    loop_nest,
+    loop_vars,
+    stored_in,
+    translator_for,
+)
 
 
 class Body:

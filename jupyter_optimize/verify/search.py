@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..model import Call, Counterexample
 from .inputs import calls_like
-from .model import Call, Counterexample
-from .verify import TooSlow
+from .judge import TooSlow
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...

@@ -16,8 +16,9 @@ from __future__ import annotations
 import difflib
 import threading
 import time
+from collections.abc import Callable
 from html import escape
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as widgets
 from pygments.lexers import PythonLexer

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import close_matches
-from ..model import Candidate, Counterexample
-from . import SourceRequest, SourceResult, parse, prompt
+from ...errors import close_matches
+from ...model import Candidate, Counterexample
+from ..protocol import SourceRequest, SourceResult
+from . import parse, prompt
 
 DEFAULT_MODEL = "gpt-4.1-mini"
 OPENAI_URL = "https://api.openai.com/v1"

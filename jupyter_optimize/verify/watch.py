@@ -6,7 +6,8 @@ import copy
 import inspect
 import sys
 import types
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .compare import Tolerance, difference
 
@@ -24,7 +25,7 @@ class LineCoverage:
         self.reached: set[int] = set()
         self._previous = None
 
-    def __enter__(self) -> "LineCoverage":
+    def __enter__(self) -> LineCoverage:
         if self.reached < self.executable:
             self._previous = sys.gettrace()
             sys.settrace(self._global)

@@ -12,15 +12,16 @@ import random
 import signal
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from ..model import Call, Counterexample
 from .compare import Tolerance, difference
-from .model import Call, Check, Counterexample
-from .summary import describe, describe_call
+from .describe import describe, describe_call
 from .watch import GlobalsWatch, LineCoverage
 
 
@@ -161,34 +162,6 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def check_candidate(
-    original: Callable, candidate: Callable, calls: list[Call], tol: Tolerance, seed: int | None,
-    examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0,
-) -> Check:
-    """Every live call first, then up to *examples* generated inputs."""
-    judge = Judge(original, candidate, tol, seed)
-    for passed, call in enumerate(calls):
-        found, orig, cand = judge.compare(call)
-        if found:
-            return _check(judge, False, passed + 1, judge.counterexample(call, orig, cand, found), live=passed)
-    if examples <= 0:
-        return _check(judge, True, len(calls), None, live=len(calls))
-    from .search import search_generated  # hypothesis is only needed from here on
-
-    search = search_generated(judge, calls, examples, budget_s, hypothesis_seed)
-    judge.notes.update(search.notes)
-    return _check(judge, search.counterexample is None, len(calls) + search.tried, search.counterexample,
-                  live=len(calls), generated=search.distinct_passed)
-
-
-def _check(judge: Judge, passed: bool, tried: int, cx: Counterexample | None, live: int, generated: int = 0) -> Check:
-    return Check(
-        passed, tried, cx, notes=tuple(sorted(judge.notes)), live_passed=live, generated_passed=generated,
-        lines_reached=tuple(sorted(judge.coverage.reached)),
-        lines_executable=tuple(sorted(judge.coverage.executable)),
-    )
-
-
 def counterexample(name: str, call: Call, orig: Outcome, cand: Outcome, why: str, params: list[str]) -> Counterexample:
     return Counterexample(
         call=describe_call(name, call.args, call.kwargs, params),
@@ -206,38 +179,3 @@ def _picklable(value: Any) -> bool:
         return True
     except Exception:
         return False
-
-
-@dataclass(frozen=True)
-class Determinism:
-    """Whether the original gives the same outcome twice, and if seeding is needed."""
-
-    deterministic: bool
-    seed: int | None  # seed to set before every run, when that made it repeatable
-    reason: str = ""
-
-
-def check_determinism(original: Callable, calls: list[Call], tol: Tolerance, seed: int) -> Determinism:
-    params = parameter_names(original)
-    for attempt_seed in (None, seed):
-        found = _first_unrepeatable(original, calls, tol, params, attempt_seed)
-        if found is None:
-            return Determinism(True, attempt_seed)
-    return Determinism(False, None, f"the original is not deterministic, even with random generators seeded: {found}")
-
-
-def _first_unrepeatable(original, calls, tol, params, seed) -> str | None:
-    for call in calls:
-        first, second = run_once(original, call, seed), run_once(original, call, seed)
-        found = outcome_difference(first, second, tol, params)
-        if found:
-            return found
-    return None
-
-
-def mutates_arguments(original: Callable, calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
-    for call in calls:
-        outcome = run_once(original, call, seed)
-        if difference((call.args, call.kwargs), (outcome.args_after, outcome.kwargs_after or {}), tol):
-            return True
-    return False

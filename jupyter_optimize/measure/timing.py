@@ -12,11 +12,10 @@ import gc
 import math
 import random
 import time
-import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from .model import Call
+from ..model import Call
 from .stats import relative_halfwidth, speedup_interval
 
 TARGET_SAMPLE_S = 0.004  # each timed block: ~4 ms, >1000x perf_counter's resolution
@@ -81,25 +80,6 @@ def _time_pass(func: Callable, calls: list[Call], loops: int, fresh_args: bool) 
         if gc_was_enabled:
             gc.enable()
     return elapsed / loops
-
-
-def peak_memory(funcs: list[Callable], calls: list[Call]) -> tuple[int, ...]:
-    """Peak bytes each function allocates during one pass over *calls*
-    (tracemalloc; numpy reports its array buffers to it)."""
-    peaks = []
-    for func in funcs:
-        args = copy.deepcopy([(c.args, c.kwargs) for c in calls])
-        tracemalloc.start()
-        try:
-            for a, k in args:
-                try:
-                    func(*a, **k)
-                except Exception:
-                    pass
-            peaks.append(tracemalloc.get_traced_memory()[1])
-        finally:
-            tracemalloc.stop()
-    return tuple(peaks)
 
 
 def time_per_call(funcs: list[Callable], calls: list[Call], fresh_args: bool, repeats: int = 5) -> list[float]:

@@ -1,13 +1,9 @@
-"""Run a job in a forked child so nothing it does reaches the kernel.
+"""The fork backend: run a job in a forked child so nothing it does reaches the kernel.
 
 The child gets a copy of the whole process (the user's namespace included),
 a cap on extra address space, its stdout/stderr captured (it must never write
 into the kernel's streams or iopub), and a timeout after which the parent
 kills it. The job's return value comes back pickled through a pipe.
-
-Where `os.fork` does not exist the job runs in-process: the callers already
-hand it deep copies of the inputs, but there is no timeout or memory cap, and
-the result says so in `note`.
 """
 from __future__ import annotations
 
@@ -20,25 +16,14 @@ import signal
 import sys
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-CAN_FORK = hasattr(os, "fork")
-
-
-@dataclass(frozen=True)
-class ChildResult:
-    ok: bool
-    value: Any = None
-    error: str = ""  # one line: why the job did not return
-    output: str = ""  # what the job printed
-    note: str = ""
+from .child import ChildResult
 
 
-def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
-    """Run *job()* isolated from this process and return what it returned."""
-    if not CAN_FORK:
-        return _run_in_process(job)
+def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
+    """Run *job()* in a forked child and return what it returned."""
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process (a kernel is one)
@@ -169,15 +154,3 @@ def _decode(payload: bytes, status: int, memory_limit_mb: int) -> ChildResult:
         return ChildResult(False, error=f"crashed with {name}{hint}")
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
     return ChildResult(False, error=f"ended the process (exit code {code}) without returning")
-
-
-def _run_in_process(job: Callable[[], Any]) -> ChildResult:
-    captured = io.StringIO()
-    saved = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = captured
-    try:
-        return ChildResult(True, value=job(), output=captured.getvalue(), note="ran in-process: no fork here")
-    except Exception as exc:
-        return ChildResult(False, error=f"{type(exc).__name__}: {exc}", output=captured.getvalue())
-    finally:
-        sys.stdout, sys.stderr = saved

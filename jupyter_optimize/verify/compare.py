@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .summary import describe
+from .describe import describe
 
 
 @dataclass(frozen=True)

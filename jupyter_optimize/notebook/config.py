@@ -9,7 +9,8 @@ The API key is deliberately not a setting: it comes only from the
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from traitlets import Float, Int, Unicode
 from traitlets.config import Configurable

@@ -12,9 +12,10 @@ import ast
 import inspect
 import itertools
 import linecache
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from .model import Candidate
+from ..model import Candidate
 
 _counter = itertools.count(1)
 

@@ -6,10 +6,11 @@ import ast
 import copy
 import inspect
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from .errors import UsageProblem
-from .model import Call
+from ..errors import UsageProblem
+from ..model import Call
 
 MAX_RECORDED_CALLS = 5
 
@@ -75,7 +76,7 @@ class CallRecorder:
         self._seen: list[tuple[Any, Call]] = []
         self._previous = None
 
-    def __enter__(self) -> "CallRecorder":
+    def __enter__(self) -> CallRecorder:
         self._previous = sys.getprofile()
         sys.setprofile(self._hook)
         return self

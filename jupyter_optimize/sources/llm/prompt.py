@@ -14,9 +14,10 @@ import inspect
 import math
 import textwrap
 import types
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from ..model import Call, Counterexample, LineProfile, LineStat
+from ...model import Call, Counterexample, LineProfile, LineStat
 
 SYSTEM = (
     "You are an expert in making Python code fast (NumPy, the standard library, algorithms). "

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
 
-from .model import Call
+from ..model import Call
 
 SMALL_ELEMENTS = 64  # arrays up to this size also get element-wise generated values
 MAX_COLLECTION = 12

@@ -9,7 +9,7 @@ import argparse
 import shlex
 from dataclasses import dataclass, field
 
-from .errors import UsageProblem, close_matches
+from ..errors import UsageProblem, close_matches
 
 USAGE = "%%optimize [CALL[; CALL ...]] [-f NAME] [--candidate NAME ...] [-o NAME] [options]"
 

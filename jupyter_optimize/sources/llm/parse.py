@@ -13,11 +13,11 @@ import copy
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
+from ...model import Candidate
 from ..candidates import incompatibility
-from ..model import Candidate
 
 _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[\w+.-]*)[^\n]*\n(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)",
                     re.MULTILINE | re.DOTALL)

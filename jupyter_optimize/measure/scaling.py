@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from .model import Call
+from ..model import Call
 
 FACTORS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 EXTRAPOLATE_AT_MOST = 100  # times the largest size tried
@@ -126,7 +127,7 @@ def measure_scaling(funcs: list[Callable], names: list[str], calls: list[Call], 
     Runs in a sandbox child. Sizes grow until the original gets slow or the
     budget is spent; shrunken sizes come first so small inputs are covered.
     """
-    from .bench import time_per_call
+    from .timing import time_per_call
 
     started = time.perf_counter()
     sizes: list[int] = []

@@ -11,9 +11,9 @@ import inspect
 import linecache
 import time
 import types
-from typing import Callable
+from collections.abc import Callable
 
-from .model import Call, LineProfile, LineStat
+from ..model import Call, LineProfile, LineStat
 
 PROFILE_BUDGET_S = 0.3
 MAX_ROUNDS = 20

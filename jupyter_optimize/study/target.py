@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .errors import UsageProblem, close_matches
+from ..errors import UsageProblem, close_matches
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""How fast and how big: timing samples, their statistics, peak memory, and scaling with input size."""

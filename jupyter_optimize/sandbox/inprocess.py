@@ -1,0 +1,25 @@
+"""No isolation: where `os.fork` does not exist, the job runs in this process.
+
+The callers already hand the job deep copies of the inputs, but there is no
+timeout and no memory cap; the result says so in its `note`.
+"""
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from .child import ChildResult
+
+
+def run_in_process(job: Callable[[], Any]) -> ChildResult:
+    captured = io.StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = captured
+    try:
+        return ChildResult(True, value=job(), output=captured.getvalue(), note="ran in-process: no fork here")
+    except Exception as exc:
+        return ChildResult(False, error=f"{type(exc).__name__}: {exc}", output=captured.getvalue())
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -1,0 +1,1 @@
+"""What to optimize, and on what: the target function, its live calls, the magic's line, its line profile."""

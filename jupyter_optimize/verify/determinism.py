@@ -1,0 +1,44 @@
+"""What the original does on its own: is it repeatable, and does it change its arguments?"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..model import Call
+from .compare import Tolerance, difference
+from .judge import outcome_difference, parameter_names, run_once
+
+
+@dataclass(frozen=True)
+class Determinism:
+    """Whether the original gives the same outcome twice, and if seeding is needed."""
+
+    deterministic: bool
+    seed: int | None  # seed to set before every run, when that made it repeatable
+    reason: str = ""
+
+
+def check_determinism(original: Callable, calls: list[Call], tol: Tolerance, seed: int) -> Determinism:
+    params = parameter_names(original)
+    for attempt_seed in (None, seed):
+        found = _first_unrepeatable(original, calls, tol, params, attempt_seed)
+        if found is None:
+            return Determinism(True, attempt_seed)
+    return Determinism(False, None, f"the original is not deterministic, even with random generators seeded: {found}")
+
+
+def _first_unrepeatable(original, calls, tol, params, seed) -> str | None:
+    for call in calls:
+        first, second = run_once(original, call, seed), run_once(original, call, seed)
+        found = outcome_difference(first, second, tol, params)
+        if found:
+            return found
+    return None
+
+
+def mutates_arguments(original: Callable, calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
+    for call in calls:
+        outcome = run_once(original, call, seed)
+        if difference((call.args, call.kwargs), (outcome.args_after, outcome.kwargs_after or {}), tol):
+            return True
+    return False
