@@ -1,8 +1,16 @@
-"""One small hierarchy of errors.
+"""One small hierarchy of the errors a user can meet.
 
-`UsageProblem` is a mistake the user can fix; its message says how, in one
-line. The magic turns it into IPython's `UsageError` so no traceback from
-inside the package reaches the cell.
+`OptimizeError` is the base of every error jupyter_optimize raises for the
+user to read: `UsageProblem`, a mistake the user can fix (its one-line
+message says how; the magic turns it into IPython's `UsageError` so no
+traceback from inside the package reaches the cell), and the problems whose
+message becomes a reason in the report or the viewer
+(`sources.candidates.CandidateProblem`, `notebook.apply.NotApplicable`).
+
+Exceptions that only steer control flow inside the package are not errors
+for the user and do not derive from it; the package catches them before
+they could reach anyone: the rules' `Decline`, numba's `CompileProblem`,
+`verify.search`'s `_Differs` and `_OutOfTime`, and `verify.judge.TooSlow`.
 """
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ from collections.abc import Iterable
 
 
 class OptimizeError(Exception):
-    """Base class of every error raised on purpose by jupyter_optimize."""
+    """Base class of every error jupyter_optimize raises for the user to read."""
 
 
 class UsageProblem(OptimizeError, ValueError):

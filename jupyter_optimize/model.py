@@ -1,4 +1,10 @@
-"""Plain data passed between the stages. Frozen, no behaviour beyond views."""
+"""Plain data passed between the stages: frozen dataclasses, no behaviour beyond views.
+
+One part changes after a run, on purpose: `Report.choices`, the user's
+Accept/Reject of each candidate, which the notebook viewer records with
+`Report.record_choice` (and ``%optimize apply`` reads as `Report.accepted`).
+The Report's fields are never reassigned; that one dict is filled in.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,8 +19,8 @@ VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unv
 class Call:
     """One set of arguments the target is called with."""
 
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
     origin: str = "live"  # "live" or "generated"
 
     @classmethod
@@ -55,7 +61,7 @@ class Candidate:
     name: str
     origin: str  # "user", "rules", "numba", "llm", ...
     source: str | None = None
-    func: Callable | None = None
+    func: Callable[..., Any] | None = None
     explanation: str = ""
 
 
@@ -89,7 +95,6 @@ class Check:
     passed: bool
     inputs_tried: int  # live calls plus generated examples run
     counterexample: Counterexample | None = None
-    failure: str = ""  # the candidate could not be run at all
     notes: tuple[str, ...] = ()
     live_passed: int = 0
     generated_passed: int = 0  # distinct generated inputs (not equal to a live one) passed
@@ -155,9 +160,9 @@ class Report:
     profile: LineProfile | None
     results: tuple[CandidateResult, ...]
     options: Any
-    stage_seconds: dict = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    choices: dict = field(default_factory=dict, compare=False)  # candidate name -> "accepted" | "rejected"
+    choices: dict[str, str] = field(default_factory=dict, compare=False)  # name -> "accepted" | "rejected"; mutable
     original_peak_memory: int | None = None
     scaling: Any = None  # scaling.Scaling when asked for (--scaling)
 
@@ -167,6 +172,7 @@ class Report:
         return next((name for name, choice in self.choices.items() if choice == "accepted"), None)
 
     def record_choice(self, name: str, choice: str) -> None:
+        """Note the user's Accept or Reject of candidate *name* (the one change a Report takes)."""
         if choice not in ("accepted", "rejected"):
             raise ValueError(f"choice must be 'accepted' or 'rejected', got {choice!r}")
         self[name]  # KeyError for an unknown candidate
@@ -183,7 +189,7 @@ class Report:
                 return result
         raise KeyError(name)
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
         from .render import html, text
 
         return {"text/plain": text.render(self), "text/html": html.render(self)}

@@ -6,7 +6,8 @@ import pytest
 import jupyter_optimize
 from jupyter_optimize import demo, optimize
 from jupyter_optimize.errors import UsageProblem
-from jupyter_optimize.model import VERDICTS
+from jupyter_optimize.model import VERDICTS, Candidate
+from jupyter_optimize.pipeline import unique_names
 
 QUICK = dict(time_budget=1.0)
 
@@ -195,3 +196,44 @@ def test_candidates_with_the_same_name_stay_apart():
     report = optimize(f, [((1,), {})], candidates=[f, f], **QUICK)
     assert [r.name for r in report.results] == ["f", "f (2)"]
     assert report["f (2)"] is report.results[1]
+
+
+def test_unique_names_never_repeat_and_keep_names_given_once():
+    names = [c.name for c in unique_names([Candidate(n, "user") for n in ["a", "a", "a (2)", "a", "b"]])]
+    assert len(set(names)) == len(names)
+    assert names[0] == "a" and names[2] == "a (2)" and names[4] == "b"
+
+
+def test_progress_only_moves_forward_also_when_repairing(monkeypatch):
+    from jupyter_optimize import sources
+
+    def f(x):
+        return x + 1
+
+    wrong = Candidate("fake-1", "fake", "def f(x):\n    return x + 2\n")
+    monkeypatch.setitem(sources.SOURCES, "fake", lambda request: sources.SourceResult([wrong, wrong], []))
+    monkeypatch.setitem(sources.REPAIRERS, "fake", lambda request, cand, cx: (
+        request.progress(f"repairing {cand.name}") or Candidate(f"{cand.name}-repaired", "fake", "def f(x):\n    return x + 1\n")))
+    seen: list[tuple[str, float]] = []
+    report = optimize(f, [((1,), {})], sources=["fake"], repair=True, examples=5,
+                      progress=lambda message, fraction: seen.append((message, fraction)), **QUICK)
+    assert [(r.name, r.verdict) for r in report.results] == [
+        ("fake-1", "incorrect"), ("fake-1 (2)", "incorrect"), ("fake-1-repaired", "not_faster"), ("fake-1 (2)-repaired", "not_faster")]
+    fractions = [fraction for _, fraction in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0, seen
+    assert "repairing fake-1" in [message for message, _ in seen]
+
+
+def test_without_fork_the_report_says_once_that_nothing_was_limited(monkeypatch):
+    from jupyter_optimize import sandbox
+    from jupyter_optimize.sandbox.inprocess import IN_PROCESS_NOTE
+
+    monkeypatch.setattr(sandbox, "CAN_FORK", False)
+
+    def f(x):
+        return x + 1
+
+    report = optimize(f, [((1,), {})], candidates=[f, "def f(x):\n    return x + 2\n"], examples=5, **QUICK)
+    assert [r.verdict for r in report.results] == ["not_faster", "incorrect"]
+    assert report.notes.count(IN_PROCESS_NOTE) == 1
+    assert repr(report).count("without a timeout or a memory cap") == 1

@@ -2,7 +2,9 @@ import ctypes
 import os
 import time
 
-from jupyter_optimize.sandbox import run_isolated
+from jupyter_optimize import sandbox
+from jupyter_optimize.sandbox import ChildLimits, run_isolated, run_within
+from jupyter_optimize.sandbox.inprocess import IN_PROCESS_NOTE
 
 LIMITS = dict(timeout=5, memory_limit_mb=512)
 
@@ -47,3 +49,19 @@ def test_unpicklable_results_are_a_clear_failure():
 def test_large_results_come_back_whole():
     result = run_isolated(lambda: b"x" * (8 << 20), **LIMITS)
     assert result.ok and len(result.value) == 8 << 20
+
+
+def test_a_timeout_is_flagged_and_carries_the_limits_hint():
+    result = run_within(lambda: time.sleep(60), ChildLimits(1, 512, "set --timeout to allow more"))
+    assert result.timed_out and result.error == "timed out after 1 s (set --timeout to allow more)"
+    assert not run_isolated(lambda: 1 / 0, **LIMITS).timed_out
+
+
+def test_without_fork_the_job_runs_here_and_the_result_says_it_had_no_limits(monkeypatch):
+    monkeypatch.setattr(sandbox, "CAN_FORK", False)
+    data = []
+    result = run_isolated(lambda: data.append(1) or print("here") or 7, **LIMITS)
+    assert result.ok and result.value == 7 and result.output == "here\n" and data == [1]  # same process
+    failed = run_isolated(lambda: 1 / 0, **LIMITS)
+    assert failed.error == "ZeroDivisionError: division by zero"
+    assert result.note == failed.note == IN_PROCESS_NOTE and "without a timeout or a memory cap" in IN_PROCESS_NOTE

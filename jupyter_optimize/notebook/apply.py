@@ -16,13 +16,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
+from ..errors import OptimizeError
 from ..model import CandidateResult, Report
 from ..sources.candidates import register_source
 
 APPLICABLE = ("faster", "not_faster")  # verified: behaves like the original
 
 
-class NotApplicable(Exception):
+class NotApplicable(OptimizeError):
     """The candidate cannot be put in place; the message says why, for the user."""
 
 

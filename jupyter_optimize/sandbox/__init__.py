@@ -2,16 +2,19 @@
 
 `run_isolated(job, timeout=..., memory_limit_mb=...)` runs *job()* with its
 output captured, its memory capped and a timeout, and returns a
-`ChildResult`. The backend is a forked child where `os.fork` exists, else
-(for now) the job runs in-process without those limits.
+`ChildResult`; `run_within(job, limits)` does the same with a `ChildLimits`
+(see `limits` for how long each stage's child may run). The backend is a
+forked child where `os.fork` exists, else the job runs in-process without
+those limits, and the result's `note` says so.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from .child import ChildResult
+from .child import ChildLimits, ChildResult
 
 CAN_FORK = hasattr(os, "fork")
 
@@ -27,4 +30,12 @@ def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int
     return run_forked(job, timeout=timeout, memory_limit_mb=memory_limit_mb)
 
 
-__all__ = ["CAN_FORK", "ChildResult", "run_isolated"]
+def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
+    """`run_isolated` under *limits*; a timeout's error carries the limits' hint."""
+    result = run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb)
+    if result.timed_out and limits.timeout_hint:
+        return replace(result, error=f"{result.error} ({limits.timeout_hint})")
+    return result
+
+
+__all__ = ["CAN_FORK", "ChildLimits", "ChildResult", "run_isolated", "run_within"]

@@ -42,7 +42,7 @@ def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) 
         os.close(read_end)
         status = _reap(pid, grace=0.0 if timed_out else 2.0)
     if timed_out:
-        return ChildResult(False, error=f"timed out after {timeout:g} s")
+        return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
     return _decode(payload, status, memory_limit_mb)
 
 
@@ -101,7 +101,7 @@ def _address_space_bytes() -> int:
         return 0
 
 
-def _send(write_end: int, message: tuple, output: str) -> None:
+def _send(write_end: int, message: tuple[str, Any], output: str) -> None:
     try:
         payload = pickle.dumps((*message, output), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:

@@ -15,12 +15,13 @@ import linecache
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..errors import OptimizeError
 from ..model import Candidate
 
 _counter = itertools.count(1)
 
 
-class CandidateProblem(Exception):
+class CandidateProblem(OptimizeError):
     """The candidate cannot be run; the message is the reason shown to the user."""
 
 

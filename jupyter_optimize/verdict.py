@@ -1,0 +1,57 @@
+"""The verdict on one candidate, decided from plain data (no forking, no timing here).
+
+Verification gives a `Check`, a `Failure` (the candidate could not be run)
+or `Unverifiable` (the original is not deterministic, so nothing can be
+compared with it). The benchmark gives a `Timing`, a `Failure`, or nothing
+for a candidate that was not timed. `decide` turns those into one of the
+`Verdict`s and the one-line reason the report shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .measure.stats import is_faster
+from .model import Check, Timing, Verdict
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A stage could not run the candidate at all; the reason is one line for the user."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unverifiable:
+    """The original is not deterministic: the reason says how it differed from itself."""
+
+    reason: str
+
+
+Verification = Check | Failure | Unverifiable
+Benchmark = Timing | Failure | None  # None: the candidate was not timed
+
+
+def decide(verification: Verification, benchmark: Benchmark) -> tuple[Verdict, str]:
+    """The verdict and its reason, for the report."""
+    if isinstance(verification, Unverifiable):
+        return "unverifiable", verification.reason
+    if isinstance(verification, Failure):
+        return "failed", verification.reason
+    if not verification.passed:
+        cx = verification.counterexample
+        return "incorrect", cx.difference if cx else "behaves differently"
+    if not isinstance(benchmark, Timing):
+        return "failed", benchmark.reason if benchmark else "was not benchmarked"
+    return _on_speed(verification, benchmark)
+
+
+def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
+    low, high = timing.ci
+    if not is_faster(low, timing.min_gain):
+        return "not_faster", (f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "
+                              f"{100 * timing.min_gain:.0f}% minimum gain")
+    if check.generated_passed == 0:
+        return "not_faster", (f"{timing.speedup:.2f}x faster on the live inputs, but no generated input "
+                              "was tried, so it is not offered (see --examples)")
+    return "faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x)"
