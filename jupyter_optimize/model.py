@@ -160,6 +160,7 @@ class Report:
     choices: dict = field(default_factory=dict, compare=False)  # candidate name -> "accepted" | "rejected"
     original_peak_memory: int | None = None
     scaling: Any = None  # scaling.Scaling when asked for (--scaling)
+    sources: tuple[str, ...] = ()  # names of the candidate sources that ran
 
     @property
     def accepted(self) -> str | None:

@@ -19,6 +19,7 @@ from jupyter_optimize import demo
 from jupyter_optimize.model import Candidate, CandidateResult, Check, Counterexample, LineProfile, LineStat, Report, Timing
 from jupyter_optimize.notebook import viewer as widget
 from jupyter_optimize.render import plots
+from jupyter_optimize.render.diff import diff_html, highlighted_lines
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -201,9 +202,9 @@ def test_line_profile_and_evidence_are_folded_under_the_candidate():
 
 
 def test_diff_marks_removed_and_added_lines():
-    rows = widget.diff_html("def f(x):\n    a = 1\n    return x\n", "def f(x):\n    return x\n")
+    rows = diff_html("def f(x):\n    a = 1\n    return x\n", "def f(x):\n    return x\n")
     assert rows.count("- </span>") == 1 and rows.count("+ </span>") == 0
-    assert widget.highlighted_lines("x = 1\n# two\n")[1].count("font-style:italic") == 1
+    assert highlighted_lines("x = 1\n# two\n")[1].count("font-style:italic") == 1
 
 
 def test_runtime_plot_has_a_log_time_axis_and_the_median_speedup():
