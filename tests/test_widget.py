@@ -287,3 +287,13 @@ def test_scaling_plot_appears_for_a_candidate_that_was_scaled():
                       scaling=True, quick=True)
     images = [w for w in evidence_widgets(report, report.results[0]) if isinstance(w, widgets.Image)]
     assert len(images) == 2 and all(i.value[:4] == b"\x89PNG" for i in images)  # runtime + scaling
+
+
+def test_an_empty_report_shows_no_tabs_and_says_which_sources_found_nothing():
+    report = Report("equalize", demo.ORIGINAL, ("equalize(img=..., mask=...)",), None, (), options=None,
+                    notes=("rules: no rule applies",), sources=("rules",))
+    viewer = widget.ReportViewer(report, {})
+    assert viewer.tabs is None and viewer.panes == {}
+    shown = " ".join(visible(w.value) for w in viewer.view.children)
+    assert "The source rules ran and found none (the notes say why)" in shown
+    assert "note: rules: no rule applies" in shown
