@@ -165,6 +165,7 @@ class Report:
     choices: dict[str, str] = field(default_factory=dict, compare=False)  # name -> "accepted" | "rejected"; mutable
     original_peak_memory: int | None = None
     scaling: Any = None  # scaling.Scaling when asked for (--scaling)
+    sources: tuple[str, ...] = ()  # names of the candidate sources that ran
 
     @property
     def accepted(self) -> str | None:

@@ -19,6 +19,7 @@ from jupyter_optimize import demo
 from jupyter_optimize.model import Candidate, CandidateResult, Check, Counterexample, LineProfile, LineStat, Report, Timing
 from jupyter_optimize.notebook import viewer as widget
 from jupyter_optimize.render import plots
+from jupyter_optimize.render.diff import diff_html, highlighted_lines
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -201,9 +202,9 @@ def test_line_profile_and_evidence_are_folded_under_the_candidate():
 
 
 def test_diff_marks_removed_and_added_lines():
-    rows = widget.diff_html("def f(x):\n    a = 1\n    return x\n", "def f(x):\n    return x\n")
+    rows = diff_html("def f(x):\n    a = 1\n    return x\n", "def f(x):\n    return x\n")
     assert rows.count("- </span>") == 1 and rows.count("+ </span>") == 0
-    assert widget.highlighted_lines("x = 1\n# two\n")[1].count("font-style:italic") == 1
+    assert highlighted_lines("x = 1\n# two\n")[1].count("font-style:italic") == 1
 
 
 def test_runtime_plot_has_a_log_time_axis_and_the_median_speedup():
@@ -286,3 +287,13 @@ def test_scaling_plot_appears_for_a_candidate_that_was_scaled():
                       scaling=True, quick=True)
     images = [w for w in evidence_widgets(report, report.results[0]) if isinstance(w, widgets.Image)]
     assert len(images) == 2 and all(i.value[:4] == b"\x89PNG" for i in images)  # runtime + scaling
+
+
+def test_an_empty_report_shows_no_tabs_and_says_which_sources_found_nothing():
+    report = Report("equalize", demo.ORIGINAL, ("equalize(img=..., mask=...)",), None, (), options=None,
+                    notes=("rules: no rule applies",), sources=("rules",))
+    viewer = widget.ReportViewer(report, {})
+    assert viewer.tabs is None and viewer.panes == {}
+    shown = " ".join(visible(w.value) for w in viewer.view.children)
+    assert "The source rules ran and found none (the notes say why)" in shown
+    assert "note: rules: no rule applies" in shown

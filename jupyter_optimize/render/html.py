@@ -1,51 +1,75 @@
-"""Report -> HTML (text/html next to any widget, nbconvert, the demo's file).
+"""Report -> HTML: the whole report (text/html next to any widget, nbconvert,
+the demo's file) and the fragments the notebook viewer puts into its widgets.
 
-Colours come from JupyterLab's CSS variables with fallbacks, so the table
-reads in light and dark themes and outside Jupyter.
+The words come from `facts`; this module only lays them out. Colours and
+fonts come from `theme`, the diff from `diff`.
 """
 from __future__ import annotations
 
 import base64
-import difflib
 from html import escape
 
 from ..model import CandidateResult, LineProfile, Report
-from .text import evidence_cell, memory_cell, ranked, speedup_cell
+from . import facts
+from .diff import diff_html
+from .facts import Code, Quiet, Sentence, Strong
+from .theme import BADGE, BORDER, CODE_BG, CODE_FONT, ERROR_FG, FG, QUIET_FG, TEXT
 
-BADGE = {
-    "faster": "#1a7f37", "not_faster": "#6e7781", "incorrect": "#cf222e",
-    "failed": "#9a6700", "unverifiable": "#8250df",
-}
-FG = "var(--jp-content-font-color1, inherit)"
-BORDER = "var(--jp-border-color2, #ccc)"
-CODE_BG = "var(--jp-layout-color2, rgba(127,127,127,0.08))"
+# Tabs as wide as their titles (ipywidgets fixes them at 144px), only inside the viewer.
+VIEWER_STYLE = "<style>.jupyter-optimize { --jp-widgets-horizontal-tab-width: auto; }</style>"
+CELL = f'style="border-bottom:1px solid {BORDER};padding:2px 8px;text-align:left"'
 
 
 def render(report: Report, plots: bool = False) -> str:
     """The report as HTML; with *plots*, the runtime and scaling figures are
     embedded as PNG images (for a standalone file: they cost ~30 KB each)."""
-    parts = [f'<div class="jupyter-optimize-report" style="color:{FG};font-size:13px">',
-             f"<p><b>%%optimize {escape(report.function)}</b>: {len(report.results)} candidate(s) "
-             f"on {len(report.calls)} live call(s)</p>",
-             verdict_table(report)]
-    parts += [f"<p><i>note:</i> {escape(note)}</p>" for note in report.notes]
-    best = report.best
-    if not report.results:
-        parts.append("<p>No candidates were given: pass <code>--candidate NAME</code> (a function or a string of code).</p>")
-    else:
-        parts.append(f"<p><b>Best:</b> {escape(best.name)}, {escape(best.reason)}.</p>" if best
-                     else "<p>No candidate is both correct and faster; keep the original.</p>")
-    for i, result in enumerate(ranked(report.results)):
+    parts = [f'<div class="jupyter-optimize-report" style="color:{FG};font-size:13px">', summary(report)]
+    parts += [paragraph(facts.note(note)) for note in report.notes]
+    for i, result in enumerate(facts.ranked(report.results)):
         parts.append(candidate_details(report, result, plots, expanded=plots and i == 0))
-    if report.scaling is not None:
-        parts.append(f"<p><b>Scaling with input size:</b> {escape(report.scaling.summary())}</p>")
-        if plots:
-            from . import plots as figures
-
-            parts.append(_img(figures.scaling_png(report.scaling)))
+    parts += _scaling(report, plots)
     if report.profile and report.profile.lines:
-        parts.append(f"<details><summary>Line profile of {escape(report.function)}</summary>{profile_table(report.profile)}</details>")
+        parts.append(f"<details><summary>{escape(facts.profile_title(report.function))}</summary>"
+                     f"{profile_table(report.profile)}</details>")
+    taken = facts.time_taken(report)
+    if taken:
+        parts.append(paragraph(taken))
     return "\n".join(parts) + "</div>"
+
+
+def summary(report: Report) -> str:
+    """Headline, verdict table and conclusion: what the viewer shows above its tabs."""
+    return paragraph(facts.headline(report)) + verdict_table(report) + paragraph(facts.conclusion(report))
+
+
+def inline(sentence: Sentence) -> str:
+    """A sentence as HTML: text escaped, marks as tags."""
+    return "".join(_piece(piece) for piece in sentence)
+
+
+def _piece(piece: facts.Piece) -> str:
+    if isinstance(piece, Code):
+        return f"<code>{escape(piece.text)}</code>"
+    if isinstance(piece, Strong):
+        return f"<b>{escape(piece.text)}</b>"
+    if isinstance(piece, Quiet):
+        return f"<span style='color:{QUIET_FG}'>{escape(piece.text)}</span>"
+    return escape(piece)
+
+
+def paragraph(sentence: Sentence) -> str:
+    return f"<p>{inline(sentence)}</p>"
+
+
+def block(content: str, extra_style: str = "") -> str:
+    """Content with normal line height (an ipywidgets HTML box sets a one-line height)."""
+    return f'<div style="{TEXT};{extra_style}">{content}</div>'
+
+
+def status(sentence: Sentence, error: bool = False, quiet: bool = False) -> str:
+    """A message next to the viewer's buttons."""
+    colour = ERROR_FG if error else QUIET_FG if quiet else FG
+    return block(inline(sentence), f"color:{colour};padding-left:8px")
 
 
 def badge(verdict: str) -> str:
@@ -54,64 +78,81 @@ def badge(verdict: str) -> str:
 
 
 def verdict_table(report: Report) -> str:
-    cell = f'style="border-bottom:1px solid {BORDER};padding:2px 8px;text-align:left"'
-    head = "".join(f"<th {cell}>{h}</th>" for h in ("candidate", "origin", "verdict", "speedup [95% CI]",
-                                                     "peak memory", "inputs passed", "reason"))
-    rows = [
-        f"<tr><td {cell}><code>{escape(r.name)}</code></td><td {cell}>{escape(r.origin)}</td>"
-        f"<td {cell}>{badge(r.verdict)}</td><td {cell}>{escape(speedup_cell(r))}</td>"
-        f"<td {cell}>{escape(memory_cell(r, report.original_peak_memory))}</td><td {cell}>{escape(evidence_cell(r))}</td><td {cell}>{escape(r.reason)}</td></tr>"
-        for r in ranked(report.results)
-    ]
-    return f'<table style="border-collapse:collapse">{head}{"".join(rows)}</table>'
+    head = "".join(f"<th {CELL}>{escape(title)}</th>" for title in facts.table_header(report))
+    rows = "".join(_table_row(row) for row in facts.table_rows(report))
+    return f'<table style="border-collapse:collapse">{head}{rows}</table>'
 
 
-def _img(png: bytes) -> str:
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(png).decode()}" style="max-width:100%">'
+def _table_row(row: facts.Row) -> str:
+    name, _, verdict, *rest = row.cells()
+    cells = [f"<code>{escape(name)}</code>", escape(row.origin), badge(verdict), *map(escape, rest)]
+    return "<tr>" + "".join(f"<td {CELL}>{cell}</td>" for cell in cells) + "</tr>"
 
 
 def candidate_details(report: Report, result: CandidateResult, plots: bool = False, expanded: bool = False) -> str:
-    body = []
-    if plots and result.timing is not None and result.timing.original:
-        from . import plots as figures
-
-        body.append(_img(figures.runtime_png(result, report.function)))
+    """One candidate folded under its badge: plot, explanation, counterexample, evidence, diff."""
+    body = [_img(_runtime_png(report, result))] if plots and result.timing is not None and result.timing.original else []
     if result.explanation:
-        body.append(f"<p>{escape(result.explanation)}</p>")
-    if result.counterexample is not None:
-        body.append(f"<p><b>Counterexample</b></p><pre style='background:{CODE_BG};padding:4px'>{escape(repr(result.counterexample))}</pre>")
-    if result.check is not None:
-        check = result.check
-        missed = f"; lines never reached: {', '.join(map(str, check.lines_missed))}" if check.lines_missed else ""
-        body.append(f"<p>Inputs tried: {check.inputs_tried} ({escape(evidence_cell(result))}){missed}</p>")
-        body += [f"<p><i>note:</i> {escape(note)}</p>" for note in check.notes]
-    if result.timing and result.timing.warnings:
-        body += [f"<p><i>timing:</i> {escape(w)}</p>" for w in result.timing.warnings]
+        body.append(f"<p><i>{escape(result.explanation)}</i></p>")
+    body.append(counterexample(result))
+    body.append(evidence_list(result, facts.confidence(report)))
     if report.original_source and result.source:
         body.append(diff_html(report.original_source, result.source))
     tag = "<details open>" if expanded else "<details>"
     return f"{tag}<summary>{badge(result.verdict)} <code>{escape(result.name)}</code></summary>{''.join(body)}</details>"
 
 
-def diff_html(before: str, after: str) -> str:
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), "original", "candidate", lineterm="")
-    styled = []
-    for line in lines:
-        colour = {"+": "rgba(46,160,67,0.25)", "-": "rgba(248,81,73,0.25)", "@": "rgba(84,174,255,0.2)"}.get(line[:1])
-        style = f' style="background:{colour}"' if colour and not line.startswith(("+++", "---")) else ""
-        styled.append(f"<span{style}>{escape(line)}</span>")
-    return f"<pre style='background:{CODE_BG};padding:4px'>" + "\n".join(styled) + "</pre>"
+def candidate_header(result: CandidateResult) -> str:
+    """The verdict badge, the candidate's name, origin and reason, and its explanation."""
+    explanation = f"<br><i>{escape(result.explanation)}</i>" if result.explanation else ""
+    return block(f"{badge(result.verdict)} {inline(facts.candidate_line(result))}{explanation}")
+
+
+def counterexample(result: CandidateResult) -> str:
+    """'NAME is incorrect:' over the counterexample ('' for a candidate without one)."""
+    if result.counterexample is None:
+        return ""
+    lines = "\n".join(facts.counterexample_lines(result.counterexample))
+    return (f"<div><b>{escape(facts.counterexample_heading(result))}</b>"
+            f"<pre style='{CODE_FONT};background:{CODE_BG};padding:6px;white-space:pre-wrap'>{escape(lines)}</pre></div>")
+
+
+def evidence_list(result: CandidateResult, confidence: float) -> str:
+    items = facts.evidence_items(result, confidence)
+    return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>" if items else ""
 
 
 def profile_table(profile: LineProfile) -> str:
-    hot = {line.lineno for line in profile.hottest(3)}
     cell = 'style="padding:0 6px;text-align:right"'
     rows = []
-    for line in profile.lines:
-        shade = f"rgba(255,140,0,{0.15 + 0.6 * line.share:.2f})" if line.lineno in hot else "transparent"
-        timed = (f"<td {cell}>{line.hits}</td><td {cell}>{line.time_s * 1e3:.3f}</td><td {cell}>{100 * line.share:.1f}%</td>"
-                 if line.hits else f"<td {cell}></td>" * 3)
-        rows.append(f'<tr style="background:{shade}"><td {cell}>{line.lineno}</td>{timed}'
-                    f'<td style="text-align:left;white-space:pre;font-family:monospace">{escape(line.source)}</td></tr>')
-    head = "".join(f"<th {cell}>{h}</th>" for h in ("line", "hits", "ms", "share")) + "<th>source</th>"
-    return f"<table style='border-collapse:collapse'>{head}{''.join(rows)}</table>"
+    for row in facts.profile_rows(profile):
+        shade = f"rgba(255,140,0,{0.15 + 0.6 * row.weight:.2f})" if row.hot else "transparent"
+        timed = "".join(f"<td {cell}>{value}</td>" for value in (row.hits, row.time_ms, row.share))
+        rows.append(f'<tr style="background:{shade}"><td {cell}>{row.lineno}</td>{timed}'
+                    f'<td style="text-align:left;white-space:pre;{CODE_FONT}">{escape(row.source)}</td></tr>')
+    *numbers, source = facts.PROFILE_COLUMNS
+    head = "".join(f"<th {cell}>{title}</th>" for title in numbers) + f"<th>{source}</th>"
+    caption = f"<caption style='text-align:left;color:{QUIET_FG}'>{escape(facts.profile_summary(profile))}</caption>"
+    return f"<table style='border-collapse:collapse'>{caption}{head}{''.join(rows)}</table>"
+
+
+def _scaling(report: Report, plots: bool) -> list[str]:
+    sentence = facts.scaling(report)
+    if sentence is None or report.scaling is None:
+        return []
+    parts = [paragraph(sentence)]
+    if plots:
+        from . import plots as figures  # matplotlib only for a standalone file
+
+        parts.append(_img(figures.scaling_png(report.scaling)))
+    return parts
+
+
+def _runtime_png(report: Report, result: CandidateResult) -> bytes:
+    from . import plots as figures  # matplotlib only for a standalone file
+
+    return figures.runtime_png(result, report.function)
+
+
+def _img(png: bytes) -> str:
+    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(png).decode()}" style="max-width:100%">'

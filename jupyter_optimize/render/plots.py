@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from ..measure.scaling import Scaling, exponent_text
@@ -29,9 +31,9 @@ def has_timing(result: CandidateResult) -> bool:
 
 def runtime_figure(result: CandidateResult, function: str = "original") -> Figure:
     """Runtime distributions of *function* and the candidate, median speedup marked."""
-    if not has_timing(result):
-        raise ValueError(f"{result.name} has no timing samples to plot (verdict {result.verdict}).")
     timing = result.timing
+    if timing is None or not has_timing(result):
+        raise ValueError(f"{result.name} has no timing samples to plot (verdict {result.verdict}).")
     fig = Figure(figsize=(6.4, 2.6), dpi=100)
     fig.patch.set_alpha(0.0)
     ax = fig.add_subplot()
@@ -88,7 +90,7 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_row(ax, y: float, samples: np.ndarray, colour: str) -> None:
+def _draw_row(ax: Axes, y: float, samples: np.ndarray, colour: str) -> None:
     """Every sample as a dot (jittered so ties stay visible) over a quartile box."""
     jitter = np.random.default_rng(len(samples)).uniform(-0.18, 0.18, len(samples))
     ax.scatter(samples, y + jitter, s=12, color=colour, alpha=0.55, linewidths=0, zorder=3)
@@ -97,15 +99,13 @@ def _draw_row(ax, y: float, samples: np.ndarray, colour: str) -> None:
     ax.plot([median, median], [y - 0.3, y + 0.3], color=colour, linewidth=2.5, zorder=4)
 
 
-def _box(low: float, high: float, y: float, colour: str):
-    from matplotlib.patches import Rectangle
-
+def _box(low: float, high: float, y: float, colour: str) -> Rectangle:
     width = max(high - low, low * 1e-3)
     return Rectangle((low, y - 0.3), width, 0.6, facecolor=colour, alpha=0.15,
                      edgecolor=colour, linewidth=1, zorder=2)
 
 
-def _mark_median_speedup(ax, original: np.ndarray, candidate: np.ndarray) -> None:
+def _mark_median_speedup(ax: Axes, original: np.ndarray, candidate: np.ndarray) -> None:
     before, after = float(np.median(original)), float(np.median(candidate))
     ratio = before / after if after > 0 else float("inf")
     ax.annotate("", xy=(after, 0.5), xytext=(before, 0.5),
@@ -116,7 +116,7 @@ def _mark_median_speedup(ax, original: np.ndarray, candidate: np.ndarray) -> Non
             ha="center", va="bottom")
 
 
-def _style_axes(ax, labels: list[str]) -> None:
+def _style_axes(ax: Axes, labels: list[str]) -> None:
     ax.set_xscale("log")
     ax.set_yticks([0, 1], labels=[_short(label) for label in labels])
     ax.set_ylim(1.6, -0.6)  # original on top
@@ -134,9 +134,9 @@ def _style_axes(ax, labels: list[str]) -> None:
     ax.set_facecolor("none")
 
 
-def _time_limits(ax) -> tuple[float, float]:
+def _time_limits(ax: Axes) -> tuple[float, float]:
     """Span all samples with a margin of a fifth of a decade either side."""
-    xs = np.concatenate([c.get_offsets()[:, 0] for c in ax.collections])
+    xs = np.concatenate([np.asarray(c.get_offsets())[:, 0] for c in ax.collections])
     low, high = float(xs.min()), float(xs.max())
     margin = max(10 ** 0.2, (high / low) ** 0.08) if low > 0 else 2.0
     return low / margin, high * margin
