@@ -107,6 +107,7 @@ class _Run:
         self.tol = Tolerance(opts.rtol, opts.atol, opts.exact)
         self.stage_seconds: dict[str, float] = {}
         self.notes: list[str] = []
+        self.sources: tuple[str, ...] = ()  # the candidate sources that ran
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -125,6 +126,7 @@ class _Run:
         return result
 
     def execute(self, given: list[Any], sources: tuple[str, ...]) -> Report:
+        self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
         with self.stage("candidates", "Collecting candidates", CANDIDATES_AT):
@@ -295,6 +297,7 @@ class _Run:
             notes=tuple(self.notes),
             original_peak_memory=original_memory,
             scaling=scaling,
+            sources=self.sources,
         )
 
 

@@ -80,3 +80,11 @@ def test_rules_and_numba_sources_are_registered():
     from jupyter_optimize.sources import SOURCES
 
     assert {"rules", "numba"} <= set(SOURCES)
+
+
+def test_an_empty_report_after_sources_ran_names_them():
+    smooth = CASES["exponential_smoothing"]
+    report = optimize(smooth.func, smooth.calls(), sources=["rules"], **QUICK)
+    assert report.sources == ("rules",)
+    assert "rules ran and found none" in repr(report)
+    assert "no source ran" not in repr(report)
