@@ -13,7 +13,7 @@ from .judge import Judge
 
 
 def check_candidate(
-    original: Callable, candidate: Callable, calls: list[Call], tol: Tolerance, seed: int | None,
+    original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0,
 ) -> Check:
     """Every live call first, then up to *examples* generated inputs."""
