@@ -44,7 +44,8 @@ _FRACTION_TRUE = st.sampled_from([0.0, 1.0, 0.5, 0.05])
 
 Drawer = Callable[[DrawFn, "_Relations"], object]  # (draw, relations) -> an argument value
 Scalar = bool | int | float  # the edge values of an array dtype
-ArrayMode = Callable[[DrawFn, tuple[int, ...], "_Relations"], npt.NDArray[Any]]  # (draw, shape, relations) -> an array
+# (draw, shape, relations) -> an array; every mode takes relations so one type fits all (only _constant reads them)
+ArrayMode = Callable[[DrawFn, tuple[int, ...], "_Relations"], npt.NDArray[Any]]
 
 
 def calls_like(func: Callable[..., object], calls: list[Call]) -> SearchStrategy[Call]:
