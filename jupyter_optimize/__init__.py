@@ -6,9 +6,14 @@ In a notebook: ``%load_ext jupyter_optimize`` then ``%%optimize f(x) --candidate
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import OptimizeError, UsageProblem
 from .model import Call, CandidateResult, Counterexample, LineProfile, Report
 from .pipeline import optimize
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 __version__ = "0.1.0"
 __all__ = [
@@ -17,7 +22,7 @@ __all__ = [
 ]
 
 
-def load_ipython_extension(ipython) -> None:
+def load_ipython_extension(ipython: InteractiveShell) -> None:
     """`%load_ext jupyter_optimize`: registers %%optimize (IPython imported only here)."""
     from .notebook.magic import register
 

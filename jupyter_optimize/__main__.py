@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import demo
 from .errors import OptimizeError
+from .model import Candidate
 from .pipeline import optimize
 from .render import html, text
 
@@ -52,9 +53,7 @@ def _demo(size: int, html_path: Path, time_budget: float, scaling: bool) -> int:
     return 0
 
 
-def _named(name: str, source: str):
-    from .model import Candidate
-
+def _named(name: str, source: str) -> Candidate:
     return Candidate(name, "user", source=source)
 
 

@@ -6,7 +6,11 @@ where the loop, capped at 255, gives 255).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 ORIGINAL = '''\
 def equalize(img, mask=None):
@@ -59,16 +63,17 @@ def equalize(img, mask=None):
 '''
 
 
-def define(source: str = ORIGINAL, namespace: dict | None = None):
+def define(source: str = ORIGINAL, namespace: dict[str, Any] | None = None) -> Callable[..., object]:
     """Execute *source* (as a notebook cell would) and return its `equalize`."""
     from .sources.candidates import register_source
 
     namespace = {"np": np} if namespace is None else namespace
     exec(compile(source, register_source(source, "equalize"), "exec"), namespace)
-    return namespace["equalize"]
+    equalize: Callable[..., object] = namespace["equalize"]
+    return equalize
 
 
-def photograph(size: int = 128) -> np.ndarray:
+def photograph(size: int = 128) -> npt.NDArray[np.uint8]:
     """A low-contrast grey photograph (size x size, uint8) from matplotlib's sample data."""
     import matplotlib.cbook
     import matplotlib.pyplot as plt
@@ -77,20 +82,24 @@ def photograph(size: int = 128) -> np.ndarray:
     grey = rgb[..., :3].astype(float) @ np.array([0.299, 0.587, 0.114])
     rows = np.linspace(0, grey.shape[0] - 1, size).astype(int)
     cols = np.linspace(0, grey.shape[1] - 1, size).astype(int)
-    small = grey[np.ix_(rows, cols)]
+    small: npt.NDArray[np.float64] = grey[np.ix_(rows, cols)]
     return (90 + small * 0.3).astype(np.uint8)  # squeeze into 90..166: low contrast
 
 
-def circle_mask(shape: tuple[int, int], radius_fraction: float = 0.35) -> np.ndarray:
+def circle_mask(shape: tuple[int, int], radius_fraction: float = 0.35) -> npt.NDArray[np.bool_]:
     rows, cols = np.ogrid[: shape[0], : shape[1]]
     centre_r, centre_c = (shape[0] - 1) / 2, (shape[1] - 1) / 2
     return (rows - centre_r) ** 2 + (cols - centre_c) ** 2 <= (radius_fraction * min(shape)) ** 2
 
 
-def live_calls(size: int = 128, include_empty_mask: bool = True) -> list[tuple[tuple, dict]]:
+LiveCall = tuple[tuple[npt.NDArray[Any], ...], dict[str, Any]]  # (args, kwargs), as optimize() takes them
+
+
+def live_calls(size: int = 128, include_empty_mask: bool = True) -> list[LiveCall]:
+    """The photograph with a round mask, and (by default) with an empty one."""
     img = photograph(size)
     mask = circle_mask(img.shape)
-    calls = [((img, mask), {})]
+    calls: list[LiveCall] = [((img, mask), {})]
     if include_empty_mask:
         calls.append(((img, np.zeros_like(mask)), {}))
     return calls

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ..model import Call
 
 
-def peak_memory(funcs: list[Callable], calls: list[Call]) -> tuple[int, ...]:
+def peak_memory(funcs: list[Callable[..., object]], calls: list[Call]) -> tuple[int, ...]:
     """Peak bytes each function allocates during one pass over *calls*
     (tracemalloc; numpy reports its array buffers to it)."""
     peaks = []

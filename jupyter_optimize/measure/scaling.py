@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 
 from ..model import Call
+from .timing import time_per_call
 
 FACTORS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 EXTRAPOLATE_AT_MOST = 100  # times the largest size tried
+MAX_SECONDS_PER_CALL = 0.5  # stop growing once the original takes this long
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class ScalingCurve:
 class Scaling:
     original: ScalingCurve
     candidates: tuple[ScalingCurve, ...]
-    stops_winning: dict  # candidate name -> the smallest size where it is not faster, or None
+    stops_winning: dict[str, int | None]  # candidate name -> the smallest size where it is not faster, or None
 
     def summary(self) -> str:
         parts = [f"original ~n^{exponent_text(self.original.exponent)}"]
@@ -67,7 +69,7 @@ def scale_value(value: Any, factor: float) -> Any:
         shape = tuple(max(1, round(d * per_axis)) for d in value.shape)
         reps = tuple(math.ceil(n / d) for n, d in zip(shape, value.shape))
         return np.tile(value, reps)[tuple(slice(0, n) for n in shape)].copy()
-    if isinstance(value, (list, tuple, str)) and len(value) and not isinstance(value, bool):
+    if isinstance(value, (list, tuple, str)) and len(value):
         n = max(1, round(len(value) * factor))
         return (value * math.ceil(n / len(value)))[:n]
     return value
@@ -117,18 +119,13 @@ def stops_winning(original: ScalingCurve, candidate: ScalingCurve, margin: float
     return None
 
 
-MAX_SECONDS_PER_CALL = 0.5  # stop growing once the original takes this long
-
-
-def measure_scaling(funcs: list[Callable], names: list[str], calls: list[Call], fresh_args: bool,
+def measure_scaling(funcs: list[Callable[..., object]], names: list[str], calls: list[Call], fresh_args: bool,
                     budget_s: float) -> Scaling:
     """Time funcs[0] (the original) and the others on scaled copies of *calls*.
 
     Runs in a sandbox child. Sizes grow until the original gets slow or the
     budget is spent; shrunken sizes come first so small inputs are covered.
     """
-    from .timing import time_per_call
-
     started = time.perf_counter()
     sizes: list[int] = []
     seconds: list[list[float]] = []

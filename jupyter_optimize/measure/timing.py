@@ -31,7 +31,7 @@ class Samples:
     first_call: tuple[float, ...]  # the very first (cold) pass of each
 
 
-def measure(funcs: list[Callable], calls: list[Call], budget_s: float, fresh_args: bool,
+def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: float, fresh_args: bool,
             seed: int = 0, confidence: float = 0.95) -> Samples:
     """Samples for funcs[0] (the original) and each other function, interleaved."""
     rng = random.Random(seed)
@@ -59,7 +59,7 @@ def _narrow(samples: list[list[float]], confidence: float) -> bool:
     )
 
 
-def _time_pass(func: Callable, calls: list[Call], loops: int, fresh_args: bool) -> float:
+def _time_pass(func: Callable[..., object], calls: list[Call], loops: int, fresh_args: bool) -> float:
     """Seconds for one pass over *calls*, averaged over *loops* passes."""
     if fresh_args:  # the function changes its arguments: copy outside the clock
         batches = [copy.deepcopy([(c.args, c.kwargs) for c in calls]) for _ in range(loops)]
@@ -82,7 +82,7 @@ def _time_pass(func: Callable, calls: list[Call], loops: int, fresh_args: bool) 
     return elapsed / loops
 
 
-def time_per_call(funcs: list[Callable], calls: list[Call], fresh_args: bool, repeats: int = 5) -> list[float]:
+def time_per_call(funcs: list[Callable[..., object]], calls: list[Call], fresh_args: bool, repeats: int = 5) -> list[float]:
     """Best of a few calibrated samples for each function, in seconds per call."""
     once = [_time_pass(f, calls, 1, fresh_args) for f in funcs]
     loops = [max(1, math.ceil(TARGET_SAMPLE_S / max(t, 1e-9))) for t in once]

@@ -40,14 +40,14 @@ def as_candidates(items: Iterable[Any], origin: str = "user") -> list[Candidate]
     return out
 
 
-def _source_of(func: Callable) -> str | None:
+def _source_of(func: Callable[..., object]) -> str | None:
     try:
         return inspect.getsource(func)
     except (OSError, TypeError):
         return None
 
 
-def materialize(candidate: Candidate, original: Callable) -> Callable:
+def materialize(candidate: Candidate, original: Callable[..., object]) -> Callable[..., object]:
     """The candidate as a callable, or CandidateProblem saying why not."""
     if candidate.func is not None:
         func = candidate.func
@@ -61,7 +61,7 @@ def materialize(candidate: Candidate, original: Callable) -> Callable:
     return func
 
 
-def _from_source(source: str, original: Callable) -> Callable:
+def _from_source(source: str, original: Callable[..., object]) -> Callable[..., object]:
     name = original.__name__
     try:
         tree = ast.parse(source)
@@ -89,7 +89,7 @@ def register_source(source: str, name: str) -> str:
     return filename
 
 
-def incompatibility(original: Callable, candidate: Callable) -> str | None:
+def incompatibility(original: Callable[..., object], candidate: Callable[..., object]) -> str | None:
     """Why *candidate* cannot stand in for *original* in every call, or None."""
     try:
         expected = list(inspect.signature(original).parameters.values())

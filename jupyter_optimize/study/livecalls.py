@@ -6,21 +6,25 @@ import ast
 import copy
 import inspect
 import sys
+import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageProblem
 from ..model import Call
 
+if TYPE_CHECKING:
+    from _typeshed import ProfileFunction
+
 MAX_RECORDED_CALLS = 5
 
 
-def evaluate_calls(exprs: list[str] | tuple[str, ...], target: str, namespace: dict) -> list[Call]:
+def evaluate_calls(exprs: list[str] | tuple[str, ...], target: str, namespace: dict[str, Any]) -> list[Call]:
     """Evaluate ``target(...)`` expressions' arguments (never the call itself)."""
     return [_evaluate_call(expr, target, namespace) for expr in exprs]
 
 
-def _evaluate_call(expr: str, target: str, namespace: dict) -> Call:
+def _evaluate_call(expr: str, target: str, namespace: dict[str, Any]) -> Call:
     try:
         node = ast.parse(expr, mode="eval").body
     except SyntaxError:
@@ -40,9 +44,10 @@ def _evaluate_call(expr: str, target: str, namespace: dict) -> Call:
     return Call(args, kwargs)
 
 
-def calls_from_variables(func: Callable, namespace: dict) -> list[Call]:
+def calls_from_variables(func: Callable[..., object], namespace: dict[str, Any]) -> list[Call]:
     """One call built from kernel variables named like *func*'s parameters."""
-    args, kwargs = [], {}
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
     for param in inspect.signature(func).parameters.values():
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
@@ -73,18 +78,18 @@ class CallRecorder:
 
     def __init__(self, name: str, limit: int = MAX_RECORDED_CALLS):
         self.name, self.limit = name, limit
-        self._seen: list[tuple[Any, Call]] = []
-        self._previous = None
+        self._seen: list[tuple[types.CodeType, Call]] = []
+        self._previous: ProfileFunction | None = None
 
     def __enter__(self) -> CallRecorder:
         self._previous = sys.getprofile()
         sys.setprofile(self._hook)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         sys.setprofile(self._previous)
 
-    def _hook(self, frame, event, arg) -> None:
+    def _hook(self, frame: types.FrameType, event: str, arg: object) -> None:
         if event != "call" or frame.f_code.co_name != self.name:
             return
         if frame.f_back is not None and frame.f_back.f_code is frame.f_code:
@@ -97,12 +102,12 @@ class CallRecorder:
         except Exception:  # arguments that cannot be copied are not recorded
             pass
 
-    def calls_to(self, func: Callable) -> list[Call]:
+    def calls_to(self, func: Callable[..., object]) -> list[Call]:
         code = getattr(func, "__code__", None)
         return [call for seen_code, call in self._seen if seen_code is code]
 
 
-def _call_from_frame(frame) -> Call:
+def _call_from_frame(frame: types.FrameType) -> Call:
     code = frame.f_code
     names = code.co_varnames
     n_pos, n_kwonly = code.co_argcount, code.co_kwonlyargcount

@@ -12,14 +12,18 @@ import linecache
 import time
 import types
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..model import Call, LineProfile, LineStat
+
+if TYPE_CHECKING:
+    from line_profiler import LineStats
 
 PROFILE_BUDGET_S = 0.3
 MAX_ROUNDS = 20
 
 
-def line_profile(func: Callable, calls: list[Call]) -> LineProfile:
+def line_profile(func: Callable[..., object], calls: list[Call]) -> LineProfile:
     from line_profiler import LineProfiler
 
     clone = clone_function(func)
@@ -40,7 +44,7 @@ def line_profile(func: Callable, calls: list[Call]) -> LineProfile:
     return _to_profile(func, profiler.get_stats(), rounds)
 
 
-def clone_function(func: Callable) -> types.FunctionType:
+def clone_function(func: Callable[..., object]) -> types.FunctionType:
     """A new function object sharing *func*'s code, globals and defaults."""
     clone = types.FunctionType(
         func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
@@ -51,9 +55,9 @@ def clone_function(func: Callable) -> types.FunctionType:
     return clone
 
 
-def _to_profile(func: Callable, stats, rounds: int) -> LineProfile:
+def _to_profile(func: Callable[..., object], stats: LineStats, rounds: int) -> LineProfile:
     code = func.__code__
-    timings = []
+    timings: list[tuple[int, int, int]] = []  # (line number, hits, time in stats.unit)
     for (_filename, firstlineno, name), entries in stats.timings.items():
         if name == code.co_name and firstlineno == code.co_firstlineno:
             timings = entries
@@ -66,11 +70,11 @@ def _to_profile(func: Callable, stats, rounds: int) -> LineProfile:
     return LineProfile(code.co_name, code.co_filename, tuple(lines), total, rounds)
 
 
-def _share(measured: dict, lineno: int, total: float) -> float:
+def _share(measured: dict[int, tuple[int, float]], lineno: int, total: float) -> float:
     return measured.get(lineno, (0, 0.0))[1] / total if total else 0.0
 
 
-def _source_lines(func: Callable) -> list[tuple[int, str]]:
+def _source_lines(func: Callable[..., object]) -> list[tuple[int, str]]:
     try:
         lines, start = inspect.getsourcelines(func)
     except (OSError, TypeError):
@@ -80,5 +84,5 @@ def _source_lines(func: Callable) -> list[tuple[int, str]]:
     return [(start + i, line.rstrip("\n")) for i, line in enumerate(lines)]
 
 
-def _empty(func: Callable, note: str) -> LineProfile:
+def _empty(func: Callable[..., object], note: str) -> LineProfile:
     return LineProfile(func.__name__, func.__code__.co_filename, (), 0.0, 0, note)

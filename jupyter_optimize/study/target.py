@@ -1,4 +1,5 @@
-"""Which function of a cell to optimize, and the split of the magic's line."""
+"""Which function of a cell to optimize: the only one it defines, or the one named
+with ``-f``; async functions and generators are refused with the reason."""
 from __future__ import annotations
 
 import ast
@@ -55,7 +56,7 @@ def choose_target(source: str, name: str | None = None) -> str:
 
 def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """True if *node* itself yields (yields inside nested defs don't count)."""
-    stack = list(node.body)
+    stack: list[ast.AST] = list(node.body)
     while stack:
         current = stack.pop()
         if isinstance(current, (ast.Yield, ast.YieldFrom)):

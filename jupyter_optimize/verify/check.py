@@ -6,7 +6,6 @@ kernel). Hypothesis is imported only when generated inputs are asked for.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..model import Call, Check, Counterexample
 from .compare import Tolerance
@@ -14,7 +13,7 @@ from .judge import Judge
 
 
 def check_candidate(
-    original: Callable[..., Any], candidate: Callable[..., Any], calls: list[Call], tol: Tolerance, seed: int | None,
+    original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0,
 ) -> Check:
     """Every live call first, then up to *examples* generated inputs."""

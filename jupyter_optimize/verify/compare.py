@@ -1,4 +1,4 @@
-"""What "same behaviour" means.
+"""What "the same value" means: the rule by which a candidate's result is judged.
 
 `difference(a, b, tol)` returns None when *a* and *b* count as the same value,
 else one line that says how they differ. The rules:
@@ -8,16 +8,19 @@ else one line that says how they differ. The rules:
   infinity only equals the same infinity), exactly equal otherwise;
 * Python and numpy scalars compare by kind (bool, integer, float, complex)
   and value, so ``3 == np.int64(3)`` but ``3 != 3.0`` and ``True != 1``;
-* lists, tuples, dicts and sets recursively, with their type;
-* anything else with ``==``.
+* lists, tuples and dicts element by element, with their type (and a
+  dict's key order);
+* sets and anything else with ``==`` (by repr when ``==`` itself fails).
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .describe import describe
 
@@ -58,7 +61,7 @@ def _scalar_kind(x: Any) -> str | None:
     return None
 
 
-def _scalar_difference(a, b, kind_a, kind_b, tol: Tolerance, here: str) -> str | None:
+def _scalar_difference(a: Any, b: Any, kind_a: str | None, kind_b: str | None, tol: Tolerance, here: str) -> str | None:
     if kind_a != kind_b:
         return f"{here}: {describe(a)} became {describe(b)} (a {kind_b or type(b).__name__})"
     if kind_a in ("bool", "integer"):
@@ -80,7 +83,7 @@ def _close_real(x: float, y: float, tol: Tolerance) -> bool:
     return abs(x - y) <= tol.atol + tol.rtol * abs(x)  # relative to the original's value
 
 
-def _array_difference(a, b, tol: Tolerance, here: str) -> str | None:
+def _array_difference(a: Any, b: Any, tol: Tolerance, here: str) -> str | None:
     if type(a) is not type(b):
         return f"{here}: {describe(a)} became {describe(b)}"
     if a.dtype != b.dtype:
@@ -99,31 +102,35 @@ def _array_difference(a, b, tol: Tolerance, here: str) -> str | None:
     return f"{here}: {int(unequal.sum())} of {a.size} elements differ, {_first_diffs(a, b, unequal)}"
 
 
-def _array_equal_mask(a: np.ndarray, b: np.ndarray, tol: Tolerance) -> np.ndarray:
-    if a.dtype.kind in "fc":
-        if tol.exact:
-            return (a == b) | (np.isnan(a) & np.isnan(b))
+def _array_equal_mask(a: npt.NDArray[Any], b: npt.NDArray[Any], tol: Tolerance) -> npt.NDArray[np.bool_]:
+    if a.dtype.kind not in "fc":
+        return np.asarray(a == b, dtype=bool)
+    mask: npt.NDArray[np.bool_]  # numpy's stubs type == between arrays as Any
+    if tol.exact:
+        mask = (a == b) | (np.isnan(a) & np.isnan(b))
+    else:
         with np.errstate(all="ignore"):
-            return np.isclose(b, a, rtol=tol.rtol, atol=tol.atol, equal_nan=True) & _same_infs(a, b)
-    return np.asarray(a == b, dtype=bool)
+            mask = np.isclose(b, a, rtol=tol.rtol, atol=tol.atol, equal_nan=True) & _same_infs(a, b)
+    return mask
 
 
-def _same_infs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _same_infs(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     with np.errstate(all="ignore"):
-        return ~(np.isinf(a) | np.isinf(b)) | (a == b)
+        mask: npt.NDArray[np.bool_] = ~(np.isinf(a) | np.isinf(b)) | (a == b)
+    return mask
 
 
-def _first_diffs(a: np.ndarray, b: np.ndarray, unequal: np.ndarray, n: int = 3) -> str:
+def _first_diffs(a: npt.NDArray[Any], b: npt.NDArray[Any], unequal: npt.NDArray[np.bool_], n: int = 3) -> str:
     positions = np.argwhere(unequal)[:n]
     parts = [f"[{_index(tuple(p))}]: {a[tuple(p)].item()!r} -> {b[tuple(p)].item()!r}" for p in positions]
     return "e.g. " + ", ".join(parts)
 
 
-def _index(index: tuple) -> str:
+def _index(index: tuple[int | np.integer[Any], ...]) -> str:
     return ", ".join(str(int(i)) for i in index)
 
 
-def _sequence_difference(a, b, tol: Tolerance, here: str) -> str | None:
+def _sequence_difference(a: Sequence[Any], b: Sequence[Any], tol: Tolerance, here: str) -> str | None:
     if len(a) != len(b):
         return f"{here}: length {len(a)} became {len(b)}"
     for i, (x, y) in enumerate(zip(a, b)):
@@ -133,7 +140,7 @@ def _sequence_difference(a, b, tol: Tolerance, here: str) -> str | None:
     return None
 
 
-def _dict_difference(a: dict, b: dict, tol: Tolerance, here: str) -> str | None:
+def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], tol: Tolerance, here: str) -> str | None:
     if a.keys() != b.keys():
         missing, extra = a.keys() - b.keys(), b.keys() - a.keys()
         return f"{here}: keys differ (missing {sorted(map(repr, missing))}, extra {sorted(map(repr, extra))})"

@@ -1,4 +1,6 @@
-"""What the original does on its own: is it repeatable, and does it change its arguments?"""
+"""The original alone, before any candidate is judged: is it repeatable
+(perhaps only with the random generators seeded), and does it change its
+arguments (so timing must give each call fresh copies)?"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,7 +20,7 @@ class Determinism:
     reason: str = ""
 
 
-def check_determinism(original: Callable, calls: list[Call], tol: Tolerance, seed: int) -> Determinism:
+def check_determinism(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int) -> Determinism:
     params = parameter_names(original)
     for attempt_seed in (None, seed):
         found = _first_unrepeatable(original, calls, tol, params, attempt_seed)
@@ -27,7 +29,9 @@ def check_determinism(original: Callable, calls: list[Call], tol: Tolerance, see
     return Determinism(False, None, f"the original is not deterministic, even with random generators seeded: {found}")
 
 
-def _first_unrepeatable(original, calls, tol, params, seed) -> str | None:
+def _first_unrepeatable(
+    original: Callable[..., object], calls: list[Call], tol: Tolerance, params: list[str], seed: int | None,
+) -> str | None:
     for call in calls:
         first, second = run_once(original, call, seed), run_once(original, call, seed)
         found = outcome_difference(first, second, tol, params)
@@ -36,7 +40,7 @@ def _first_unrepeatable(original, calls, tol, params, seed) -> str | None:
     return None
 
 
-def mutates_arguments(original: Callable, calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
+def mutates_arguments(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
     for call in calls:
         outcome = run_once(original, call, seed)
         if difference((call.args, call.kwargs), (outcome.args_after, outcome.kwargs_after or {}), tol):

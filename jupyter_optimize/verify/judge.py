@@ -1,8 +1,13 @@
-"""Original against candidate on the same inputs.
+"""One input, original against candidate: run both, say how they differ.
 
-Each run gets its own deep copy of the inputs; an outcome is the return value
-or the exception, plus the state of the arguments after the call. Meant to run
-inside a sandbox child: the callers never run candidates in the kernel.
+`run_once` runs a function on its own deep copy of one call's arguments; its
+`Outcome` is the return value or the exception, plus the state of the
+arguments after the call. `Judge` compares the two outcomes of one input
+(`outcome_difference`), also watching the globals each side changes and the
+original's line coverage, and turns a difference into a `Counterexample`.
+`check` (one candidate over many inputs) and `determinism` (the original
+alone) build on it. Meant to run inside a sandbox child: the callers never
+run candidates in the kernel.
 """
 from __future__ import annotations
 
@@ -12,10 +17,11 @@ import random
 import signal
 import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -29,12 +35,12 @@ from .watch import GlobalsWatch, LineCoverage
 class Outcome:
     value: Any = None
     error: BaseException | None = None
-    args_after: tuple = ()
-    kwargs_after: dict | None = None
+    args_after: tuple[Any, ...] = ()
+    kwargs_after: dict[str, Any] | None = None
     seconds: float = 0.0
 
 
-def run_once(func: Callable, call: Call, seed: int | None = None) -> Outcome:
+def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -> Outcome:
     args, kwargs = copy.deepcopy((call.args, call.kwargs))
     if seed is not None:
         random.seed(seed)
@@ -87,7 +93,7 @@ def describe_outcome(outcome: Outcome) -> str:
     return f"returned {describe(outcome.value)}"
 
 
-def parameter_names(func: Callable) -> list[str]:
+def parameter_names(func: Callable[..., object]) -> list[str]:
     code = func.__code__
     return list(code.co_varnames[: code.co_argcount])
 
@@ -100,8 +106,8 @@ class Judge:
     passed, notes, and which globals each side changed.
     """
 
-    original: Callable
-    candidate: Callable
+    original: Callable[..., object]
+    candidate: Callable[..., object]
     tol: Tolerance
     seed: int | None
 
@@ -144,13 +150,13 @@ class TooSlow(BaseException):
 
 
 @contextmanager
-def time_limit(seconds: float | None):
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise TooSlow in this (main) thread after *seconds*; no-op when None or off the main thread."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: types.FrameType | None) -> NoReturn:
         raise TooSlow()
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -1,5 +1,8 @@
 """Search generated inputs for one on which the candidate differs, with hypothesis.
 
+`check` calls `search_generated` once the live calls pass; the inputs come
+from `inputs.calls_like` and each is judged by the same `judge.Judge`.
+
 Run outside a test runner, as the hypothesis docs suggest for such use: a
 directly called ``@given`` function, no example database, a fixed seed (so a
 rerun gives the same verdict), no deadline, health checks off (a slow
@@ -17,12 +20,13 @@ import os
 import pickle
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..model import Call, Counterexample
 from .inputs import calls_like
-from .judge import TooSlow
+from .judge import Judge, TooSlow
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
@@ -46,7 +50,7 @@ class _OutOfTime(Exception):
     pass
 
 
-def search_generated(judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
+def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
     from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
     from hypothesis import seed as fixed_seed
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -100,7 +104,7 @@ def search_generated(judge, live: list[Call], examples: int, budget_s: float, se
     return result
 
 
-def crop_arrays(judge, found: Counterexample) -> Counterexample:
+def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
     """Hypothesis does not always shrink a shape it drew large. Try the
     counterexample's arrays cut down to their first 1, 2, 3, 4, 8, ...
     elements along every axis (arrays of one shape cut alike, so related
@@ -137,7 +141,7 @@ def _smaller_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
 def _cut(call: Call, shape: tuple[int, ...], target: tuple[int, ...]) -> Call:
     window = tuple(slice(0, n) for n in target)
 
-    def cut(v):
+    def cut(v: Any) -> Any:
         return v[window].copy() if isinstance(v, np.ndarray) and v.shape == shape else v
 
     return Call(tuple(cut(v) for v in call.args), {k: cut(v) for k, v in call.kwargs.items()}, call.origin)

@@ -1,5 +1,6 @@
-"""Observers used while verifying: which lines of the original ran, and
-which module-level globals a function changed."""
+"""What `judge` watches while it runs the two functions: which lines of the
+original ran (`LineCoverage`, for the evidence in the report) and which
+module-level globals a function changed (`GlobalsWatch`)."""
 from __future__ import annotations
 
 import copy
@@ -7,9 +8,12 @@ import inspect
 import sys
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .compare import Tolerance, difference
+
+if TYPE_CHECKING:
+    from _typeshed import TraceFunction
 
 
 class LineCoverage:
@@ -19,11 +23,11 @@ class LineCoverage:
     altogether once every executable line has been seen.
     """
 
-    def __init__(self, func: Callable):
+    def __init__(self, func: Callable[..., object]):
         self.code = func.__code__
         self.executable = frozenset(executable_lines(self.code))
         self.reached: set[int] = set()
-        self._previous = None
+        self._previous: TraceFunction | None = None
 
     def __enter__(self) -> LineCoverage:
         if self.reached < self.executable:
@@ -31,13 +35,13 @@ class LineCoverage:
             sys.settrace(self._global)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         sys.settrace(self._previous)
 
-    def _global(self, frame, event, arg):
+    def _global(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction | None:
         return self._local if frame.f_code is self.code else None
 
-    def _local(self, frame, event, arg):
+    def _local(self, frame: types.FrameType, event: str, arg: object) -> TraceFunction | None:
         if event == "line":
             self.reached.add(frame.f_lineno)
             if self.reached >= self.executable:
@@ -60,7 +64,7 @@ _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), frozenset, tupl
 class GlobalsWatch:
     """Snapshots the data globals *func* refers to, to tell what a call changed."""
 
-    def __init__(self, func: Callable):
+    def __init__(self, func: Callable[..., object]):
         self.namespace = getattr(func, "__globals__", {})
         self.names = sorted(
             n for n in referenced_names(func) if n in self.namespace and _is_data(self.namespace[n])
@@ -85,7 +89,7 @@ class GlobalsWatch:
         return changed
 
 
-def referenced_names(func: Callable) -> set[str]:
+def referenced_names(func: Callable[..., object]) -> set[str]:
     names: set[str] = set()
     stack = [getattr(func, "__code__", None)]
     while stack:
