@@ -4,30 +4,16 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    call,
-    const,
-    loops_in,
-    name,
-    parse_expr,
-    read_outside,
-    replace_stmts,
-    walk_all,
-)
-from .vector import (
-    Axis,
-    Nest,
-    Translator,
-    loop_nest,
-    loop_vars,
-    stored_in,
-    translator_for,
-)
-from .vectorize import Body
+from ..engine.body import Body
+from ..engine.build import assign, call, const, name, parse_expr
+from ..engine.context import Context
+from ..engine.edits import replace_stmts
+from ..engine.loops import loops_in, read_outside
+from ..engine.names import walk_all
+from ..engine.nest import Nest, loop_nest, loop_vars, stored_in, translator_for
+from ..engine.rewrite import Decline, Edit, Rewrite
+from ..engine.translator import Translator
+from ..engine.vec import Axis
 
 
 def first_index(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -39,15 +25,14 @@ def first_index(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     vectorizing engine can translate. The index ends where the loop would
     have stopped: at the first element where COND fails, else at LIMIT.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
         if isinstance(loop, ast.While):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _scan(loop, ctx)))
-                lines.append(loop.lineno)
             except Decline:
                 continue
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _scan(loop: ast.While, ctx: Context) -> list[ast.stmt]:
@@ -116,15 +101,14 @@ def first_match(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     The if-body then runs once, for the first match, with the loop variables
     and temporaries set as the loop would have set them.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
         if isinstance(loop, ast.For):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _first(fn, loop, ctx)))
-                lines.append(loop.lineno)
             except Decline:
                 continue
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _first(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:

@@ -5,21 +5,13 @@ import ast
 import copy
 import types
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    call,
-    const,
-    name,
-    names_stored,
-    parse_expr,
-    read_outside,
-    rewrite_for_loops,
-    walk_all,
-)
-from .vector import Nest, is_pure_call, loop_nest, loop_vars, stored_in
+from ..engine.build import assign, call, const, name, parse_expr
+from ..engine.context import Context
+from ..engine.loops import read_outside, replacing_loop, rewrite_outer_loops
+from ..engine.names import names_stored, walk_all
+from ..engine.nest import Nest, loop_nest, loop_vars, stored_in
+from ..engine.purity import is_pure_call
+from ..engine.rewrite import Decline, Rewrite
 
 TABLE_DTYPES = ("uint8",)
 
@@ -37,8 +29,7 @@ def lookup_table(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     uint8), and each output pixel is looked up; levels that do not occur are
     never computed, so f raises only where the loop would have.
     """
-    return rewrite_for_loops(fn, ctx, _tabulate)
-
+    return rewrite_outer_loops(fn, ctx, replacing_loop(_tabulate))
 
 
 def _tabulate(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:

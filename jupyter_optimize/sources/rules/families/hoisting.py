@@ -3,20 +3,13 @@ from __future__ import annotations
 
 import ast
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    insert_before,
-    loops_in,
-    mutated_names,
-    names_loaded,
-    names_stored,
-    replace_expr,
-    walk_all,
-)
-from .vector import is_pure_call, resolve_module_attr
+from ..engine.build import assign
+from ..engine.context import Context
+from ..engine.edits import insert_before, replace_expr
+from ..engine.loops import Loop, inside, loops_in
+from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
+from ..engine.purity import is_pure_call, resolve_module_attr
+from ..engine.rewrite import Decline, Edit, Rewrite
 
 SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # cheap to call again, and range() & co. are what the loop rules read: not worth a name of their own
@@ -35,7 +28,8 @@ def hoist_invariant(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     in the loop body, the test of an if or while there, or the range of an
     inner loop), not under a condition. Evaluated once, it gives the same value.
     """
-    edits, lines, done = [], [], []
+    edits: list[Edit] = []
+    done: list[Loop] = []
     for loop in reversed(loops_in(fn)):  # innermost first
         if any(_overlaps(loop, other) for other in done):
             continue
@@ -46,13 +40,12 @@ def hoist_invariant(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits += _hoist(loop, found, ctx)
         except Decline:
             continue
-        lines.append(loop.lineno)
         done.append(loop)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
-def _overlaps(a: ast.stmt, b: ast.stmt) -> bool:
-    return not (a.end_lineno < b.lineno or b.end_lineno < a.lineno)
+def _overlaps(a: Loop, b: Loop) -> bool:
+    return inside(a, b) or inside(b, a)
 
 
 def _hoist(loop: ast.stmt, found: dict[str, list[ast.Call]], ctx: Context) -> list:

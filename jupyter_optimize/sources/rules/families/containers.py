@@ -4,32 +4,13 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (
-    HASHABLE,
-    Context,
-    Decline,
-    Kind,
-    Rewrite,
-    assign,
-    body_of,
-    call,
-    const,
-    hashable,
-    insert_after,
-    insert_before,
-    loops_in,
-    mutated_names,
-    name,
-    names_loaded,
-    names_stored,
-    read_outside,
-    replace_expr,
-    replace_stmts,
-    walk_all,
-)
-
-MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-                              "add", "discard", "update", "__setitem__", "__delitem__"})
+from ..engine.build import assign, call, const, name
+from ..engine.context import Context
+from ..engine.edits import insert_after, insert_before, replace_expr, replace_stmts
+from ..engine.kinds import HASHABLE, Kind, hashable
+from ..engine.loops import body_of, loops_in, outermost_loops, previous_statement, read_outside
+from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
+from ..engine.rewrite import Decline, Edit, Rewrite
 
 
 def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -42,8 +23,9 @@ def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     a name that always held a hashable value. Equality of such values is
     what hashing uses, so the answer is the same.
     """
-    edits, lines, facts = [], [], {}
-    for loop in _outermost_loops(fn):
+    edits: list[Edit] = []
+    facts: dict[str, Kind] = {}
+    for loop in outermost_loops(fn):
         tests = _membership_tests(loop, ctx)
         by_container: dict[str, list[ast.Compare]] = {}
         for test in tests:
@@ -56,8 +38,7 @@ def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                 continue
             edits += [replace_expr(ctx, t.comparators[0], as_set) for t in found]
             facts[as_set] = Kind("set")
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines, facts) if edits else None
+    return Rewrite(edits, facts) if edits else None
 
 
 def _anchor(fn: ast.FunctionDef, loop: ast.stmt) -> ast.stmt:
@@ -75,15 +56,6 @@ def _is_empty_init(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and (
         isinstance(stmt.value, (ast.List, ast.Dict)) and not getattr(stmt.value, "elts", getattr(stmt.value, "keys", None))
         or isinstance(stmt.value, ast.Constant) and stmt.value.value in ("", 0))
-
-
-def _outermost_loops(fn: ast.FunctionDef) -> list[ast.stmt]:
-    loops = loops_in(fn)
-    return [loop for loop in loops if not any(o is not loop and _inside(loop, o) for o in loops)]
-
-
-def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
-    return inner.lineno >= outer.lineno and inner.end_lineno <= outer.end_lineno
 
 
 def _membership_tests(loop: ast.stmt, ctx: Context) -> list[ast.Compare]:
@@ -129,7 +101,7 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     read after the loop. Counter counts the same keys in the same first-seen
     order; ``dict()`` keeps the result a plain dict.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
         try:
             init, counts, key = _counting_loop(fn, loop)
@@ -140,14 +112,13 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits.append(replace_stmts(ctx, init, loop, [new]))
         except Decline:
             continue
-        lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, ast.expr]:
     if not isinstance(loop, ast.For) or loop.orelse or len(loop.body) != 1:
         raise Decline("not a for loop with a single counting statement")
-    init = _previous(fn, loop)
+    init = previous_statement(fn, loop)
     if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
             and isinstance(init.value, ast.Dict) and not init.value.keys):
         raise Decline("the loop does not directly follow `counts = {}`")
@@ -157,14 +128,6 @@ def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, 
     if names_loaded([key]) - loop_names or read_outside(fn, loop, loop_names):
         raise Decline("the key uses more than the loop variables, or they are read after the loop")
     return init, counts, key
-
-
-def _previous(fn: ast.FunctionDef, stmt: ast.stmt) -> ast.stmt | None:
-    found = body_of(fn, stmt)
-    if found is None or found[1] == 0:
-        return None
-    block, position = found
-    return block[position - 1]
 
 
 def _counted_key(stmt: ast.stmt, counts: str) -> ast.expr:
@@ -214,15 +177,14 @@ def string_join(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     the loop, so the string is the same (the same TypeError if a piece is not
     a str).
     """
-    edits, lines = [], []
-    for loop in _outermost_loops(fn):
+    edits: list[Edit] = []
+    for loop in outermost_loops(fn):
         for var in sorted(_extended_strings(loop, ctx)):
             try:
                 edits += _join_edits(fn, loop, var, ctx)
             except Decline:
                 continue
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
@@ -269,10 +231,10 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     no else clause, ``out`` not used in e or the tests, and the loop
     variables not read after the loop (a comprehension keeps them to itself).
     """
-    edits, lines = [], []
-    for loop in _outermost_loops(fn):
+    edits: list[Edit] = []
+    for loop in outermost_loops(fn):
         try:
-            init = _previous(fn, loop)
+            init = previous_statement(fn, loop)
             out = _empty_list_name(init)
             element, generators = _append_structure(loop, out)
             bound = names_stored([g.target for g in generators])
@@ -282,8 +244,7 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits.append(replace_stmts(ctx, init, loop, [new]))
         except Decline:
             continue
-        lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _empty_list_name(init: ast.stmt | None) -> str:

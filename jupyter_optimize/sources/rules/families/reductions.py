@@ -5,36 +5,17 @@ import ast
 import copy
 from dataclasses import dataclass
 
-from .base import (
-    Context,
-    Decline,
-    Kind,
-    Rewrite,
-    assign,
-    call,
-    const,
-    insert_before,
-    loops_in,
-    name,
-    names_loaded,
-    parse_expr,
-    read_outside,
-    replace_stmts,
-    rewrite_for_loops,
-    same,
-)
-from .vector import (
-    Nest,
-    Translator,
-    Vec,
-    full_size,
-    has_rounds,
-    loop_nest,
-    loop_vars,
-    stored_in,
-    translator_for,
-)
-from .vectorize import Body
+from ..engine.body import Body
+from ..engine.build import assign, call, const, name, parse_expr, same
+from ..engine.context import Context
+from ..engine.edits import insert_before, replace_stmts
+from ..engine.kinds import Kind
+from ..engine.loops import loops_in, read_outside, replacing_loop, rewrite_outer_loops
+from ..engine.names import names_loaded
+from ..engine.nest import Nest, full_size, has_rounds, loop_nest, loop_vars, stored_in, translator_for
+from ..engine.rewrite import Decline, Edit, Rewrite
+from ..engine.translator import Translator
+from ..engine.vec import Vec
 
 NUMBER_KINDS = frozenset({"int", "float", "npscalar", "bool"})
 
@@ -62,8 +43,7 @@ def reduction_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     once and is not read elsewhere in the loop; loop variables and
     temporaries are not read after it; the element expressions translate.
     """
-    return rewrite_for_loops(fn, ctx, _reduce)
-
+    return rewrite_outer_loops(fn, ctx, replacing_loop(_reduce))
 
 
 def _reduce(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
@@ -250,7 +230,8 @@ def running_sum(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     use nothing computed in the loop. The loop stays; it reads the running
     value from the precomputed array, so a later rule can vectorize the rest.
     """
-    edits, lines, facts = [], [], {}
+    edits: list[Edit] = []
+    facts: dict[str, Kind] = {}
     for loop in loops_in(fn):
         if isinstance(loop, ast.For):
             try:
@@ -259,8 +240,7 @@ def running_sum(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                 continue
             edits += found
             facts[run] = Kind("ndarray", "", 1)
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines, facts) if edits else None
+    return Rewrite(edits, facts) if edits else None
 
 
 def _running(loop: ast.For, ctx: Context) -> tuple[list, str]:
