@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import ast
+import types
+from typing import TypeAlias
 
-ConstantValue = str | bytes | bool | int | float | complex | None | type(Ellipsis)
+ConstantValue: TypeAlias = str | bytes | bool | int | float | complex | None | types.EllipsisType
 
 
 def parse_expr(code: str) -> ast.expr:

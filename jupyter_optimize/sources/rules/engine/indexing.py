@@ -140,7 +140,7 @@ class Indexing(LoopScope):
     def _axis_slice(self, k: int, offset: int) -> ast.Slice:
         axis = self.axes[k]
         start = plus(axis.start, offset)
-        if isinstance(start, ast.Constant) and start.value < 0:
+        if isinstance(start, ast.Constant) and isinstance(start.value, int) and start.value < 0:
             raise Decline("the loop reads before the start of the array (a negative index wraps around)")
         if not isinstance(start, ast.Constant) and offset < 0:
             raise Decline("the loop may read before the start of the array")

@@ -46,7 +46,7 @@ def align(a: Vec, b: Vec) -> tuple[Vec, Vec]:
 
 def expand(vec: Vec, extra: int) -> Vec:
     """*vec* with *extra* trailing dimensions of size 1."""
-    items: list[ast.expr] = [const(Ellipsis)] + [const(None)] * extra
+    items: list[ast.expr] = [const(Ellipsis), *(const(None) for _ in range(extra))]
     return Vec(ast.Subscript(vec.node, ast.Tuple(items, ast.Load()), ast.Load()), vec.axes, vec.elem + extra, vec.boolean)
 
 

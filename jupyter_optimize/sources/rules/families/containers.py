@@ -8,7 +8,7 @@ from ..engine.build import assign, call, const, name
 from ..engine.context import Context
 from ..engine.edits import insert_after, insert_before, replace_expr, replace_stmts
 from ..engine.kinds import HASHABLE, Kind, hashable
-from ..engine.loops import body_of, loops_in, outermost_loops, previous_statement, read_outside
+from ..engine.loops import Loop, body_of, loops_in, outermost_loops, previous_statement, read_outside
 from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
 from ..engine.rewrite import Decline, Edit, Rewrite
 
@@ -26,17 +26,16 @@ def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     edits: list[Edit] = []
     facts: dict[str, Kind] = {}
     for loop in outermost_loops(fn):
-        tests = _membership_tests(loop, ctx)
-        by_container: dict[str, list[ast.Compare]] = {}
-        for test in tests:
-            by_container.setdefault(test.comparators[0].id, []).append(test)
+        by_container: dict[str, list[ast.Name]] = {}
+        for tested in _membership_tests(loop, ctx):
+            by_container.setdefault(tested.id, []).append(tested)
         for container, found in by_container.items():
             as_set = ctx.fresh(f"{container}_set")
             try:
                 edits.append(insert_before(ctx, _anchor(fn, loop), [assign(as_set, call("set", name(container)))]))
             except Decline:
                 continue
-            edits += [replace_expr(ctx, t.comparators[0], as_set) for t in found]
+            edits += [replace_expr(ctx, c, as_set) for c in found]
             facts[as_set] = Kind("set")
     return Rewrite(edits, facts) if edits else None
 
@@ -54,12 +53,14 @@ def _anchor(fn: ast.FunctionDef, loop: ast.stmt) -> ast.stmt:
 
 def _is_empty_init(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and (
-        isinstance(stmt.value, (ast.List, ast.Dict)) and not getattr(stmt.value, "elts", getattr(stmt.value, "keys", None))
+        isinstance(stmt.value, ast.List) and not stmt.value.elts
+        or isinstance(stmt.value, ast.Dict) and not stmt.value.keys
         or isinstance(stmt.value, ast.Constant) and stmt.value.value in ("", 0))
 
 
-def _membership_tests(loop: ast.stmt, ctx: Context) -> list[ast.Compare]:
-    parts = loop.body + loop.orelse + ([loop.test] if isinstance(loop, ast.While) else [])
+def _membership_tests(loop: Loop, ctx: Context) -> list[ast.Name]:
+    """The containers of ``x in container`` tests in *loop* that may be looked up in a set instead."""
+    parts: list[ast.AST] = [*loop.body, *loop.orelse, *([loop.test] if isinstance(loop, ast.While) else [])]
     changed = names_stored(parts) | mutated_names(parts) | _passed_to_calls(parts)
     out = []
     for node in walk_all(parts):
@@ -69,7 +70,7 @@ def _membership_tests(loop: ast.stmt, ctx: Context) -> list[ast.Compare]:
         if not isinstance(container, ast.Name) or container.id in changed:
             continue
         if _hashable_list(ctx, container.id) and _hashable_needle(ctx, node.left):
-            out.append(node)
+            out.append(container)
     return out
 
 
@@ -103,6 +104,8 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     """
     edits: list[Edit] = []
     for loop in loops_in(fn):
+        if not isinstance(loop, ast.For):
+            continue
         try:
             init, counts, key = _counting_loop(fn, loop)
             counter = ctx.module("collections")
@@ -115,8 +118,8 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     return Rewrite(edits) if edits else None
 
 
-def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, ast.expr]:
-    if not isinstance(loop, ast.For) or loop.orelse or len(loop.body) != 1:
+def _counting_loop(fn: ast.FunctionDef, loop: ast.For) -> tuple[ast.stmt, str, ast.expr]:
+    if loop.orelse or len(loop.body) != 1:
         raise Decline("not a for loop with a single counting statement")
     init = previous_statement(fn, loop)
     if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
@@ -131,9 +134,10 @@ def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, 
 
 
 def _counted_key(stmt: ast.stmt, counts: str) -> ast.expr:
-    dump = lambda node: ast.dump(node)  # noqa: E731 - compare shapes of code
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _is_item(stmt.targets[0], counts):
-        key = stmt.targets[0].slice
+    dump = ast.dump  # compare shapes of code
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if isinstance(stmt, ast.Assign) and isinstance(target, ast.Subscript) and _is_item(target, counts):
+        key = target.slice
         expected = ast.parse(f"{counts}.get(K, 0) + 1", mode="eval").body
         if dump(_put_key(expected, key)) == dump(stmt.value):
             return key
@@ -187,8 +191,8 @@ def string_join(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     return Rewrite(edits) if edits else None
 
 
-def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
-    if getattr(loop, "orelse", None):
+def _extended_strings(loop: Loop, ctx: Context) -> set[str]:
+    if loop.orelse:
         return set()
     nodes = list(walk_all(loop.body))
     extended = {n.target.id for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
@@ -199,7 +203,8 @@ def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
         if not kinds or any(k.type != "str" for k in kinds):
             continue
         uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == var]
-        aug_targets = [n.target for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == var]
+        aug_targets = [n.target for n in nodes
+                       if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == var]
         if len(uses) == len(aug_targets) and not any(isinstance(n, ast.AugAssign) and n.target in aug_targets
                                                        and not isinstance(n.op, ast.Add) for n in nodes):
             if isinstance(loop, ast.For) and var in names_stored([loop.target]):
@@ -210,7 +215,7 @@ def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
     return out
 
 
-def _join_edits(fn: ast.FunctionDef, loop: ast.stmt, var: str, ctx: Context) -> list:
+def _join_edits(fn: ast.FunctionDef, loop: Loop, var: str, ctx: Context) -> list[Edit]:
     parts = ctx.fresh(f"{var}_parts")
     edits = [insert_before(ctx, loop, [assign(parts, ast.List([name(var)], ast.Load()))])]
     for node in ast.walk(loop):
@@ -234,8 +239,7 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     edits: list[Edit] = []
     for loop in outermost_loops(fn):
         try:
-            init = previous_statement(fn, loop)
-            out = _empty_list_name(init)
+            init, out = _empty_list(previous_statement(fn, loop))
             element, generators = _append_structure(loop, out)
             bound = names_stored([g.target for g in generators])
             if read_outside(fn, loop, bound) or out in names_loaded([element, *generators]):
@@ -247,10 +251,11 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     return Rewrite(edits) if edits else None
 
 
-def _empty_list_name(init: ast.stmt | None) -> str:
+def _empty_list(init: ast.stmt | None) -> tuple[ast.Assign, str]:
+    """``out = []``, and the name out."""
     if isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name) \
             and isinstance(init.value, ast.List) and not init.value.elts:
-        return init.targets[0].id
+        return init, init.targets[0].id
     raise Decline("the loop does not directly follow `out = []`")
 
 

@@ -52,8 +52,8 @@ def _scan(loop: ast.While, ctx: Context) -> list[ast.stmt]:
     rest = ctx.fresh(f"{var}_rest")
     np_ = tr.np
     failing = call(f"{np_}.flatnonzero", _negate(cond.node))
-    found = parse_expr(f"{var} + int({rest}[0]) if {rest}.size else max({var}, 0)")
-    found.orelse.args[1] = copy.deepcopy(stop)
+    found = ast.IfExp(parse_expr(f"{rest}.size"), parse_expr(f"{var} + int({rest}[0])"),
+                      call("max", name(var), copy.deepcopy(stop)))
     return [assign(rest, failing), assign(var, found)]
 
 
@@ -70,7 +70,7 @@ def _stepped_index(loop: ast.While) -> str:
 
 def _split_test(test: ast.expr, var: str) -> tuple[tuple[ast.expr, bool], list[ast.expr]]:
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-    bounds = [p for p in parts if _is_bound(p, var)]
+    bounds = [p for p in parts if isinstance(p, ast.Compare) and _is_bound(p, var)]
     if len(bounds) != 1 or len(parts) < 2:
         raise Decline("no single `i < LIMIT` bound next to a condition")
     bound = bounds[0]
@@ -124,7 +124,7 @@ def _first(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
     if leaked:
         raise Decline(f"{', '.join(sorted(leaked))} is read after the loop")
     hits = ctx.fresh(f"{nest.axes[0].var or 'first'}_hits")
-    found = [assign(hits, call(f"{tr.np}.flatnonzero", cond.node))]
+    found: list[ast.stmt] = [assign(hits, call(f"{tr.np}.flatnonzero", cond.node))]
     then = _bind_match(nest, hits) + [copy.deepcopy(s) for s in temps] + _exit_body(guard)
     found.append(ast.If(parse_expr(f"{hits}.size"), then, list(loop.orelse)))
     return found
@@ -157,7 +157,7 @@ def _bind_match(nest: Nest, hits: str) -> list[ast.stmt]:
     index = parse_expr(f"int({hits}[0])")
     if not (isinstance(axis.start, ast.Constant) and axis.start.value == 0):
         index = ast.BinOp(copy.deepcopy(axis.start), ast.Add(), index)
-    out = []
+    out: list[ast.stmt] = []
     var = axis.var
     if var:
         out.append(assign(var, index))
