@@ -17,8 +17,7 @@ from rule_cases import CASES, DECLINES, NAMESPACE, Case
 
 from jupyter_optimize.model import Call
 from jupyter_optimize.sources.candidates import register_source
-from jupyter_optimize.sources.rules import BY_NAME, RULES, State, Subject, apply_rule
-from jupyter_optimize.sources.rules.probe import learn_kinds
+from jupyter_optimize.sources.rules import BY_NAME, RULES, State, Subject, apply_rule, learn_kinds
 from jupyter_optimize.verify.compare import Tolerance, difference
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -6,8 +6,7 @@ from types import SimpleNamespace
 from test_rule_catalogue import define
 
 from jupyter_optimize.model import Call
-from jupyter_optimize.sources.rules import RULES, State, Subject, candidate, rewrites, time_share
-from jupyter_optimize.sources.rules.probe import learn_kinds
+from jupyter_optimize.sources.rules import RULES, State, Subject, candidate, learn_kinds, rewrites, time_share
 
 FILTER = '''def filter_words(words, stop):
     kept = []

@@ -4,32 +4,13 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (
-    HASHABLE,
-    Context,
-    Decline,
-    Kind,
-    Rewrite,
-    assign,
-    body_of,
-    call,
-    const,
-    hashable,
-    insert_after,
-    insert_before,
-    loops_in,
-    mutated_names,
-    name,
-    names_loaded,
-    names_stored,
-    read_outside,
-    replace_expr,
-    replace_stmts,
-    walk_all,
-)
-
-MUTATING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-                              "add", "discard", "update", "__setitem__", "__delitem__"})
+from ..engine.build import assign, call, const, name
+from ..engine.context import Context
+from ..engine.edits import insert_after, insert_before, replace_expr, replace_stmts
+from ..engine.kinds import HASHABLE, Kind, hashable
+from ..engine.loops import Loop, body_of, loops_in, outermost_loops, previous_statement, read_outside
+from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
+from ..engine.rewrite import Decline, Edit, Rewrite
 
 
 def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -42,22 +23,21 @@ def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     a name that always held a hashable value. Equality of such values is
     what hashing uses, so the answer is the same.
     """
-    edits, lines, facts = [], [], {}
-    for loop in _outermost_loops(fn):
-        tests = _membership_tests(loop, ctx)
-        by_container: dict[str, list[ast.Compare]] = {}
-        for test in tests:
-            by_container.setdefault(test.comparators[0].id, []).append(test)
+    edits: list[Edit] = []
+    facts: dict[str, Kind] = {}
+    for loop in outermost_loops(fn):
+        by_container: dict[str, list[ast.Name]] = {}
+        for tested in _membership_tests(loop, ctx):
+            by_container.setdefault(tested.id, []).append(tested)
         for container, found in by_container.items():
             as_set = ctx.fresh(f"{container}_set")
             try:
                 edits.append(insert_before(ctx, _anchor(fn, loop), [assign(as_set, call("set", name(container)))]))
             except Decline:
                 continue
-            edits += [replace_expr(ctx, t.comparators[0], as_set) for t in found]
+            edits += [replace_expr(ctx, c, as_set) for c in found]
             facts[as_set] = Kind("set")
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines, facts) if edits else None
+    return Rewrite(edits, facts) if edits else None
 
 
 def _anchor(fn: ast.FunctionDef, loop: ast.stmt) -> ast.stmt:
@@ -73,21 +53,14 @@ def _anchor(fn: ast.FunctionDef, loop: ast.stmt) -> ast.stmt:
 
 def _is_empty_init(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and (
-        isinstance(stmt.value, (ast.List, ast.Dict)) and not getattr(stmt.value, "elts", getattr(stmt.value, "keys", None))
+        isinstance(stmt.value, ast.List) and not stmt.value.elts
+        or isinstance(stmt.value, ast.Dict) and not stmt.value.keys
         or isinstance(stmt.value, ast.Constant) and stmt.value.value in ("", 0))
 
 
-def _outermost_loops(fn: ast.FunctionDef) -> list[ast.stmt]:
-    loops = loops_in(fn)
-    return [loop for loop in loops if not any(o is not loop and _inside(loop, o) for o in loops)]
-
-
-def _inside(inner: ast.stmt, outer: ast.stmt) -> bool:
-    return inner.lineno >= outer.lineno and inner.end_lineno <= outer.end_lineno
-
-
-def _membership_tests(loop: ast.stmt, ctx: Context) -> list[ast.Compare]:
-    parts = loop.body + loop.orelse + ([loop.test] if isinstance(loop, ast.While) else [])
+def _membership_tests(loop: Loop, ctx: Context) -> list[ast.Name]:
+    """The containers of ``x in container`` tests in *loop* that may be looked up in a set instead."""
+    parts: list[ast.AST] = [*loop.body, *loop.orelse, *([loop.test] if isinstance(loop, ast.While) else [])]
     changed = names_stored(parts) | mutated_names(parts) | _passed_to_calls(parts)
     out = []
     for node in walk_all(parts):
@@ -97,7 +70,7 @@ def _membership_tests(loop: ast.stmt, ctx: Context) -> list[ast.Compare]:
         if not isinstance(container, ast.Name) or container.id in changed:
             continue
         if _hashable_list(ctx, container.id) and _hashable_needle(ctx, node.left):
-            out.append(node)
+            out.append(container)
     return out
 
 
@@ -129,8 +102,10 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     read after the loop. Counter counts the same keys in the same first-seen
     order; ``dict()`` keeps the result a plain dict.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
+        if not isinstance(loop, ast.For):
+            continue
         try:
             init, counts, key = _counting_loop(fn, loop)
             counter = ctx.module("collections")
@@ -140,14 +115,13 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits.append(replace_stmts(ctx, init, loop, [new]))
         except Decline:
             continue
-        lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
-def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, ast.expr]:
-    if not isinstance(loop, ast.For) or loop.orelse or len(loop.body) != 1:
+def _counting_loop(fn: ast.FunctionDef, loop: ast.For) -> tuple[ast.stmt, str, ast.expr]:
+    if loop.orelse or len(loop.body) != 1:
         raise Decline("not a for loop with a single counting statement")
-    init = _previous(fn, loop)
+    init = previous_statement(fn, loop)
     if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
             and isinstance(init.value, ast.Dict) and not init.value.keys):
         raise Decline("the loop does not directly follow `counts = {}`")
@@ -159,18 +133,11 @@ def _counting_loop(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.stmt, str, 
     return init, counts, key
 
 
-def _previous(fn: ast.FunctionDef, stmt: ast.stmt) -> ast.stmt | None:
-    found = body_of(fn, stmt)
-    if found is None or found[1] == 0:
-        return None
-    block, position = found
-    return block[position - 1]
-
-
 def _counted_key(stmt: ast.stmt, counts: str) -> ast.expr:
-    dump = lambda node: ast.dump(node)  # noqa: E731 - compare shapes of code
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _is_item(stmt.targets[0], counts):
-        key = stmt.targets[0].slice
+    dump = ast.dump  # compare shapes of code
+    target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+    if isinstance(stmt, ast.Assign) and isinstance(target, ast.Subscript) and _is_item(target, counts):
+        key = target.slice
         expected = ast.parse(f"{counts}.get(K, 0) + 1", mode="eval").body
         if dump(_put_key(expected, key)) == dump(stmt.value):
             return key
@@ -214,19 +181,18 @@ def string_join(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     the loop, so the string is the same (the same TypeError if a piece is not
     a str).
     """
-    edits, lines = [], []
-    for loop in _outermost_loops(fn):
+    edits: list[Edit] = []
+    for loop in outermost_loops(fn):
         for var in sorted(_extended_strings(loop, ctx)):
             try:
                 edits += _join_edits(fn, loop, var, ctx)
             except Decline:
                 continue
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
-def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
-    if getattr(loop, "orelse", None):
+def _extended_strings(loop: Loop, ctx: Context) -> set[str]:
+    if loop.orelse:
         return set()
     nodes = list(walk_all(loop.body))
     extended = {n.target.id for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
@@ -237,7 +203,8 @@ def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
         if not kinds or any(k.type != "str" for k in kinds):
             continue
         uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == var]
-        aug_targets = [n.target for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == var]
+        aug_targets = [n.target for n in nodes
+                       if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == var]
         if len(uses) == len(aug_targets) and not any(isinstance(n, ast.AugAssign) and n.target in aug_targets
                                                        and not isinstance(n.op, ast.Add) for n in nodes):
             if isinstance(loop, ast.For) and var in names_stored([loop.target]):
@@ -248,7 +215,7 @@ def _extended_strings(loop: ast.stmt, ctx: Context) -> set[str]:
     return out
 
 
-def _join_edits(fn: ast.FunctionDef, loop: ast.stmt, var: str, ctx: Context) -> list:
+def _join_edits(fn: ast.FunctionDef, loop: Loop, var: str, ctx: Context) -> list[Edit]:
     parts = ctx.fresh(f"{var}_parts")
     edits = [insert_before(ctx, loop, [assign(parts, ast.List([name(var)], ast.Load()))])]
     for node in ast.walk(loop):
@@ -269,11 +236,10 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     no else clause, ``out`` not used in e or the tests, and the loop
     variables not read after the loop (a comprehension keeps them to itself).
     """
-    edits, lines = [], []
-    for loop in _outermost_loops(fn):
+    edits: list[Edit] = []
+    for loop in outermost_loops(fn):
         try:
-            init = _previous(fn, loop)
-            out = _empty_list_name(init)
+            init, out = _empty_list(previous_statement(fn, loop))
             element, generators = _append_structure(loop, out)
             bound = names_stored([g.target for g in generators])
             if read_outside(fn, loop, bound) or out in names_loaded([element, *generators]):
@@ -282,14 +248,14 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits.append(replace_stmts(ctx, init, loop, [new]))
         except Decline:
             continue
-        lines.append(loop.lineno)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
-def _empty_list_name(init: ast.stmt | None) -> str:
+def _empty_list(init: ast.stmt | None) -> tuple[ast.Assign, str]:
+    """``out = []``, and the name out."""
     if isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name) \
             and isinstance(init.value, ast.List) and not init.value.elts:
-        return init.targets[0].id
+        return init, init.targets[0].id
     raise Decline("the loop does not directly follow `out = []`")
 
 

@@ -5,36 +5,17 @@ import ast
 import copy
 from dataclasses import dataclass
 
-from .base import (
-    Context,
-    Decline,
-    Kind,
-    Rewrite,
-    assign,
-    call,
-    const,
-    insert_before,
-    loops_in,
-    name,
-    names_loaded,
-    parse_expr,
-    read_outside,
-    replace_stmts,
-    rewrite_for_loops,
-    same,
-)
-from .vector import (
-    Nest,
-    Translator,
-    Vec,
-    full_size,
-    has_rounds,
-    loop_nest,
-    loop_vars,
-    stored_in,
-    translator_for,
-)
-from .vectorize import Body
+from ..engine.body import Body
+from ..engine.build import assign, call, const, name, parse_expr, same
+from ..engine.context import Context
+from ..engine.edits import insert_before, replace_stmts
+from ..engine.kinds import Kind
+from ..engine.loops import loops_in, read_outside, replacing_loop, rewrite_outer_loops
+from ..engine.names import names_loaded
+from ..engine.nest import Nest, full_size, has_rounds, is_inert, loop_nest, loop_vars, stored_in, translator_for
+from ..engine.rewrite import Decline, Edit, Rewrite
+from ..engine.translator import Translator
+from ..engine.vec import Vec
 
 NUMBER_KINDS = frozenset({"int", "float", "npscalar", "bool"})
 
@@ -46,9 +27,14 @@ class Update:
     acc: str
     how: str  # "sum", "prod", "max", "min", "max-late", "min-late", "flag"
     value: ast.expr  # the element expression; for "flag" the constant stored
-    op: ast.operator | None = None
+    stmt: ast.stmt  # the statement that updates (the if, for a guarded update)
+    op: ast.operator | None = None  # sums and products: the operator
     cond: ast.expr | None = None
-    stmt: ast.stmt | None = None
+
+    def add_to(self, total: ast.expr) -> ast.AugAssign:
+        """``acc OP= total``, with the operator of this sum or product."""
+        assert self.op is not None
+        return ast.AugAssign(name(self.acc), self.op, total)
 
 
 def reduction_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -62,8 +48,7 @@ def reduction_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     once and is not read elsewhere in the loop; loop variables and
     temporaries are not read after it; the element expressions translate.
     """
-    return rewrite_for_loops(fn, ctx, _reduce)
-
+    return rewrite_outer_loops(fn, ctx, replacing_loop(_reduce))
 
 
 def _reduce(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
@@ -90,14 +75,15 @@ def _reduce(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
 
 
 def _split_body(body: list[ast.stmt]) -> tuple[list[Update], list[ast.stmt]]:
-    updates, temps = [], []
+    updates: list[Update] = []
+    temps: list[ast.stmt] = []
     for i, stmt in enumerate(body):
         update = _update(stmt, last=i == len(body) - 1)
         if update is not None:
             updates.append(update)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             temps.append(stmt)
-        elif isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+        elif is_inert(stmt):
             continue
         else:
             raise Decline(f"a {type(stmt).__name__} statement that is not an accumulation")
@@ -109,7 +95,7 @@ def _split_body(body: list[ast.stmt]) -> tuple[list[Update], list[ast.stmt]]:
 def _update(stmt: ast.stmt, last: bool) -> Update | None:
     if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
         how = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "prod"}.get(type(stmt.op))
-        return Update(stmt.target.id, how, stmt.value, stmt.op, stmt=stmt) if how else None
+        return Update(stmt.target.id, how, stmt.value, stmt, stmt.op) if how else None
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
         return _assigned_update(stmt.targets[0].id, stmt.value, stmt)
     if isinstance(stmt, ast.If) and not stmt.orelse:
@@ -120,12 +106,12 @@ def _update(stmt: ast.stmt, last: bool) -> Update | None:
 def _assigned_update(acc: str, value: ast.expr, stmt: ast.stmt) -> Update | None:
     if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Sub, ast.Mult)) \
             and isinstance(value.left, ast.Name) and value.left.id == acc:
-        return Update(acc, "prod" if isinstance(value.op, ast.Mult) else "sum", value.right, value.op, stmt=stmt)
+        return Update(acc, "prod" if isinstance(value.op, ast.Mult) else "sum", value.right, stmt, value.op)
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("max", "min") \
             and len(value.args) == 2 and not value.keywords:
         first, second = value.args
         if isinstance(first, ast.Name) and first.id == acc:  # max(acc, e) keeps acc unless e > acc
-            return Update(acc, value.func.id, second, stmt=stmt)
+            return Update(acc, value.func.id, second, stmt)
     return None
 
 
@@ -135,14 +121,14 @@ def _guarded_update(stmt: ast.If, last: bool) -> Update | None:
     if inner is not None and inner.how == "sum" and inner.cond is None:
         inner.cond, inner.stmt = stmt.test, stmt
         return inner
-    target = body[0].targets[0] if isinstance(body[0], ast.Assign) and len(body[0].targets) == 1 else None
-    if not isinstance(target, ast.Name):
+    first = body[0]
+    if not (isinstance(first, ast.Assign) and len(first.targets) == 1 and isinstance(first.targets[0], ast.Name)):
         return None
-    value = body[0].value
+    target, value = first.targets[0], first.value
     if isinstance(value, ast.Constant) and isinstance(value.value, bool):
         breaks = len(body) == 2 and isinstance(body[1], ast.Break) and last
         if len(body) == 1 or breaks:
-            return Update(target.id, "flag-break" if breaks else "flag", value, cond=stmt.test, stmt=stmt)
+            return Update(target.id, "flag-break" if breaks else "flag", value, stmt, cond=stmt.test)
         return None
     if len(body) == 1:
         return _compare_update(stmt.test, target.id, value, stmt)
@@ -160,7 +146,7 @@ def _compare_update(test: ast.expr, acc: str, value: ast.expr, stmt: ast.stmt) -
         return None
     # now the test reads `acc OP e`
     how = {ast.Lt: "max", ast.LtE: "max-late", ast.Gt: "min", ast.GtE: "min-late"}.get(type(op))
-    return Update(acc, how, value, stmt=stmt) if how else None
+    return Update(acc, how, value, stmt) if how else None
 
 
 def _check_unread(body: list[ast.stmt], updates: list[Update]) -> None:
@@ -201,13 +187,13 @@ def _emit_sum(update: Update, tr: Translator, nest: Nest) -> list[ast.stmt]:
             count = call("int", call(f"{tr.np}.count_nonzero", cond.node))
             one = isinstance(update.value, ast.Constant) and update.value.value == 1
             total = count if one else ast.BinOp(update.value, ast.Mult(), count)
-            return [ast.AugAssign(name(update.acc), update.op, total)]
+            return [update.add_to(total)]
         value = tr.where(cond, value, Vec(const(0 if reducer == "sum" else 1)))
     if not value.varying:
         if update.how != "sum":
             raise Decline("a product of a constant")
         rounds = full_size(nest)
-        return [ast.If(rounds, [ast.AugAssign(name(update.acc), update.op, ast.BinOp(update.value, ast.Mult(), copy.deepcopy(rounds)))], [])]
+        return [ast.If(rounds, [update.add_to(ast.BinOp(update.value, ast.Mult(), copy.deepcopy(rounds)))], [])]
     if not _full(value, tr):
         raise Decline("the value does not change along every loop")
     axis = {} if value.elem == 0 else {"axis": const(0) if len(tr.axes) == 1 else
@@ -217,7 +203,7 @@ def _emit_sum(update: Update, tr: Translator, nest: Nest) -> list[ast.stmt]:
 
 def _only_if_rounds(nest: Nest, update: Update, total: ast.expr) -> list[ast.stmt]:
     """``acc += total`` only when the loop has rounds: with none, acc keeps its value and its type."""
-    return [ast.If(has_rounds(nest), [ast.AugAssign(name(update.acc), update.op, total)], [])]
+    return [ast.If(has_rounds(nest), [update.add_to(total)], [])]
 
 
 def _emit_extreme(update: Update, tr: Translator, ctx: Context) -> list[ast.stmt]:
@@ -234,6 +220,7 @@ def _emit_extreme(update: Update, tr: Translator, ctx: Context) -> list[ast.stmt
 
 
 def _emit_flag(update: Update, tr: Translator) -> list[ast.stmt]:
+    assert update.cond is not None  # a flag is set under a condition
     cond = tr.expr(update.cond)
     if not cond.varying or not cond.boolean or cond.elem:
         raise Decline("the condition does not change along the loop")
@@ -250,7 +237,8 @@ def running_sum(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     use nothing computed in the loop. The loop stays; it reads the running
     value from the precomputed array, so a later rule can vectorize the rest.
     """
-    edits, lines, facts = [], [], {}
+    edits: list[Edit] = []
+    facts: dict[str, Kind] = {}
     for loop in loops_in(fn):
         if isinstance(loop, ast.For):
             try:
@@ -259,11 +247,10 @@ def running_sum(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                 continue
             edits += found
             facts[run] = Kind("ndarray", "", 1)
-            lines.append(loop.lineno)
-    return Rewrite(edits, lines, facts) if edits else None
+    return Rewrite(edits, facts) if edits else None
 
 
-def _running(loop: ast.For, ctx: Context) -> tuple[list, str]:
+def _running(loop: ast.For, ctx: Context) -> tuple[list[Edit], str]:
     nest = loop_nest(ctx, loop, max_depth=1)
     var = nest.axes[0].var
     if not var or len(nest.loops) != 1 or nest.bindings:
@@ -276,10 +263,11 @@ def _running(loop: ast.For, ctx: Context) -> tuple[list, str]:
     if (names_loaded([update.value]) | (names_loaded([update.cond]) if update.cond else set())) & (stored - {var}):
         raise Decline("the added value depends on something computed in the loop")
     tr = translator_for(ctx, nest, stored)
-    values = _running_values(update, tr)
+    values = _running_values(update, tr, var)
     run = ctx.fresh(f"{update.acc}_sums")
     start = nest.axes[0].start
-    index = name(var) if isinstance(start, ast.Constant) and start.value == 0 else ast.BinOp(name(var), ast.Sub(), copy.deepcopy(start))
+    from_zero = isinstance(start, ast.Constant) and start.value == 0
+    index = name(var) if from_zero else ast.BinOp(name(var), ast.Sub(), copy.deepcopy(start))
     cumsum = ast.BinOp(name(update.acc), ast.Add() if isinstance(update.op, ast.Add) else ast.Sub(),
                        call(f"{tr.np}.cumsum", values.node))
     read = assign(update.acc, ast.Subscript(name(run), index, ast.Load()))
@@ -306,7 +294,7 @@ def _stored(stmt: ast.stmt) -> set[str]:
         n.target.id for n in ast.walk(stmt) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
 
 
-def _running_values(update: Update, tr: Translator) -> Vec:
+def _running_values(update: Update, tr: Translator, var: str) -> Vec:
     value = tr.expr(update.value)
     if update.cond is not None:
         cond = tr.expr(update.cond)
@@ -316,8 +304,8 @@ def _running_values(update: Update, tr: Translator) -> Vec:
         if not value.varying:
             raise Decline("nothing changes along the loop")
     if not value.varying:
-        value = tr.combine(ast.BinOp(call(f"{tr.np}.ones_like", tr.env[tr.axes[0].var].node), ast.Mult(), value.node),
-                           tr.env[tr.axes[0].var], value)
+        value = tr.combine(ast.BinOp(call(f"{tr.np}.ones_like", tr.env[var].node), ast.Mult(), value.node),
+                           tr.env[var], value)
     if value.elem:
         raise Decline("a running sum of rows")
     return value

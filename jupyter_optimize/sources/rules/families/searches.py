@@ -4,30 +4,16 @@ from __future__ import annotations
 import ast
 import copy
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    call,
-    const,
-    loops_in,
-    name,
-    parse_expr,
-    read_outside,
-    replace_stmts,
-    walk_all,
-)
-from .vector import (
-    Axis,
-    Nest,
-    Translator,
-    loop_nest,
-    loop_vars,
-    stored_in,
-    translator_for,
-)
-from .vectorize import Body
+from ..engine.body import Body
+from ..engine.build import assign, call, const, name, parse_expr
+from ..engine.context import Context
+from ..engine.edits import replace_stmts
+from ..engine.loops import loops_in, read_outside
+from ..engine.names import walk_all
+from ..engine.nest import Nest, loop_nest, loop_vars, stored_in, translator_for
+from ..engine.rewrite import Decline, Edit, Rewrite
+from ..engine.translator import Translator
+from ..engine.vec import Axis
 
 
 def first_index(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -39,15 +25,14 @@ def first_index(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     vectorizing engine can translate. The index ends where the loop would
     have stopped: at the first element where COND fails, else at LIMIT.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
         if isinstance(loop, ast.While):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _scan(loop, ctx)))
-                lines.append(loop.lineno)
             except Decline:
                 continue
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _scan(loop: ast.While, ctx: Context) -> list[ast.stmt]:
@@ -67,8 +52,8 @@ def _scan(loop: ast.While, ctx: Context) -> list[ast.stmt]:
     rest = ctx.fresh(f"{var}_rest")
     np_ = tr.np
     failing = call(f"{np_}.flatnonzero", _negate(cond.node))
-    found = parse_expr(f"{var} + int({rest}[0]) if {rest}.size else max({var}, 0)")
-    found.orelse.args[1] = copy.deepcopy(stop)
+    found = ast.IfExp(parse_expr(f"{rest}.size"), parse_expr(f"{var} + int({rest}[0])"),
+                      call("max", name(var), copy.deepcopy(stop)))
     return [assign(rest, failing), assign(var, found)]
 
 
@@ -85,7 +70,7 @@ def _stepped_index(loop: ast.While) -> str:
 
 def _split_test(test: ast.expr, var: str) -> tuple[tuple[ast.expr, bool], list[ast.expr]]:
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
-    bounds = [p for p in parts if _is_bound(p, var)]
+    bounds = [p for p in parts if isinstance(p, ast.Compare) and _is_bound(p, var)]
     if len(bounds) != 1 or len(parts) < 2:
         raise Decline("no single `i < LIMIT` bound next to a condition")
     bound = bounds[0]
@@ -116,15 +101,14 @@ def first_match(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     The if-body then runs once, for the first match, with the loop variables
     and temporaries set as the loop would have set them.
     """
-    edits, lines = [], []
+    edits: list[Edit] = []
     for loop in loops_in(fn):
         if isinstance(loop, ast.For):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _first(fn, loop, ctx)))
-                lines.append(loop.lineno)
             except Decline:
                 continue
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
 def _first(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
@@ -140,7 +124,7 @@ def _first(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
     if leaked:
         raise Decline(f"{', '.join(sorted(leaked))} is read after the loop")
     hits = ctx.fresh(f"{nest.axes[0].var or 'first'}_hits")
-    found = [assign(hits, call(f"{tr.np}.flatnonzero", cond.node))]
+    found: list[ast.stmt] = [assign(hits, call(f"{tr.np}.flatnonzero", cond.node))]
     then = _bind_match(nest, hits) + [copy.deepcopy(s) for s in temps] + _exit_body(guard)
     found.append(ast.If(parse_expr(f"{hits}.size"), then, list(loop.orelse)))
     return found
@@ -173,7 +157,7 @@ def _bind_match(nest: Nest, hits: str) -> list[ast.stmt]:
     index = parse_expr(f"int({hits}[0])")
     if not (isinstance(axis.start, ast.Constant) and axis.start.value == 0):
         index = ast.BinOp(copy.deepcopy(axis.start), ast.Add(), index)
-    out = []
+    out: list[ast.stmt] = []
     var = axis.var
     if var:
         out.append(assign(var, index))

@@ -4,22 +4,15 @@ from __future__ import annotations
 import ast
 import copy
 import types
+from typing import cast
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    call,
-    const,
-    name,
-    names_stored,
-    parse_expr,
-    read_outside,
-    rewrite_for_loops,
-    walk_all,
-)
-from .vector import Nest, is_pure_call, loop_nest, loop_vars, stored_in
+from ..engine.build import assign, call, const, name, parse_expr
+from ..engine.context import Context
+from ..engine.loops import read_outside, replacing_loop, rewrite_outer_loops
+from ..engine.names import names_stored, walk_all
+from ..engine.nest import Nest, loop_nest, loop_vars, stored_in
+from ..engine.purity import is_pure_call
+from ..engine.rewrite import Decline, Rewrite
 
 TABLE_DTYPES = ("uint8",)
 
@@ -37,8 +30,7 @@ def lookup_table(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     uint8), and each output pixel is looked up; levels that do not occur are
     never computed, so f raises only where the loop would have.
     """
-    return rewrite_for_loops(fn, ctx, _tabulate)
-
+    return rewrite_outer_loops(fn, ctx, replacing_loop(_tabulate))
 
 
 def _tabulate(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt]:
@@ -53,9 +45,9 @@ def _tabulate(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[ast.stmt
     if not _always_writes(body, target):
         raise Decline("some rounds leave the output pixel as it was")
     image = _only_pixel_read(nest, body, target)
-    _check_image(ctx, image, target, nest)
-    _check_rest(fn, loop, nest, body, target, ctx)
-    return _emit(ctx, nest, body, target, image)
+    out = _check_image(ctx, image, target, nest)
+    _check_rest(fn, loop, nest, body, target, out, ctx)
+    return _emit(ctx, nest, body, target, image, out)
 
 
 def _only_write(body: list[ast.stmt]) -> ast.Subscript:
@@ -80,18 +72,20 @@ def _always_writes(body: list[ast.stmt], target: ast.Subscript) -> bool:
 
 def _only_pixel_read(nest: Nest, body: list[ast.stmt], target: ast.Subscript) -> str:
     reads = [n for s in body for n in ast.walk(s) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load)]
-    if not reads or any(ast.dump(r.slice) != ast.dump(target.slice) or not isinstance(r.value, ast.Name) for r in reads):
+    arrays = [r.value for r in reads if isinstance(r.value, ast.Name)]
+    if not reads or len(arrays) != len(reads) or any(ast.dump(r.slice) != ast.dump(target.slice) for r in reads):
         raise Decline("the loop reads arrays at other places than the one pixel it writes")
-    images = {r.value.id for r in reads}
+    images = {a.id for a in arrays}
     if len(images) != 1:
         raise Decline("the loop reads more than one array")
     index = target.slice.elts if isinstance(target.slice, ast.Tuple) else [target.slice]
-    if [getattr(i, "id", None) for i in index] != [a.var for a in nest.axes]:
+    if [i.id if isinstance(i, ast.Name) else None for i in index] != [a.var for a in nest.axes]:
         raise Decline("the pixel is not indexed by the loop variables in order")
     return images.pop()
 
 
-def _check_image(ctx: Context, image: str, target: ast.Subscript, nest: Nest) -> None:
+def _check_image(ctx: Context, image: str, target: ast.Subscript, nest: Nest) -> str:
+    """The name of the output array, once the image and the output have the shapes the table needs."""
     kinds = ctx.kinds_of(image)
     if not kinds or not all(k.type == "ndarray" and k.dtype in TABLE_DTYPES for k in kinds):
         raise Decline(f"{image} is not always a uint8 array")
@@ -100,10 +94,11 @@ def _check_image(ctx: Context, image: str, target: ast.Subscript, nest: Nest) ->
     out = target.value
     if not isinstance(out, ast.Name) or ctx.array_ndim(out.id) != len(nest.axes):
         raise Decline("the output is not an array with one dimension per loop")
+    return out.id
 
 
 def _check_rest(fn: ast.FunctionDef, loop: ast.For, nest: Nest, body: list[ast.stmt],
-                target: ast.Subscript, ctx: Context) -> None:
+                target: ast.Subscript, out: str, ctx: Context) -> None:
     indices = loop_vars(nest)
     subscripts = [n for n in walk_all(body) if isinstance(n, ast.Subscript)]
     index_uses = sum(1 for n in walk_all(body) if isinstance(n, ast.Name) and n.id in indices)
@@ -112,10 +107,10 @@ def _check_rest(fn: ast.FunctionDef, loop: ast.For, nest: Nest, body: list[ast.s
     temps = names_stored(body) - indices
     changed = stored_in(nest) - temps - indices
     loaded = [n.id for n in walk_all(body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
-    out = target.value.id
-    if set(loaded) & changed or loaded.count(out) > sum(1 for n in subscripts if n.value.id == out):
+    of_out = [n for n in subscripts if isinstance(n.value, ast.Name) and n.value.id == out]
+    if set(loaded) & changed or loaded.count(out) > len(of_out):
         raise Decline("something read in the loop changes in it, or the output is read")
-    if any(isinstance(n, ast.Subscript) and n.value.id == out and isinstance(n.ctx, ast.Load) for n in subscripts) \
+    if any(isinstance(n.ctx, ast.Load) for n in of_out) \
             and out != _image_of(body, target):
         raise Decline("the output is read in the loop")
     for node in walk_all(body):
@@ -136,27 +131,27 @@ def _users_function(ctx: Context, node: ast.Call) -> bool:
     return isinstance(func, ast.Name) and func.id not in ctx.kinds and isinstance(ctx.globals.get(func.id), types.FunctionType)
 
 
-def _emit(ctx: Context, nest: Nest, body: list[ast.stmt], target: ast.Subscript, image: str) -> list[ast.stmt]:
+def _emit(ctx: Context, nest: Nest, body: list[ast.stmt], target: ast.Subscript, image: str, out: str) -> list[ast.stmt]:
     np_ = ctx.module("numpy")
     table, level, pixel = ctx.fresh(f"{image}_table"), ctx.fresh("level"), ctx.fresh("pixel")
     region = _region(nest)
     pixels = ast.Subscript(name(image), region, ast.Load())
-    present = parse_expr(f"{np_}.flatnonzero({np_}.bincount(PIXELS.ravel(), minlength=256))")
-    present.args[0].args[0].func.value = pixels
+    counts = call(f"{np_}.bincount", call(ast.Attribute(pixels, "ravel", ast.Load())), minlength=const(256))
+    present = call(f"{np_}.flatnonzero", counts)
     swapped = [_with_pixel(s, target, pixel, table, level) for s in body]
-    out = copy.deepcopy(target.value)
     return [
-        assign(table, call(f"{np_}.zeros", const(256), dtype=parse_expr(f"{out.id}.dtype"))),
+        assign(table, call(f"{np_}.zeros", const(256), dtype=parse_expr(f"{out}.dtype"))),
         ast.For(ast.Name(level, ast.Store()), present,
                 [assign(pixel, call(f"{image}.dtype.type", name(level))), *swapped], []),
-        assign(ast.Subscript(out, copy.deepcopy(region), ast.Store()),
+        assign(ast.Subscript(name(out), copy.deepcopy(region), ast.Store()),
                ast.Subscript(name(table), copy.deepcopy(pixels), ast.Load())),
     ]
 
 
 def _region(nest: Nest) -> ast.expr:
-    slices = [ast.Slice(None if isinstance(a.start, ast.Constant) and a.start.value == 0 else a.start, a.stop, None)
-              for a in nest.axes]
+    slices: list[ast.expr] = [
+        ast.Slice(None if isinstance(a.start, ast.Constant) and a.start.value == 0 else a.start, a.stop, None)
+        for a in nest.axes]
     return slices[0] if len(slices) == 1 else ast.Tuple(slices, ast.Load())
 
 
@@ -172,4 +167,4 @@ def _with_pixel(stmt: ast.stmt, target: ast.Subscript, pixel: str, table: str, l
                 return name(pixel)
             return ast.Subscript(name(table), name(level), ast.Store())
 
-    return Swap().visit(copy.deepcopy(stmt))
+    return cast(ast.stmt, Swap().visit(copy.deepcopy(stmt)))  # a statement stays one: only subscripts change

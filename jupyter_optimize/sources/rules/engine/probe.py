@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Callable
+import types
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ... import sandbox
-from ...model import Call
-from .base import Kind, kind_of
+from .... import sandbox
+from ....model import Call
+from .kinds import Kind, Kinds, kind_of
 
 RETURN = "<return>"
 MAX_RECORDED_FRAMES = 50  # recursive functions return many times: sample, plus the outermost
@@ -24,27 +25,28 @@ MAX_RECORDED_FRAMES = 50  # recursive functions return many times: sample, plus 
 
 @dataclass(frozen=True)
 class Probe:
-    kinds: dict[str, frozenset] = field(default_factory=dict)  # name -> kinds seen; RETURN for the result
+    kinds: dict[str, Kinds] = field(default_factory=dict)  # name -> kinds seen; RETURN for the result
     note: str = ""
 
 
-def learn_kinds(func: Callable, calls: tuple[Call, ...] | list[Call], timeout: float = 60.0,
-          memory_limit_mb: int = 4096) -> Probe:
+def learn_kinds(func: types.FunctionType, calls: Sequence[Call], timeout: float = 60.0,
+                memory_limit_mb: int = 4096) -> Probe:
     """Kinds of the function's locals on the live calls, learnt in a child process."""
     child = sandbox.run_isolated(lambda: observe(func, calls), timeout=timeout, memory_limit_mb=memory_limit_mb)
     if not child.ok:
         return Probe(note=f"rules: could not learn the types of {func.__name__}'s variables: {child.error}")
-    return Probe(child.value)
+    kinds: dict[str, Kinds] = child.value
+    return Probe(kinds)
 
 
-def observe(func: Callable, calls: tuple[Call, ...] | list[Call]) -> dict[str, frozenset]:
+def observe(func: types.FunctionType, calls: Sequence[Call]) -> dict[str, Kinds]:
     """Run *func* on copies of the calls and collect the kinds (runs in the caller's process)."""
     seen: dict[str, set[Kind]] = {}
     code = func.__code__
     depth = [0]
     recorded = [0]
 
-    def hook(frame, event, arg):
+    def hook(frame: types.FrameType, event: str, arg: object) -> None:
         if frame.f_code is not code:
             return
         if event == "call":
@@ -69,7 +71,7 @@ def observe(func: Callable, calls: tuple[Call, ...] | list[Call]) -> dict[str, f
     return {name: frozenset(kinds) for name, kinds in seen.items()}
 
 
-def _note(seen: dict[str, set[Kind]], local_values: dict, returned: object) -> None:
+def _note(seen: dict[str, set[Kind]], local_values: dict[str, object], returned: object) -> None:
     for name, value in local_values.items():
         seen.setdefault(name, set()).add(kind_of(value))
     seen.setdefault(RETURN, set()).add(kind_of(returned))

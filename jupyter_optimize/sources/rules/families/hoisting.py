@@ -3,20 +3,13 @@ from __future__ import annotations
 
 import ast
 
-from .base import (
-    Context,
-    Decline,
-    Rewrite,
-    assign,
-    insert_before,
-    loops_in,
-    mutated_names,
-    names_loaded,
-    names_stored,
-    replace_expr,
-    walk_all,
-)
-from .vector import is_pure_call, resolve_module_attr
+from ..engine.build import assign
+from ..engine.context import Context
+from ..engine.edits import insert_before, replace_expr
+from ..engine.loops import Loop, inside, loops_in
+from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
+from ..engine.purity import is_pure_call, resolve_module_attr
+from ..engine.rewrite import Decline, Edit, Rewrite
 
 SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # cheap to call again, and range() & co. are what the loop rules read: not worth a name of their own
@@ -35,7 +28,8 @@ def hoist_invariant(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     in the loop body, the test of an if or while there, or the range of an
     inner loop), not under a condition. Evaluated once, it gives the same value.
     """
-    edits, lines, done = [], [], []
+    edits: list[Edit] = []
+    done: list[Loop] = []
     for loop in reversed(loops_in(fn)):  # innermost first
         if any(_overlaps(loop, other) for other in done):
             continue
@@ -46,17 +40,17 @@ def hoist_invariant(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             edits += _hoist(loop, found, ctx)
         except Decline:
             continue
-        lines.append(loop.lineno)
         done.append(loop)
-    return Rewrite(edits, lines) if edits else None
+    return Rewrite(edits) if edits else None
 
 
-def _overlaps(a: ast.stmt, b: ast.stmt) -> bool:
-    return not (a.end_lineno < b.lineno or b.end_lineno < a.lineno)
+def _overlaps(a: Loop, b: Loop) -> bool:
+    return inside(a, b) or inside(b, a)
 
 
-def _hoist(loop: ast.stmt, found: dict[str, list[ast.Call]], ctx: Context) -> list:
-    edits, new = [], []
+def _hoist(loop: Loop, found: dict[str, list[ast.Call]], ctx: Context) -> list[Edit]:
+    edits: list[Edit] = []
+    new: list[ast.stmt] = []
     for calls in found.values():
         var = ctx.fresh(_name_for(calls[0]))
         new.append(assign(var, calls[0]))
@@ -64,8 +58,8 @@ def _hoist(loop: ast.stmt, found: dict[str, list[ast.Call]], ctx: Context) -> li
     return [insert_before(ctx, loop, new)] + edits
 
 
-def _invariant_calls(loop: ast.stmt, ctx: Context) -> dict[str, list[ast.Call]]:
-    parts = loop.body + ([loop.target] if isinstance(loop, ast.For) else [])
+def _invariant_calls(loop: Loop, ctx: Context) -> dict[str, list[ast.Call]]:
+    parts: list[ast.AST] = [*loop.body, *([loop.target] if isinstance(loop, ast.For) else [])]
     changed = names_stored(parts) | mutated_names(parts) | _passed_to_unknown(loop.body, ctx)
     found: dict[str, list[ast.Call]] = {}
     for expr in _every_round_exprs(loop):
@@ -74,12 +68,12 @@ def _invariant_calls(loop: ast.stmt, ctx: Context) -> dict[str, list[ast.Call]]:
     return found
 
 
-def _every_round_exprs(loop: ast.stmt) -> list[ast.expr]:
-    out = [loop.test] if isinstance(loop, ast.While) else []
+def _every_round_exprs(loop: Loop) -> list[ast.expr]:
+    out: list[ast.expr] = [loop.test] if isinstance(loop, ast.While) else []
     for stmt in loop.body:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.Expr, ast.Return, ast.AnnAssign)):
-            out += [v for v in (getattr(stmt, "value", None),) if v is not None]
-            out += [t for t in getattr(stmt, "targets", []) if isinstance(t, ast.Subscript)]
+            out += [stmt.value] if stmt.value is not None else []
+            out += [t for t in stmt.targets if isinstance(t, ast.Subscript)] if isinstance(stmt, ast.Assign) else []
         elif isinstance(stmt, (ast.If, ast.While)):
             out.append(stmt.test)
         elif isinstance(stmt, ast.For):
@@ -111,7 +105,7 @@ def _hoistable(node: ast.Call, changed: set[str], ctx: Context) -> bool:
 
 
 def _passed_to_unknown(body: list[ast.stmt], ctx: Context) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for node in walk_all(body):
         if isinstance(node, ast.Call) and not is_pure_call(ctx, node):
             passed = node.args + [k.value for k in node.keywords]
@@ -123,7 +117,7 @@ def _name_for(node: ast.Call) -> str:
     func = node.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and not node.args:
         return f"{func.value.id}_{func.attr}"
-    fname = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "value")
+    fname = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "value"
     first = node.args[0] if node.args else None
     if isinstance(first, ast.Name):
         return f"{first.id}_{fname}"

@@ -3,20 +3,13 @@ from __future__ import annotations
 
 import ast
 
-from .base import (
-    IMMUTABLE,
-    Context,
-    Decline,
-    Edit,
-    Kind,
-    Rewrite,
-    char_col,
-    hashable,
-    replace_expr,
-    walk_all,
-)
-from .probe import RETURN
-from .vector import is_pure_call
+from ..engine.context import Context
+from ..engine.edits import char_col, end_of, has_multiline_string, replace_expr
+from ..engine.kinds import IMMUTABLE, Kind, hashable
+from ..engine.names import walk_all
+from ..engine.probe import RETURN
+from ..engine.purity import is_pure_call
+from ..engine.rewrite import Decline, Edit, Rewrite
 
 IMPURE_NODES = (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.FunctionDef,
                 ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.With, ast.Delete)
@@ -40,7 +33,7 @@ def memoize(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     _check_pure(fn, ctx)
     inner = ctx.fresh(f"{fn.name}_memo")
     functools = ctx.module("functools")
-    return Rewrite(_edits(fn, ctx, calls, inner, functools), [fn.lineno])
+    return Rewrite(_edits(fn, ctx, calls, inner, functools))
 
 
 def _self_calls(fn: ast.FunctionDef) -> list[ast.Call]:
@@ -96,9 +89,8 @@ def _edits(fn: ast.FunctionDef, ctx: Context, calls: list[ast.Call], inner: str,
     body = fn.body[1:] if _has_docstring(fn) else fn.body
     if not body:
         raise Decline("the function has no body")
-    first, last = body[0].lineno, fn.end_lineno
-    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and n.lineno != n.end_lineno
-           for n in walk_all(body)):
+    first, last = body[0].lineno, end_of(fn)[0]
+    if has_multiline_string(body):
         raise Decline("a multi-line string would change if indented")
     line = ctx.lines[first - 1]
     indent = line[: len(line) - len(line.lstrip())]

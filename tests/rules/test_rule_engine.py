@@ -1,0 +1,46 @@
+"""The rules package's shape and the small engine pieces the families share."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from jupyter_optimize.options import Options
+from jupyter_optimize.sources.rules import child_limits
+from jupyter_optimize.sources.rules.engine.loops import inside, outermost_loops
+
+RULES_DIR = Path(__file__).parents[2] / "jupyter_optimize" / "sources" / "rules"
+
+
+def relative_imports(path: Path) -> set[str]:
+    """The modules *path* imports relatively, as written (``..engine.build``, ``.kinds``)."""
+    tree = ast.parse(path.read_text())
+    return {"." * n.level + (n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level}
+
+
+def test_the_engine_never_imports_a_family():
+    for path in (RULES_DIR / "engine").glob("*.py"):
+        assert not any("famil" in module for module in relative_imports(path)), path.name
+
+
+def test_each_family_depends_on_the_engine_only():
+    for path in (RULES_DIR / "families").glob("*.py"):
+        assert all(module.startswith("..engine") for module in relative_imports(path)), path.name
+
+
+def test_inside_follows_the_tree_not_the_line():
+    fn = ast.parse("def f(a):\n    b = [x for x in a] + [x]\n").body[0]
+    comprehension = next(n for n in ast.walk(fn) if isinstance(n, ast.ListComp))
+    after = next(n for n in ast.walk(fn) if isinstance(n, ast.List)).elts[0]  # the x of `+ [x]`, on the same line
+    assert inside(comprehension.elt, comprehension) and not inside(after, comprehension)
+
+
+def test_outermost_loops_skip_the_nested_ones():
+    fn = ast.parse("def f(n):\n    for i in range(n):\n        for j in range(n):\n            pass\n"
+                   "    while n:\n        n -= 1\n").body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    assert [type(loop).__name__ for loop in outermost_loops(fn)] == ["For", "While"]
+
+
+def test_child_limits_are_the_users_options():
+    assert child_limits(Options()) == (60.0, 4096)
+    assert child_limits(Options(timeout=5.0, memory_limit_mb=512)) == (5.0, 512)
