@@ -4,8 +4,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from jupyter_optimize.options import Options
-from jupyter_optimize.sources.rules import child_limits
 from jupyter_optimize.sources.rules.engine.loops import inside, outermost_loops
 
 RULES_DIR = Path(__file__).parents[2] / "jupyter_optimize" / "sources" / "rules"
@@ -39,8 +37,3 @@ def test_outermost_loops_skip_the_nested_ones():
                    "    while n:\n        n -= 1\n").body[0]
     assert isinstance(fn, ast.FunctionDef)
     assert [type(loop).__name__ for loop in outermost_loops(fn)] == ["For", "While"]
-
-
-def test_child_limits_are_the_users_options():
-    assert child_limits(Options()) == (60.0, 4096)
-    assert child_limits(Options(timeout=5.0, memory_limit_mb=512)) == (5.0, 512)

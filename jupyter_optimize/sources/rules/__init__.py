@@ -21,7 +21,7 @@ from .engine.combine import State, Subject, apply_rule, fixpoint, time_share
 from .engine.kinds import Kind
 from .engine.probe import learn_kinds
 from .engine.rewrite import Rule
-from .source import child_limits, source
+from .source import source
 
-__all__ = ["BY_NAME", "RULES", "Kind", "Rule", "State", "Subject", "apply_rule", "candidate", "child_limits", "fixpoint",
+__all__ = ["BY_NAME", "RULES", "Kind", "Rule", "State", "Subject", "apply_rule", "candidate", "fixpoint",
            "learn_kinds", "rewrites", "source", "time_share"]

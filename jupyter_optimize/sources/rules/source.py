@@ -5,16 +5,11 @@ import textwrap
 import types
 from typing import cast
 
-from ...options import Options
+from ...sandbox import limits
 from ..protocol import SourceRequest, SourceResult
 from .catalogue import RULES, candidate, rewrites
 from .engine.combine import Subject, time_share
 from .engine.probe import learn_kinds
-
-
-def child_limits(options: Options) -> tuple[float, int]:
-    """The time limit and memory cap of the child that learns the kinds (one policy: change it here)."""
-    return options.child_timeout, options.memory_limit_mb
 
 
 def source(request: SourceRequest) -> SourceResult:
@@ -26,8 +21,7 @@ def source(request: SourceRequest) -> SourceResult:
         return SourceResult([], [f"rules: {func.__name__} uses variables of an enclosing function; "
                                  "rewriting it is not supported."])
     request.progress("Trying rewrite rules")
-    timeout, memory_limit_mb = child_limits(request.options)
-    seen = learn_kinds(func, request.calls, timeout, memory_limit_mb)
+    seen = learn_kinds(func, request.calls, limits.for_probe(request.options))
     subject = Subject(func.__name__, dict(func.__globals__), seen.kinds)
     text = textwrap.dedent(request.source)
     hot = time_share(text, request.profile, func.__code__.co_firstlineno)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from .... import sandbox
 from ....model import Call
+from ....options import Options
+from ....sandbox import ChildLimits, limits
 from .kinds import Kind, Kinds, kind_of
 
 RETURN = "<return>"
@@ -29,10 +31,10 @@ class Probe:
     note: str = ""
 
 
-def learn_kinds(func: types.FunctionType, calls: Sequence[Call], timeout: float = 60.0,
-                memory_limit_mb: int = 4096) -> Probe:
-    """Kinds of the function's locals on the live calls, learnt in a child process."""
-    child = sandbox.run_isolated(lambda: observe(func, calls), timeout=timeout, memory_limit_mb=memory_limit_mb)
+def learn_kinds(func: types.FunctionType, calls: Sequence[Call], within: ChildLimits | None = None) -> Probe:
+    """Kinds of the function's locals on the live calls, learnt in a child process
+    (*within* the limits of `sandbox.limits.for_probe`; by default those of default options)."""
+    child = sandbox.run_within(lambda: observe(func, calls), within or limits.for_probe(Options()))
     if not child.ok:
         return Probe(note=f"rules: could not learn the types of {func.__name__}'s variables: {child.error}")
     kinds: dict[str, Kinds] = child.value
