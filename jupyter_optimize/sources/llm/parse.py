@@ -15,6 +15,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...model import Candidate
 from ..candidates import incompatibility
@@ -49,12 +50,12 @@ class Extracted:
 @dataclass
 class Collected:
     candidates: list[Candidate] = field(default_factory=list)
-    dropped: Counter = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
 
 
 # -- one reply ------------------------------------------------------------------
 
-def extract(reply: str | None, original: Callable) -> Extracted:
+def extract(reply: str | None, original: Callable[..., Any]) -> Extracted:
     """The code in *reply* that could stand in for *original*."""
     text = _THINKING.sub("", reply or "")
     blocks = code_blocks(text)
@@ -64,11 +65,12 @@ def extract(reply: str | None, original: Callable) -> Extracted:
     if all(tree is None for _, tree in parsed):
         return Extracted(dropped=SYNTAX_ERROR)
     name = original.__name__
-    defining = [(i, body, tree) for i, (body, tree) in enumerate(parsed) if tree and _target(tree, name)]
+    defining = [(i, body, tree, target) for i, (body, tree) in enumerate(parsed)
+                if tree and (target := _target(tree, name))]
     if not defining:
         return Extracted(dropped=missing_function(name))
-    index, body, tree = defining[-1]  # a reply may quote the original first
-    problem = signature_problem(_target(tree, name), original)
+    index, body, tree, target = defining[-1]  # a reply may quote the original first
+    problem = signature_problem(target, original)
     if problem:
         return Extracted(dropped=INCOMPATIBLE)
     return Extracted(without_calls(body, tree, name), explanation_of(text, blocks[index][1]))
@@ -99,7 +101,7 @@ def _target(tree: ast.Module, name: str) -> ast.FunctionDef | None:
     return found[-1] if found else None
 
 
-def signature_problem(definition: ast.FunctionDef, original: Callable) -> str | None:
+def signature_problem(definition: ast.FunctionDef, original: Callable[..., Any]) -> str | None:
     """`incompatibility` on a stub with the same parameters: defaults and annotations blanked, no body run."""
     stub = copy.deepcopy(definition)
     stub.body, stub.decorator_list, stub.returns = [ast.Pass()], [], None
@@ -108,7 +110,7 @@ def signature_problem(definition: ast.FunctionDef, original: Callable) -> str | 
     args.kw_defaults = [None if d is None else ast.Constant(None) for d in args.kw_defaults]
     for arg in args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]:
         arg.annotation = None
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec(compile(ast.fix_missing_locations(ast.Module([stub], [])), "<signature>", "exec"), namespace)
     return incompatibility(original, namespace[definition.name])
 
@@ -119,7 +121,7 @@ def without_calls(source: str, tree: ast.Module, name: str) -> str:
     if not drop:
         return source.strip("\n") + "\n"
     lines = source.splitlines(keepends=True)
-    gone = {i for node in drop for i in range(node.lineno - 1, node.end_lineno)}
+    gone = {i for node in drop for i in range(node.lineno - 1, node.end_lineno or node.lineno)}
     return "".join(line for i, line in enumerate(lines) if i not in gone).strip("\n") + "\n"
 
 
@@ -167,10 +169,10 @@ def normalized(source: str) -> str | None:
     return ast.dump(tree)
 
 
-def collect(replies: Iterable[str | None], original: Callable, original_source: str | None,
+def collect(replies: Iterable[str | None], original: Callable[..., Any], original_source: str | None,
             first_number: int = 1) -> Collected:
     """Candidates "llm-1", "llm-2", ... from *replies*, in order; the rest counted in `dropped`."""
-    out, seen = Collected(), set()
+    out, seen = Collected(), set[str | None]()
     original_key = _target_key(original_source or "", original.__name__)
     for reply in replies:
         found = extract(reply, original)
@@ -184,7 +186,7 @@ def collect(replies: Iterable[str | None], original: Callable, original_source: 
     return out
 
 
-def _repeat(source: str, name: str, original_key: str | None, seen: set) -> str:
+def _repeat(source: str, name: str, original_key: str | None, seen: set[str | None]) -> str:
     if original_key is not None and _target_key(source, name) == original_key and _defines_only(source, name):
         return COPY
     return DUPLICATE if normalized(source) in seen else ""
@@ -199,6 +201,8 @@ def _target_key(source: str, name: str) -> str | None:
 def _defines_only(source: str, name: str) -> bool:
     """True when the only function or class the code defines is the target."""
     tree = _parse(source)
+    if tree is None:
+        return False
     defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     return [d.name for d in defs] == [name]
 

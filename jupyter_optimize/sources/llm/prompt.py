@@ -58,7 +58,7 @@ def build_messages(request: Any, index: int = 0, shared: str | None = None) -> l
 
 def shared_part(request: Any) -> str:
     """Everything in the user message but the approach: source, context, profile, arguments, rules."""
-    func: Callable = request.function
+    func: Callable[..., Any] = request.function
     sections = [
         function_section(func.__name__, request.source or ""),
         context_section(func),
@@ -87,7 +87,7 @@ def function_section(name: str, source: str) -> str:
     return f"Make this Python function `{name}` faster:\n\n```python\n{textwrap.dedent(source).rstrip()}\n```"
 
 
-def context_section(func: Callable) -> str:
+def context_section(func: Callable[..., Any]) -> str:
     found = referenced_globals(func)
     helpers = local_helpers(func)
     parts = []
@@ -96,7 +96,7 @@ def context_section(func: Callable) -> str:
         parts.append("Modules it uses (already imported in its namespace): " + ", ".join(modules) + ".")
     if helpers:
         parts.append("Helpers it calls, defined next to it (keep using or inline them; do not redefine them "
-                     "unless you change them):\n\n```python\n" + "\n\n".join(map(_small_source, helpers)) + "\n```")
+                     "unless you change them):\n\n```python\n" + "\n\n".join(filter(None, map(_small_source, helpers))) + "\n```")
     others = [f"- {name}: {describe_global(value)}" for name, value in found.items()
               if not isinstance(value, types.ModuleType) and not any(value is h for h in helpers)]
     if others:
@@ -134,7 +134,7 @@ def hot_lines(profile: LineProfile, n: int = 3, min_share: float = 0.05) -> set[
     return {line.lineno for line in profile.hottest(n) if line.share >= min_share}
 
 
-def arguments_section(func: Callable, calls: Iterable[Call]) -> str:
+def arguments_section(func: Callable[..., Any], calls: Iterable[Call]) -> str:
     lines, seen = [], set()
     for call in calls:
         described = describe_arguments(func, call)
@@ -183,7 +183,7 @@ def task_section(name: str, approach: str) -> str:
 
 # -- what the function refers to -----------------------------------------------
 
-def referenced_globals(func: Callable) -> dict[str, Any]:
+def referenced_globals(func: Callable[..., Any]) -> dict[str, Any]:
     """Global names the function's code uses, with their values, in first-use order."""
     namespace = getattr(func, "__globals__", {})
     return {name: namespace[name] for name in _code_names(func.__code__) if name in namespace}
@@ -198,9 +198,9 @@ def _code_names(code: types.CodeType) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def local_helpers(func: Callable) -> list[Callable]:
+def local_helpers(func: Callable[..., Any]) -> list[Callable[..., Any]]:
     """Small functions defined in the same namespace that *func* calls (and that they call)."""
-    out: list[Callable] = []
+    out: list[Callable[..., Any]] = []
     queue, seen = [referenced_globals(func)], {func.__name__}
     while queue and len(out) < MAX_HELPERS:
         for name, value in queue.pop(0).items():
@@ -214,11 +214,11 @@ def local_helpers(func: Callable) -> list[Callable]:
     return out
 
 
-def _is_local_helper(value: Any, func: Callable) -> bool:
+def _is_local_helper(value: Any, func: Callable[..., Any]) -> bool:
     return inspect.isfunction(value) and value.__globals__ is func.__globals__
 
 
-def _small_source(func: Callable) -> str | None:
+def _small_source(func: Callable[..., Any]) -> str | None:
     try:
         source = textwrap.dedent(inspect.getsource(func))
     except (OSError, TypeError):
@@ -237,7 +237,7 @@ def describe_global(value: Any) -> str:
 
 # -- arguments, without their values ----------------------------------------------
 
-def describe_arguments(func: Callable, call: Call) -> str:
+def describe_arguments(func: Callable[..., Any], call: Call) -> str:
     try:
         bound = inspect.signature(func).bind(*call.args, **call.kwargs).arguments
     except (TypeError, ValueError):
@@ -337,7 +337,7 @@ def _describe_collection(value: Any, depth: int) -> str:
     return f"{kind} of {len(value)} {types_[0]}"
 
 
-def _describe_dict(value: dict) -> str:
+def _describe_dict(value: dict[Any, Any]) -> str:
     if not value:
         return "empty dict"
     keys = sorted({type(k).__name__ for k in value})
@@ -371,7 +371,7 @@ def _is_numpy_scalar(value: Any) -> bool:
 
 # -- counterexamples, for repair ---------------------------------------------------
 
-def counterexample_text(func: Callable, cx: Counterexample) -> str:
+def counterexample_text(func: Callable[..., Any], cx: Counterexample) -> str:
     """What went wrong, safe to send: the input by its description, the difference without values.
 
     Generated inputs are treated like live ones: they may be built from the live data.
