@@ -12,11 +12,11 @@ import inspect
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from . import sandbox
-from .errors import OptimizeError, UsageProblem
+from .errors import OptimizeError
 from .measure import stats, timing
 from .measure.memory import peak_memory
 from .measure.scaling import Scaling, measure_scaling
@@ -24,8 +24,9 @@ from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report,
 from .options import Options
 from .sandbox import ChildLimits, ChildResult, limits
 from .sources import check_names, repair, run_sources
-from .sources.candidates import CandidateProblem, as_candidates, materialize
+from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
+from .study.given import check_function, coerce_calls
 from .study.profile import line_profile
 from .verdict import Benchmark, Failure, Unverifiable, Verification, decide
 from .verify.check import check_candidate
@@ -59,31 +60,6 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     check_names(sources)
     run = _Run(func, live, opts, progress or (lambda message, fraction: None))
     return run.execute(list(candidates), sources)
-
-
-def check_function(func: Any) -> None:
-    if not inspect.isfunction(func):
-        raise UsageProblem(f"optimize() needs a Python function defined with def, got {type(func).__name__}.")
-    if inspect.iscoroutinefunction(func):
-        raise UsageProblem(f"{func.__name__} is an async function; only plain functions can be optimized.")
-    if inspect.isgeneratorfunction(func):
-        raise UsageProblem(f"{func.__name__} is a generator; wrap it in a function that returns a list.")
-
-
-def coerce_calls(calls: Iterable[Any]) -> list[Call]:
-    out = []
-    for i, item in enumerate(calls):
-        if not isinstance(item, Call) and not (
-            isinstance(item, (tuple, list)) and len(item) == 2
-            and isinstance(item[0], (tuple, list)) and isinstance(item[1], dict)
-        ):
-            raise UsageProblem(
-                f"calls[{i}] is {item!r:.60}; each call must be (args_tuple, kwargs_dict), e.g. ((img, mask), {{}})."
-            )
-        out.append(Call.coerce(item))
-    if not out:
-        raise UsageProblem("No calls to verify with: pass calls=[((x,), {})] with the inputs you use.")
-    return out
 
 
 @dataclass(frozen=True)
@@ -299,24 +275,6 @@ class _Run:
             scaling=scaling,
             sources=self.sources,
         )
-
-
-def unique_names(candidates: list[Candidate]) -> list[Candidate]:
-    """Results are looked up by name: a repeated name gets ' (2)', ' (3)', ..., never one already in use."""
-    taken = {cand.name for cand in candidates}
-    kept: set[str] = set()
-    out = []
-    for cand in candidates:
-        if cand.name not in kept:
-            kept.add(cand.name)
-            out.append(cand)
-            continue
-        n = 2
-        while f"{cand.name} ({n})" in taken:
-            n += 1
-        taken.add(f"{cand.name} ({n})")
-        out.append(replace(cand, name=f"{cand.name} ({n})"))
-    return out
 
 
 def _source(func: Callable[..., Any]) -> str | None:

@@ -19,8 +19,8 @@ import pytest
 from corpus import ENTRIES, Entry, Outcome, define, verify_named
 
 from jupyter_optimize.model import Call
-from jupyter_optimize.pipeline import coerce_calls
 from jupyter_optimize.sources.candidates import as_candidates, materialize
+from jupyter_optimize.study.given import coerce_calls
 from jupyter_optimize.verify.compare import Tolerance
 from jupyter_optimize.verify.judge import Judge, outcome_difference, parameter_names, run_once
 

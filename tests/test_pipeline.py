@@ -7,7 +7,7 @@ import jupyter_optimize
 from jupyter_optimize import demo, optimize
 from jupyter_optimize.errors import UsageProblem
 from jupyter_optimize.model import VERDICTS, Candidate
-from jupyter_optimize.pipeline import unique_names
+from jupyter_optimize.sources.candidates import unique_names
 
 QUICK = dict(time_budget=1.0)
 

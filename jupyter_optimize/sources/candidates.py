@@ -13,6 +13,7 @@ import inspect
 import itertools
 import linecache
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from ..errors import OptimizeError
@@ -106,3 +107,21 @@ def incompatibility(original: Callable[..., object], candidate: Callable[..., ob
         if extra.default is extra.empty and extra.kind not in (extra.VAR_POSITIONAL, extra.VAR_KEYWORD):
             return f"extra parameter {extra.name!r} has no default"
     return None
+
+
+def unique_names(candidates: list[Candidate]) -> list[Candidate]:
+    """Results are looked up by name: a repeated name gets ' (2)', ' (3)', ..., never one already in use."""
+    taken = {cand.name for cand in candidates}
+    kept: set[str] = set()
+    out = []
+    for cand in candidates:
+        if cand.name not in kept:
+            kept.add(cand.name)
+            out.append(cand)
+            continue
+        n = 2
+        while f"{cand.name} ({n})" in taken:
+            n += 1
+        taken.add(f"{cand.name} ({n})")
+        out.append(replace(cand, name=f"{cand.name} ({n})"))
+    return out

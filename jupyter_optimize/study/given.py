@@ -1,0 +1,37 @@
+"""What `optimize()` is handed, checked up front: a plain Python function and its live calls.
+
+Mistakes come out as one `UsageProblem` line that echoes the bad value.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import UsageProblem
+from ..model import Call
+
+
+def check_function(func: Any) -> None:
+    if not inspect.isfunction(func):
+        raise UsageProblem(f"optimize() needs a Python function defined with def, got {type(func).__name__}.")
+    if inspect.iscoroutinefunction(func):
+        raise UsageProblem(f"{func.__name__} is an async function; only plain functions can be optimized.")
+    if inspect.isgeneratorfunction(func):
+        raise UsageProblem(f"{func.__name__} is a generator; wrap it in a function that returns a list.")
+
+
+def coerce_calls(calls: Iterable[Any]) -> list[Call]:
+    out = []
+    for i, item in enumerate(calls):
+        if not isinstance(item, Call) and not (
+            isinstance(item, (tuple, list)) and len(item) == 2
+            and isinstance(item[0], (tuple, list)) and isinstance(item[1], dict)
+        ):
+            raise UsageProblem(
+                f"calls[{i}] is {item!r:.60}; each call must be (args_tuple, kwargs_dict), e.g. ((img, mask), {{}})."
+            )
+        out.append(Call.coerce(item))
+    if not out:
+        raise UsageProblem("No calls to verify with: pass calls=[((x,), {})] with the inputs you use.")
+    return out
