@@ -64,6 +64,7 @@ def _documented(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 @magics_class
 class OptimizeMagics(Magics):
     shell: Any  # Magics allows None; a registered magic always has its shell
+
     def __init__(self, shell: Any = None, **kwargs: Any):
         super().__init__(shell, **kwargs)
         self.reports: deque[Report] = deque(maxlen=KEPT_REPORTS)  # shown by %%optimize, oldest first
