@@ -10,9 +10,11 @@ built (the README's options table says the same; a test keeps them equal).
 from __future__ import annotations
 
 from dataclasses import Field, dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import UsageProblem, close_matches
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0  # seconds a child may run when the user sets no --timeout
 QUICK = {"examples": 50, "verify_budget": 0.5, "time_budget": 0.8}  # what --quick sets, unless set explicitly
@@ -56,9 +58,12 @@ class _Declared:
     bound: Bound | None
 
 
-def option(default: Any, *flags: str, help: str, metavar: str = "", shown: str = "", config: str = "",
-           bound: Bound | None = None) -> Any:
-    """Declare a field of `Options` (the arguments are described in `OptionSpec`)."""
+def option(default: T, *flags: str, help: str, metavar: str = "", shown: str = "", config: str = "",
+           bound: Bound | None = None) -> T:
+    """Declare a field of `Options` (the arguments are described in `OptionSpec`).
+
+    Typed as returning the default, so a default of the wrong type is a mypy error.
+    """
     declared = _Declared(flags, metavar, help, shown, config, bound)
     return field(default=default, metadata={"option": declared})
 
