@@ -5,6 +5,7 @@ from traitlets.config import Config, Configurable
 
 from jupyter_optimize.notebook import config as llmconfig
 from jupyter_optimize.options import Options
+from jupyter_optimize.sources import HOW_TO_ADD_A_MODEL, resolve_sources
 
 
 class ConfiguredShell(Configurable):
@@ -60,15 +61,19 @@ def test_there_is_no_setting_for_the_key():
 
 
 def test_configured_by_environment_or_base_url(shell, monkeypatch):
+    def default_sources():
+        return resolve_sources("auto", False, Options.from_kwargs(**llmconfig.llm_options(shell)))
+
     assert not llmconfig.llm_configured() and not llmconfig.llm_configured(shell)
-    assert llmconfig.choose_sources(shell, []) == ((), llmconfig.HOW_TO_ADD_A_MODEL)
+    assert default_sources() == (("rules", "numba"), HOW_TO_ADD_A_MODEL)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     assert llmconfig.llm_configured()
-    assert llmconfig.choose_sources(shell, [], offline=("rules",)) == (("rules", "llm"), "")
-    assert llmconfig.choose_sources(shell, ["llm"]) == (("llm",), "")
+    assert default_sources() == (("rules", "numba", "llm"), "")
+    assert resolve_sources(["llm"], False, Options()) == (("llm",), "")
     monkeypatch.delenv("OPENAI_API_KEY")
     shell.run_line_magic("config", 'Optimize.base_url = "http://localhost:1234/v1"')
     assert llmconfig.llm_configured(shell)
+    assert default_sources() == (("rules", "numba", "llm"), "")
 
 
 def test_a_bad_value_is_refused_by_the_trait(shell):

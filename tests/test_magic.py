@@ -11,6 +11,8 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from jupyter_optimize import demo
 from jupyter_optimize.model import Report
+from jupyter_optimize.options import OPTION_SPECS
+from jupyter_optimize.sources import HOW_TO_ADD_A_MODEL
 
 QUICK = "--time-budget 0.3"  # for tests that do not judge speed
 
@@ -274,3 +276,27 @@ def test_a_candidate_that_never_returns_fails_and_the_kernel_still_works(ip):
     assert ip.run_cell("total([1, 2, 3]) + 1").result == 7
     run_ok(ip, f"%%optimize total([4]) -o again {QUICK}\n{TOTAL}")
     assert ip.user_ns["again"].calls == ("total(values=[4])",)
+
+
+# -- options and default sources ---------------------------------------------------
+
+
+def test_the_help_lists_every_option_with_its_default(ip, capsys):
+    run_ok(ip, "%%optimize?")
+    out = capsys.readouterr().out
+    assert [spec.name for spec in OPTION_SPECS if spec.flags[-1] not in out] == []
+    assert "--confidence P" in out and "(default: 0.95)" in out and "(default: adaptive)" in out
+
+
+def test_without_candidates_or_a_model_the_offline_sources_run(ip, capsys, monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    run_ok(ip, f"%%optimize total([1, 2, 3]) -o rep {QUICK}\n{TOTAL}")
+    assert HOW_TO_ADD_A_MODEL in capsys.readouterr().out
+    origins = {r.origin for r in ip.user_ns["rep"].results}
+    assert "numba" in origins and origins <= {"rules", "numba"}
+
+
+def test_a_bad_option_value_is_one_usage_error(ip, capsys):
+    message = usage_error(ip, capsys, f"%%optimize total([1]) --confidence 1.5\n{TOTAL}")
+    assert message == "confidence must be in [0.5, 1), got 1.5."

@@ -26,39 +26,52 @@ from IPython.display import display
 
 from ..errors import OptimizeError, UsageProblem, close_matches
 from ..model import Call, Candidate, Report
+from ..options import Options
 from ..pipeline import optimize
+from ..sources import AUTO, resolve_sources
 from ..sources.candidates import as_candidates
 from ..study.livecalls import CallRecorder, calls_from_variables, evaluate_calls
-from ..study.magicline import MagicArgs, parse_magic_line
+from ..study.magicline import MagicArgs, help_text, parse_magic_line
 from ..study.target import choose_target
 from .apply import NotApplicable, cell_text
-from .config import choose_sources, install, llm_options
-
-OFFLINE_SOURCES = ("rules", "numba")
+from .config import install, llm_options
 
 APPLY_USAGE = "%optimize apply [NAME]"
 KEPT_REPORTS = 32  # what `%optimize apply` can look back on
 
+# What `%%optimize?` shows: every argument and option with its default, from their one definition.
+MAGIC_HELP = f"""Verify and benchmark candidate rewrites of the function this cell defines.
+
+{help_text()}
+
+Options given on the line win over %config Optimize, which wins over the defaults.
+
+{APPLY_USAGE}
+    Insert the code of the candidate accepted in the viewer as a new cell
+    below. NAME: the optimized function, or a variable holding a Report
+    (default: the latest report with an accepted candidate).
+"""
+
+
+def _documented(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def document(func: Callable[..., Any]) -> Callable[..., Any]:
+        func.__doc__ = text
+        return func
+
+    return document
+
 
 @magics_class
 class OptimizeMagics(Magics):
+    shell: Any  # Magics allows None; a registered magic always has its shell
+
     def __init__(self, shell: Any = None, **kwargs: Any):
         super().__init__(shell, **kwargs)
         self.reports: deque[Report] = deque(maxlen=KEPT_REPORTS)  # shown by %%optimize, oldest first
 
-    @line_cell_magic
+    @line_cell_magic  # type: ignore[untyped-decorator]  # IPython's decorators carry no types
+    @_documented(MAGIC_HELP)
     def optimize(self, line: str, cell: str | None = None) -> None:
-        """Verify and benchmark candidate rewrites of the function this cell defines.
-
-        %%optimize [CALL[; CALL...]] [-f NAME] [--candidate NAME ...] [-o NAME]
-                   [--rtol X] [--atol X] [--exact] [--timeout S] [--time-budget S]
-                   [--min-gain X] [--memory-limit MB] [--seed N] [--no-profile]
-
-        %optimize apply [NAME]
-            Insert the code of the candidate accepted in the viewer as a new cell
-            below. NAME: the optimized function, or a variable holding a Report
-            (default: the latest report with an accepted candidate).
-        """
         try:
             if cell is None:
                 self._line(line)
@@ -73,7 +86,7 @@ class OptimizeMagics(Magics):
             raise UsageProblem(f"%optimize {line.strip()}: the line magic is `{APPLY_USAGE}`; "
                                "to optimize a function, use the cell magic %%optimize.")
         report = self._accepted_report(words[1] if len(words) == 2 else None)
-        result = report[report.accepted]
+        result = report[report.accepted or ""]  # never '': the report has an accepted candidate
         self.shell.set_next_input(cell_text(report, result), replace=False)
         print(f"The code of {result.name} (accepted for {report.function}) is in a new cell below.")
 
@@ -136,17 +149,10 @@ class OptimizeMagics(Magics):
         (candidate,) = as_candidates([value])
         return Candidate(var, "user", candidate.source, candidate.func)
 
-    def _settings(self, args: MagicArgs) -> tuple[tuple[str, ...], dict]:
-        """The sources to run and the pipeline options: the line, then %config, then defaults.
-
-        With --candidate and no -s, only the given candidates are checked;
-        with neither, the tool looks for candidates itself: the offline
-        sources, and a language model when one is configured.
-        """
-        options = {**llm_options(self.shell, args.llm), **args.options}
-        if args.sources == ("none",) or (args.candidates and not args.sources):
-            return (), options
-        sources, hint = choose_sources(self.shell, args.sources, offline=OFFLINE_SOURCES)
+    def _settings(self, args: MagicArgs) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """The sources to run (see `resolve_sources`) and the options: the line's, then %config's."""
+        options = llm_options(self.shell, args.options)
+        sources, hint = resolve_sources(args.sources or AUTO, bool(args.candidates), Options.from_kwargs(**options))
         if hint:
             print(hint)
         return sources, options

@@ -60,7 +60,8 @@ def source(request: SourceRequest) -> SourceResult:
     return SourceResult([Candidate(NAME, "numba", display_source(func, request.source), wrapper, explanation)], [note])
 
 
-def compile_for_calls(numba: Any, func: Callable, calls: tuple[Call, ...] | list[Call]) -> tuple[Callable, float, int]:
+def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, ...] | list[Call],
+                      ) -> tuple[Callable[..., Any], float, int]:
     """A Python function calling *func* compiled for the calls' argument types; compile seconds; #types."""
     signature = _plain_signature(func)
     dispatcher = numba.njit(cache=False, boundscheck=True)(func)  # out-of-range reads raise, as in Python
@@ -73,7 +74,7 @@ def compile_for_calls(numba: Any, func: Callable, calls: tuple[Call, ...] | list
     return _wrapper(func, dispatcher, signature), seconds, len(types_seen)
 
 
-def _plain_signature(func: Callable) -> inspect.Signature:
+def _plain_signature(func: Callable[..., Any]) -> inspect.Signature:
     signature = inspect.signature(func)
     for param in signature.parameters.values():
         if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
@@ -81,7 +82,7 @@ def _plain_signature(func: Callable) -> inspect.Signature:
     return signature
 
 
-def _argument_types(numba: Any, signature: inspect.Signature, call: Call) -> tuple:
+def _argument_types(numba: Any, signature: inspect.Signature, call: Call) -> tuple[Any, ...]:
     bound = signature.bind(*call.args, **call.kwargs)
     bound.apply_defaults()
     types = []
@@ -100,7 +101,7 @@ def _any_layout(numba_type: Any) -> Any:
     return numba_type
 
 
-def _compile(dispatcher: Any, types: tuple) -> None:
+def _compile(dispatcher: Any, types: tuple[Any, ...]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -109,20 +110,20 @@ def _compile(dispatcher: Any, types: tuple) -> None:
             raise CompileProblem(one_line(exc)) from None
 
 
-def _wrapper(func: Callable, dispatcher: Any, signature: inspect.Signature) -> Callable:
+def _wrapper(func: Callable[..., Any], dispatcher: Any, signature: inspect.Signature) -> Callable[..., Any]:
     """A plain function with the original's signature that calls the compiled code."""
     names = list(signature.parameters)
     params = ", ".join(names)
     code = f"def {func.__name__}({params}):\n    return _compiled({params})\n"
     namespace: dict[str, Any] = {"_compiled": dispatcher}
     exec(compile(code, f"<numba wrapper for {func.__name__}>", "exec"), namespace)
-    wrapper = namespace[func.__name__]
+    wrapper: Callable[..., Any] = namespace[func.__name__]
     wrapper.__defaults__ = func.__defaults__
     wrapper.__doc__ = func.__doc__
     return wrapper
 
 
-def display_source(func: Callable, text: str | None) -> str | None:
+def display_source(func: Callable[..., Any], text: str | None) -> str | None:
     """Code a user could run: the original under @numba.njit, behind a wrapper of the same name."""
     if text is None:
         return None

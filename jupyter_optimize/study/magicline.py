@@ -1,15 +1,21 @@
 """The `%%optimize` line: its options and the call expressions among them.
 
 Pure parsing (argparse and a small scanner), no IPython: the magic only
-adapts what `parse_magic_line` returns.
+adapts what `parse_magic_line` returns. The parser is built from the
+options of a run (`jupyter_optimize.options`) and the few arguments only the
+magic has (`MAGIC_ARGUMENTS`); `help_text` lists them all for `%%optimize?`.
 """
 from __future__ import annotations
 
 import argparse
 import shlex
+import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ..errors import UsageProblem, close_matches
+from ..options import OPTION_SPECS, OptionSpec
 
 USAGE = "%%optimize [CALL[; CALL ...]] [-f NAME] [--candidate NAME ...] [-o NAME] [options]"
 
@@ -20,45 +26,65 @@ class MagicArgs:
     function: str | None
     candidates: tuple[str, ...]
     output: str | None
-    sources: tuple[str, ...]  # () = the defaults; ("none",) = no sources, only --candidate
-    options: dict = field(default_factory=dict)
-    llm: dict = field(default_factory=dict)  # --model, -n, --repair (None: not given)
+    sources: tuple[str, ...]  # () = not given (the default policy); ("none",) = no sources, only --candidate
+    options: dict[str, object] = field(default_factory=dict)  # the `Options` given on the line, by name
+
+
+@dataclass(frozen=True)
+class MagicArgument:
+    """An argument of the magic that is not an option of the run (what to optimize, where to put the Report)."""
+
+    flags: tuple[str, ...]
+    dest: str
+    metavar: str
+    help: str
+    shown_default: str = ""
+    repeatable: bool = False
+
+
+MAGIC_ARGUMENTS = (
+    MagicArgument(("-f", "--function"), "function", "NAME", "the function to optimize when the cell defines several"),
+    MagicArgument(("-c", "--candidate"), "candidates", "NAME",
+                  "a candidate (function or source string); repeatable", repeatable=True),
+    MagicArgument(("-o", "--output"), "output", "NAME", "store the Report in `NAME`"),
+    MagicArgument(("-s", "--source"), "sources", "NAME",
+                  "a candidate source: `rules`, `numba`, `llm`, `none` or `auto` (the offline sources `rules` and "
+                  "`numba`, plus `llm` when a model is configured; none when `--candidate` is given); repeatable",
+                  shown_default="auto", repeatable=True),
+)
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line for the user, never SystemExit
+    def error(self, message: str) -> NoReturn:  # one line for the user, never SystemExit
         raise UsageProblem(f"%%optimize: {message}. Usage: {USAGE}")
 
 
+def _add_magic_argument(parser: _Parser, argument: MagicArgument) -> None:
+    if argument.repeatable:
+        parser.add_argument(*argument.flags, dest=argument.dest, metavar=argument.metavar, action="append", default=[])
+    else:
+        parser.add_argument(*argument.flags, dest=argument.dest, metavar=argument.metavar)
+
+
+def _add_option(parser: _Parser, spec: OptionSpec) -> None:
+    # None = not on the line, so %config and the defaults still apply
+    if spec.is_switch:
+        parser.add_argument(*spec.flags, dest=spec.name, action="store_const", const=not spec.default, default=None)
+    else:
+        parser.add_argument(*spec.flags, dest=spec.name, metavar=spec.metavar, type=spec.kind)
+
+
 def _build_parser() -> _Parser:
-    p = _Parser(prog="%%optimize", add_help=False, allow_abbrev=False)
-    p.add_argument("-f", "--function", dest="function")
-    p.add_argument("-c", "--candidate", dest="candidates", action="append", default=[])
-    p.add_argument("-o", "--output", dest="output")
-    p.add_argument("-s", "--source", dest="sources", action="append", default=[])
-    p.add_argument("--rtol", type=float)
-    p.add_argument("--atol", type=float)
-    p.add_argument("--exact", action="store_true", default=None)
-    p.add_argument("--timeout", type=float)
-    p.add_argument("--time-budget", dest="time_budget", type=float)
-    p.add_argument("--min-gain", dest="min_gain", type=float)
-    p.add_argument("--memory-limit", dest="memory_limit_mb", type=int)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--examples", type=int)
-    p.add_argument("--scaling", action="store_true", default=None)
-    p.add_argument("--quick", action="store_true", default=None)
-    p.add_argument("--verify-budget", dest="verify_budget", type=float)
-    p.add_argument("--no-profile", dest="profile", action="store_false", default=None)
-    p.add_argument("--model")
-    p.add_argument("-n", "--n-candidates", dest="n_candidates", type=int)
-    p.add_argument("--repair", action="store_true", default=None)
-    return p
+    parser = _Parser(prog="%%optimize", add_help=False, allow_abbrev=False)
+    for argument in MAGIC_ARGUMENTS:
+        _add_magic_argument(parser, argument)
+    for spec in OPTION_SPECS:
+        _add_option(parser, spec)
+    return parser
 
 
 _PARSER = _build_parser()
-_FLAGS = {
-    opt for action in _PARSER._actions if action.nargs == 0 for opt in action.option_strings
-}
+_FLAGS = {opt for action in _PARSER._actions if action.nargs == 0 for opt in action.option_strings}
 _KNOWN = [opt for action in _PARSER._actions for opt in action.option_strings]
 
 
@@ -69,11 +95,38 @@ def parse_magic_line(line: str) -> MagicArgs:
         if name.startswith("-") and name not in _KNOWN and not _is_number(name):
             raise UsageProblem(f"%%optimize: unknown option {name}.{close_matches(name, _KNOWN)} Usage: {USAGE}")
     ns = _PARSER.parse_args(words)
-    option_names = ("rtol", "atol", "exact", "timeout", "time_budget", "min_gain", "memory_limit_mb", "seed",
-                    "profile", "examples", "verify_budget", "scaling", "quick")
-    options = {k: getattr(ns, k) for k in option_names if getattr(ns, k) is not None}
-    llm = {"model": ns.model, "n_candidates": ns.n_candidates, "repair": ns.repair}
-    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options, llm)
+    options = {spec.name: getattr(ns, spec.name) for spec in OPTION_SPECS if getattr(ns, spec.name) is not None}
+    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options)
+
+
+# -- the help of %%optimize? ----------------------------------------------------------
+
+HELP_WIDTH = 100
+FLAG_COLUMN = 26
+
+
+def flag_text(flags: tuple[str, ...], metavar: str) -> str:
+    """'-n, --n-candidates N': the flags, then the value's placeholder once."""
+    return ", ".join(flags) + (f" {metavar}" if metavar else "")
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(flags, default, help) of every argument of the magic, in the order the help lists them."""
+    rows = [(flag_text(a.flags, a.metavar), a.shown_default, a.help) for a in MAGIC_ARGUMENTS]
+    return rows + [(flag_text(s.flags, s.metavar), s.shown_default, s.help) for s in OPTION_SPECS]
+
+
+def help_text() -> str:
+    """The usage line and one entry per argument, each with its default: the body of `%%optimize?`."""
+    entries = [_help_entry(flags, default, text) for flags, default, text in help_rows()]
+    return USAGE + "\n\n" + "\n".join(entries)
+
+
+def _help_entry(flags: str, default: str, text: str) -> str:
+    described = text + (f" (default: {default})" if default else "")
+    lead = f"  {flags}".ljust(FLAG_COLUMN) if len(flags) + 3 <= FLAG_COLUMN else f"  {flags}\n" + " " * FLAG_COLUMN
+    wrapped = textwrap.wrap(described, HELP_WIDTH - FLAG_COLUMN, break_long_words=False, break_on_hyphens=False)
+    return lead + ("\n" + " " * FLAG_COLUMN).join(wrapped)
 
 
 def _is_number(word: str) -> bool:
@@ -94,7 +147,8 @@ def split_magic_line(line: str) -> tuple[list[str], list[str]]:
     Options (words starting with '-' outside brackets and strings) may stand
     before or after the calls; several calls are separated by ';'.
     """
-    option_text, calls = [], []
+    option_text: list[str] = []
+    calls: list[str] = []
     for kind, text in _segments(line):
         if kind == "option":
             option_text.append(text)
@@ -107,7 +161,7 @@ def split_magic_line(line: str) -> tuple[list[str], list[str]]:
     return words, calls
 
 
-def _outside_strings(text: str):
+def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
     """Yield (index, char, bracket depth) for each character outside string literals."""
     depth, quote, i = 0, "", 0
     while i < len(text):
@@ -155,7 +209,8 @@ def _word_end(line: str, i: int) -> int:
 
 
 def _split_top_level(text: str, separator: str) -> list[str]:
-    parts, start = [], 0
+    parts: list[str] = []
+    start = 0
     for i, ch, depth in _outside_strings(text):
         if ch == separator and depth == 0:
             parts.append(text[start:i])

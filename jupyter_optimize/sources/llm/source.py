@@ -27,13 +27,14 @@ import random
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from ...errors import close_matches
 from ...model import Candidate, Counterexample
+from ...options import Options
 from ..protocol import SourceRequest, SourceResult
 from . import parse, prompt
 
@@ -97,7 +98,7 @@ class _Shared:
 def llm_source(request: SourceRequest) -> SourceResult:
     endpoint = resolve_endpoint(request.options)
     problem = configuration_problem(endpoint, request)
-    if problem:
+    if problem or endpoint is None:
         return SourceResult([], [problem])
     try:
         client = make_client(endpoint, request.options)
@@ -115,7 +116,7 @@ def llm_source(request: SourceRequest) -> SourceResult:
     return SourceResult(collected.candidates, [summary_note(endpoint, answers, collected)])
 
 
-def resolve_endpoint(options: Any) -> Endpoint | None:
+def resolve_endpoint(options: Options) -> Endpoint | None:
     """Where to send requests, or None when neither a key nor a base URL is set."""
     key = os.environ.get("OPENAI_API_KEY", "").strip()
     base_url = (options.base_url or os.environ.get("OPENAI_BASE_URL", "")).strip()
@@ -138,7 +139,7 @@ def configuration_problem(endpoint: Endpoint | None, request: SourceRequest) -> 
     return ""
 
 
-def make_client(endpoint: Endpoint, options: Any) -> Any:
+def make_client(endpoint: Endpoint, options: Options) -> Any:
     import openai
 
     timeout = openai.Timeout(options.llm_timeout, connect=min(CONNECT_TIMEOUT, options.llm_timeout))
@@ -172,14 +173,14 @@ def ask_all(client: Any, endpoint: Endpoint, request: SourceRequest) -> list[Ans
     return [answers[i] for i in sorted(answers)]
 
 
-def _result(future: Any) -> Answer:
+def _result(future: Future[Answer]) -> Answer:
     try:
         return future.result()
     except Exception as exc:  # a bug of ours must not take the run down
         return Answer(failure=_one_line(f"failed ({type(exc).__name__}: {exc})"))
 
 
-def ask(client: Any, model: str, messages: list[dict], options: Any,
+def ask(client: Any, model: str, messages: list[dict[str, str]], options: Options,
         stop: threading.Event | None = None, state: _Shared | None = None) -> Answer:
     """One completion, retried on 429 and 5xx; never raises."""
     stop, state = stop or threading.Event(), state or _Shared()
@@ -200,14 +201,14 @@ def ask(client: Any, model: str, messages: list[dict], options: Any,
     raise AssertionError("unreachable")
 
 
-def complete(client: Any, model: str, messages: list[dict], temperature: float | None) -> str:
+def complete(client: Any, model: str, messages: list[dict[str, str]], temperature: float | None) -> str:
     extra = {} if temperature is None else {"temperature": temperature}
     response = client.chat.completions.create(model=model, messages=messages, **extra)
     choices = getattr(response, "choices", None) or []
     return (choices[0].message.content or "") if choices else ""
 
 
-def classify(exc: Exception, options: Any, state: _Shared, attempt: int, sent_temperature: bool) -> Answer | _Retry:
+def classify(exc: Exception, options: Options, state: _Shared, attempt: int, sent_temperature: bool) -> Answer | _Retry:
     """A final Answer for *exc*, or how long to wait before the next attempt."""
     import openai
 
@@ -257,7 +258,7 @@ def retry_after(headers: Any) -> float | None:
 
 def backoff(attempt: int) -> float:
     """0.5 s, 1 s, 2 s, ... up to 8 s, less up to a quarter at random (spreads concurrent retries)."""
-    return min(BACKOFF_START * 2 ** attempt, BACKOFF_CAP) * (1 - 0.25 * random.random())
+    return min(BACKOFF_START * 2.0 ** attempt, BACKOFF_CAP) * (1 - 0.25 * random.random())
 
 
 # -- notes -------------------------------------------------------------------------
@@ -274,14 +275,14 @@ def summary_note(endpoint: Endpoint, answers: list[Answer], collected: parse.Col
     return f"{endpoint.label}: {line}"
 
 
-def _failures(failed: Counter, everything: bool = False) -> str:
+def _failures(failed: Counter[str], everything: bool = False) -> str:
     if everything and len(failed) == 1:
         (reason, count), = failed.items()
         return f"{'all ' + str(count) + ' requests' if count > 1 else 'the request'} {reason}"
     return ", ".join(f"{failed[reason]} {reason}" for reason in sorted(failed))
 
 
-def _hint(failed: Counter) -> str:
+def _hint(failed: Counter[str]) -> str:
     if any(reason.startswith("timed out") for reason in failed):
         return ". Raise the timeout (%config Optimize.timeout, or llm_timeout=...) or choose a faster model."
     return ""
@@ -349,7 +350,7 @@ def repair_candidate(request: SourceRequest, candidate: Candidate,
     out only as types, shapes and rough ranges. A string is sent as given.
     """
     endpoint = resolve_endpoint(request.options)
-    if configuration_problem(endpoint, request) or not candidate.source:
+    if endpoint is None or configuration_problem(endpoint, request) or not candidate.source:
         return None
     failure = counterexample_text if isinstance(counterexample_text, str) \
         else prompt.counterexample_text(request.function, counterexample_text)
@@ -370,7 +371,7 @@ def _repaired(request: SourceRequest, candidate: Candidate, answer: Answer) -> C
     if answer.text is None:
         return None
     found = parse.collect([answer.text], request.function, request.source).candidates
-    if not found or parse.normalized(found[0].source) == parse.normalized(candidate.source):
+    if not found or parse.normalized(found[0].source or "") == parse.normalized(candidate.source or ""):
         return None
     return Candidate(f"{candidate.name}-repaired", "llm", found[0].source, None, found[0].explanation)
 
