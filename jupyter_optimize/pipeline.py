@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +23,7 @@ from .measure.scaling import Scaling, measure_scaling
 from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
 from .options import Options
 from .sandbox import ChildLimits, ChildResult, limits
-from .sources import check_names, repair, run_sources
+from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
 from .study.given import check_function, coerce_calls
@@ -45,21 +45,26 @@ FIRST_SPAN, REPAIR_AT, FIXES_SPAN = (0.2, 0.45), 0.45, (0.5, 0.6)
 
 
 def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iterable[Any] = (),
-             sources: Iterable[str] = (), progress: Progress | None = None, **options: Any) -> Report:
+             sources: Sequence[str] | str = AUTO, progress: Progress | None = None, **options: Any) -> Report:
     """Verify and benchmark *candidates* (and those from *sources*) against *func*.
 
     calls: list of ``(args_tuple, kwargs_dict)`` the function is called with.
     candidates: source strings defining a function with func's name, or functions.
-    sources: names of candidate sources to run.
+    sources: names of candidate sources to run ("rules", "numba", "llm"), "none", or
+        "auto" (the default, as in ``%%optimize``): no source when candidates are
+        given, else the offline sources plus "llm" when a model is configured.
     options: see `Options` (rtol, atol, exact, timeout, time_budget, min_gain, ...).
     """
     opts = Options.from_kwargs(**options)
     check_function(func)
     live = coerce_calls(calls)
-    sources = tuple(sources)
-    check_names(sources)
+    given = list(candidates)
+    names, hint = resolve_sources(sources, bool(given), opts)
+    check_names(names)
     run = _Run(func, live, opts, progress or (lambda message, fraction: None))
-    return run.execute(list(candidates), sources)
+    if hint:
+        run.notes.append(hint)
+    return run.execute(given, names)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def test_seed_story_vectorized_is_faster_and_argmax_is_caught(equalize, seed_cal
 
 
 def test_report_profile_points_at_the_hot_loop(equalize, seed_calls):
-    report = optimize(equalize, seed_calls, **QUICK)
+    report = optimize(equalize, seed_calls, sources=(), **QUICK)
     assert report.results == () and report.best is None
     hottest = report.profile.hottest(1)[0]
     assert "lut[level]" in hottest.source

@@ -32,7 +32,7 @@ def test_empty_report_says_to_pass_candidates():
     def f(x):
         return x + 1
 
-    plain = text.render(optimize(f, [((1,), {})], time_budget=0.2))
+    plain = text.render(optimize(f, [((1,), {})], sources=(), time_budget=0.2))
     assert "--candidate" in plain
 
 

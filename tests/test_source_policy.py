@@ -54,3 +54,22 @@ def test_the_magic_line_feeds_the_same_policy():
                            ("f(x) -s none", ()), ("f(x) -s llm -s rules", ("llm", "rules"))]:
         args = parse_magic_line(line)
         assert resolve_sources(args.sources or "auto", bool(args.candidates), NO_MODEL)[0] == expected, line
+
+
+def _count_down(n):
+    out = []
+    for i in range(n):
+        out.append(n - i)
+    return out
+
+
+def test_optimize_picks_the_sources_the_magic_picks_by_default():
+    from jupyter_optimize import optimize
+
+    quick = {"quick": True, "profile": False}
+    found = optimize(_count_down, [((200,), {})], **quick)
+    assert found.sources == ("rules", "numba")
+    assert HOW_TO_ADD_A_MODEL in found.notes
+    assert any(r.origin == "rules" for r in found.results)
+    given = optimize(_count_down, [((200,), {})], candidates=[_count_down], **quick)
+    assert given.sources == () and [r.origin for r in given.results] == ["user"]
