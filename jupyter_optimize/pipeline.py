@@ -17,22 +17,21 @@ from typing import Any
 
 from . import sandbox
 from .errors import OptimizeError
-from .measure import stats, timing
+from .measure import timing
 from .measure.memory import peak_memory
 from .measure.scaling import Scaling, measure_scaling
-from .model import Call, Candidate, CandidateResult, Check, LineProfile, Report, Timing
+from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
 from .sandbox import ChildLimits, ChildResult, limits
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
 from .study.given import check_function, coerce_calls
-from .study.profile import line_profile
+from .study.original import OriginalStudy, study_original
 from .verdict import Benchmark, Failure, Unverifiable, Verification, decide
 from .verify.check import check_candidate
 from .verify.compare import Tolerance
 from .verify.describe import describe_call
-from .verify.determinism import Determinism, check_determinism, mutates_arguments
 from .verify.judge import parameter_names
 
 Progress = Callable[[str, float], None]
@@ -65,14 +64,6 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     if hint:
         run.notes.append(hint)
     return run.execute(given, names)
-
-
-@dataclass(frozen=True)
-class OriginalStudy:
-    profile: LineProfile | None
-    determinism: Determinism
-    mutates_args: bool
-    pass_seconds: float  # one pass over the live calls
 
 
 @dataclass(frozen=True)
@@ -128,16 +119,7 @@ class _Run:
 
     def _study(self) -> OriginalStudy:
         func, calls, tol, opts = self.func, self.calls, self.tol, self.opts
-
-        def job() -> OriginalStudy:
-            started = time.perf_counter()
-            determinism = check_determinism(func, calls, tol, opts.seed)
-            pass_seconds = (time.perf_counter() - started) / 2
-            mutates = mutates_arguments(func, calls, tol, determinism.seed)
-            profile = line_profile(func, calls) if opts.profile else None
-            return OriginalStudy(profile, determinism, mutates, pass_seconds)
-
-        child = self.child(job, limits.for_study(opts))
+        child = self.child(lambda: study_original(func, calls, tol, opts), limits.for_study(opts))
         if not child.ok:
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
@@ -219,20 +201,9 @@ class _Run:
             return _BenchOut({i: failure for i in survivors}, {}, None)
         samples, peaks = child.value
         timings: dict[int, Timing | Failure] = {
-            i: self._timing(samples, k + 1, cand.name) for k, (i, cand) in enumerate(survivors.items())}
+            i: timing.summarize(samples, k + 1, cand.name, len(calls), opts) for k, (i, cand) in enumerate(survivors.items())}
         memory = {i: peaks[k + 1] for k, i in enumerate(survivors)}
         return _BenchOut(timings, memory, peaks[0])
-
-    def _timing(self, samples: timing.Samples, k: int, name: str) -> Timing:
-        """The summary of function *k*'s samples against the original's (function 0)."""
-        orig, mine = list(samples.per_function[0]), list(samples.per_function[k])
-        ratio = stats.speedup_interval(orig, mine, self.opts.confidence)
-        per_call = float(sorted(orig)[len(orig) // 2]) / len(self.calls)
-        gain = stats.required_gain(self.opts.min_gain, per_call)
-        warnings = stats.spread_warnings(orig, samples.first_call[0], "original")
-        warnings += stats.spread_warnings(mine, samples.first_call[k], name)
-        return Timing(tuple(orig), tuple(mine), samples.loops[k], samples.loops[0], ratio.speedup,
-                      (ratio.low, ratio.high), gain, tuple(warnings))
 
     def _scaling(self, faster: list[CandidateResult], study: OriginalStudy) -> Scaling | None:
         if not faster:

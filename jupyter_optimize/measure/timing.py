@@ -15,8 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model import Call
-from .stats import relative_halfwidth, speedup_interval
+from ..model import Call, Timing
+from ..options import Options
+from .stats import relative_halfwidth, required_gain, speedup_interval, spread_warnings
 
 TARGET_SAMPLE_S = 0.004  # each timed block: ~4 ms, >1000x perf_counter's resolution
 MIN_ROUNDS = 10
@@ -88,3 +89,16 @@ def time_per_call(funcs: list[Callable[..., object]], calls: list[Call], fresh_a
     loops = [max(1, math.ceil(TARGET_SAMPLE_S / max(t, 1e-9))) for t in once]
     best = [min(_time_pass(f, calls, n, fresh_args) for _ in range(repeats)) for f, n in zip(funcs, loops)]
     return [t / len(calls) for t in best]
+
+
+def summarize(samples: Samples, k: int, name: str, n_calls: int, options: Options) -> Timing:
+    """Function *k*'s samples against the original's (function 0): the speedup, its interval,
+    the gain it must clear, and warnings about unstable samples."""
+    orig, mine = list(samples.per_function[0]), list(samples.per_function[k])
+    ratio = speedup_interval(orig, mine, options.confidence)
+    per_call = float(sorted(orig)[len(orig) // 2]) / n_calls
+    gain = required_gain(options.min_gain, per_call)
+    warnings = spread_warnings(orig, samples.first_call[0], "original")
+    warnings += spread_warnings(mine, samples.first_call[k], name)
+    return Timing(tuple(orig), tuple(mine), samples.loops[k], samples.loops[0], ratio.speedup,
+                  (ratio.low, ratio.high), gain, tuple(warnings))
