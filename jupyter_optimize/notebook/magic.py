@@ -3,7 +3,7 @@
 It runs the cell as a normal cell (recording the calls it makes to the
 target), works out the live inputs and the candidates from the kernel's
 namespace, runs the pipeline and displays the Report. In a kernel that is a
-progress bar while it runs, then the interactive viewer (`widget.py`, with
+progress bar while it runs (`progress.py`), then the interactive viewer (`viewer.py`, with
 the Report's text/html and text/plain alongside); terminal IPython gets the
 text report. User mistakes come out as one `UsageError` line, never a
 traceback from inside the package.
@@ -33,7 +33,7 @@ from ..sources.candidates import as_candidates
 from ..study.livecalls import CallRecorder, calls_from_variables, evaluate_calls
 from ..study.magicline import MagicArgs, help_text, parse_magic_line
 from ..study.target import choose_target
-from .apply import NotApplicable, cell_text
+from .apply import cell_text
 from .config import install, llm_options
 
 APPLY_USAGE = "%optimize apply [NAME]"
@@ -77,7 +77,7 @@ class OptimizeMagics(Magics):
                 self._line(line)
             else:
                 self._optimize(line, cell)
-        except (UsageProblem, OptimizeError, NotApplicable) as problem:
+        except OptimizeError as problem:  # UsageProblem and NotApplicable among them
             raise UsageError(str(problem)) from None
 
     def _line(self, line: str) -> None:

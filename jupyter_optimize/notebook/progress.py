@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import ipywidgets as widgets  # type: ignore[import-untyped]  # ipywidgets ships no type information
+import ipywidgets as widgets
 
 from ..render import facts
 from ..render import html as report_html

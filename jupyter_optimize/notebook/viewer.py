@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import ipywidgets as widgets  # type: ignore[import-untyped]  # ipywidgets ships no type information
+import ipywidgets as widgets
 
 from ..model import CandidateResult, Report
 from ..render import facts, plots
