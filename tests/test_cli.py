@@ -1,6 +1,10 @@
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
+
 
 def test_demo_prints_verdicts_and_writes_html(tmp_path):
     out = subprocess.run(

@@ -24,6 +24,8 @@ from jupyter_optimize.study.given import coerce_calls
 from jupyter_optimize.verify.compare import Tolerance
 from jupyter_optimize.verify.judge import Judge, outcome_difference, parameter_names, run_once
 
+pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
+
 IDS = [e.name for e in ENTRIES]
 WORKERS = 2
 

@@ -1,5 +1,6 @@
 """Generated inputs resemble the live ones and reach the edges."""
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from jupyter_optimize.model import Call
@@ -19,6 +20,7 @@ def sample(func, calls, n=300):
     return drawn
 
 
+@pytest.mark.slow
 def test_arrays_keep_dtype_and_ndim_and_related_shapes_stay_equal(photo):
     def equalize(img, mask=None):
         return img
@@ -41,6 +43,7 @@ def test_arrays_keep_dtype_and_ndim_and_related_shapes_stay_equal(photo):
     assert {0, 255} & {int(a.flat[0]) for a in constants}  # dtype edges
 
 
+@pytest.mark.slow
 def test_float_arrays_reach_nan_inf_and_negative_zero():
     def f(x):
         return x
@@ -51,6 +54,7 @@ def test_float_arrays_reach_nan_inf_and_negative_zero():
     assert any(v == 0 and np.signbit(v) for v in values)
 
 
+@pytest.mark.slow
 def test_scalars_strings_and_containers():
     def f(n, x, name, items, table):
         return n
@@ -68,6 +72,7 @@ def test_scalars_strings_and_containers():
     assert all(isinstance(d, dict) for d in (c.args[4] for c in drawn))
 
 
+@pytest.mark.slow
 def test_sequences_of_equal_live_length_stay_equal():
     def dot(xs, ys):
         return sum(x * y for x, y in zip(xs, ys))

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import json, sys
 import jupyter_optimize
@@ -14,6 +16,7 @@ print(json.dumps({"verdict": report.results[0].verdict,
 """
 
 
+@pytest.mark.slow
 def test_core_and_renderers_import_no_ipython_widgets_or_openai():
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])

@@ -9,6 +9,7 @@ the Report's lazy render import (`Report._repr_mimebundle_` and
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import jupyter_optimize
@@ -59,8 +60,13 @@ def _resolve(package: str, level: int, module: str | None) -> str:
     return ".".join(base + ([module] if module else []))
 
 
+@functools.cache
+def _edges() -> dict[str, frozenset[str]]:
+    return {name: frozenset(imports_of(name)) for name in MODULES}
+
+
 def graph() -> dict[str, set[str]]:
-    edges = {name: imports_of(name) for name in MODULES}
+    edges = {name: set(found) for name, found in _edges().items()}
     for importer, imported in ALLOWED_LAZY:
         edges[importer].discard(imported)
     return edges

@@ -12,6 +12,8 @@ from jupyter_optimize.options import Options
 from jupyter_optimize.sources.llm.source import repair_candidate
 from jupyter_optimize.sources.protocol import SourceRequest
 
+pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
+
 GOOD = f"```python\n{demo.VECTORIZED}```\nBoth loops became NumPy calls."
 WRONG = f"```python\n{demo.ARGMAX}```\nargmax finds the first filled bin."
 PATTERN = [17, 203, 91, 58, 149, 222]

@@ -13,6 +13,8 @@ from jupyter_optimize.sources.llm.source import MAX_ATTEMPTS, llm_source, repair
 from jupyter_optimize.sources.protocol import SourceRequest
 from jupyter_optimize.study.profile import line_profile
 
+pytestmark = pytest.mark.slow  # a real HTTP server, retries that wait
+
 GOOD = f"Here it is:\n```python\n{demo.VECTORIZED}```\nBoth loops became NumPy calls. Much less Python work."
 WRONG = f"```python\n{demo.ARGMAX}```\nargmax finds the first filled bin."
 NO_CODE = "I would replace the loops with cumsum, but I cannot write the code right now."

@@ -14,6 +14,8 @@ from jupyter_optimize.model import Report
 from jupyter_optimize.options import OPTION_SPECS
 from jupyter_optimize.sources import HOW_TO_ADD_A_MODEL
 
+pytestmark = pytest.mark.slow  # an IPython shell per test, and full runs
+
 QUICK = "--time-budget 0.3"  # for tests that do not judge speed
 
 TOTAL = """\

@@ -8,6 +8,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from jupyter_optimize import demo
 
+pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
+
 SETUP = """\
 import numpy as np
 from jupyter_optimize import demo

@@ -5,7 +5,10 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
+
+pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -14,6 +14,8 @@ from jupyter_optimize.sources import numba as numba_source
 from jupyter_optimize.sources.candidates import register_source
 from jupyter_optimize.sources.protocol import SourceRequest
 
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
+
 numba = pytest.importorskip("numba")
 
 LOOPY = '''

@@ -13,6 +13,8 @@ from jupyter_optimize.sources.candidates import register_source
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from offline_functions import CASES  # noqa: E402
 
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
+
 QUICK = dict(quick=True)
 
 

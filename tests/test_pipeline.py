@@ -9,6 +9,8 @@ from jupyter_optimize.errors import UsageProblem
 from jupyter_optimize.model import VERDICTS, Candidate
 from jupyter_optimize.sources.candidates import unique_names
 
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
+
 QUICK = dict(time_budget=1.0)
 
 

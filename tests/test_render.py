@@ -2,6 +2,8 @@ import html as entities
 import re
 from dataclasses import replace
 
+import pytest
+
 from jupyter_optimize import demo, optimize
 from jupyter_optimize.model import CandidateResult, Check, Report
 from jupyter_optimize.options import Options
@@ -13,6 +15,7 @@ def visible(page: str) -> str:
     return entities.unescape(re.sub(r"<[^>]+>", "", re.sub(r"</(div|p|li)>|<br>", "\n", page)))
 
 
+@pytest.mark.slow
 def test_text_and_html_show_verdicts_reasons_counterexample_diff_and_profile(equalize, seed_calls):
     report = optimize(equalize, seed_calls, candidates=[demo.ARGMAX, demo.VECTORIZED], time_budget=0.5)
     plain = text.render(report)
@@ -77,6 +80,7 @@ def test_marks_become_tags_in_html_and_vanish_in_text():
     assert visible(shown) == facts.plain(sentence)
 
 
+@pytest.mark.slow
 def test_text_html_and_viewer_share_headline_and_conclusion(equalize, seed_calls):
     from jupyter_optimize.notebook.viewer import ReportViewer
 

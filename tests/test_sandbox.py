@@ -2,6 +2,8 @@ import ctypes
 import os
 import time
 
+import pytest
+
 from jupyter_optimize import sandbox
 from jupyter_optimize.sandbox import ChildLimits, run_isolated, run_within
 from jupyter_optimize.sandbox.inprocess import IN_PROCESS_NOTE
@@ -27,6 +29,7 @@ def test_changes_in_the_child_do_not_reach_the_parent():
     assert data == {"x": [1, 2, 3]}
 
 
+@pytest.mark.slow
 def test_timeout_kills_the_child():
     started = time.monotonic()
     result = run_isolated(lambda: time.sleep(60), timeout=1, memory_limit_mb=512)
@@ -51,6 +54,7 @@ def test_large_results_come_back_whole():
     assert result.ok and len(result.value) == 8 << 20
 
 
+@pytest.mark.slow
 def test_a_timeout_is_flagged_and_carries_the_limits_hint():
     result = run_within(lambda: time.sleep(60), ChildLimits(1, 512, "set --timeout to allow more"))
     assert result.timed_out and result.error == "timed out after 1 s (set --timeout to allow more)"

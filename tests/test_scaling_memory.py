@@ -17,6 +17,8 @@ from jupyter_optimize.measure.scaling import (
 from jupyter_optimize.model import Call
 from jupyter_optimize.options import Options
 
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
+
 
 def test_arrays_scale_by_element_count_with_live_data_and_related_shapes_stay_equal():
     img = np.arange(12, dtype=np.uint8).reshape(3, 4)

@@ -63,6 +63,7 @@ def _count_down(n):
     return out
 
 
+@pytest.mark.slow
 def test_optimize_picks_the_sources_the_magic_picks_by_default():
     from jupyter_optimize import optimize
 

@@ -1,8 +1,11 @@
 """Verification on generated inputs: the harder seed story, exceptions,
 repeatability, coverage, containment."""
 import numpy as np
+import pytest
 
 from jupyter_optimize import demo, optimize
+
+pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, timing
 
 QUICK = dict(time_budget=0.5)
 

@@ -21,6 +21,8 @@ from jupyter_optimize.notebook import viewer as widget
 from jupyter_optimize.render import plots
 from jupyter_optimize.render.diff import diff_html, highlighted_lines
 
+pytestmark = pytest.mark.slow  # an IPython shell per test, and full runs
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 

@@ -15,10 +15,13 @@ import time
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from playwright.sync_api import Locator, Page, expect
 
 from jupyter_optimize import demo
+
+pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
 
 NOTEBOOK = "optimize.ipynb"
 SETUP = """\

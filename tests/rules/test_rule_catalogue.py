@@ -42,6 +42,7 @@ def golden_text(case: Case, after: str) -> str:
     return f"# rule: {case.rule}\n# ---- before\n{case.source.lstrip()}# ---- after\n{after}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}/{c.label}")
 def test_rule_rewrites_as_recorded(case: Case):
     after = rewrite(case)
@@ -53,6 +54,7 @@ def test_rule_rewrites_as_recorded(case: Case):
     assert golden_text(case, after) == path.read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule}/{c.label}")
 def test_rewrite_behaves_like_the_original(case: Case, capsys):
     original, rewritten = define(case.source), define(rewrite(case))
