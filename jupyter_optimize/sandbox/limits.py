@@ -10,13 +10,11 @@ seconds rather than a minute.
 """
 from __future__ import annotations
 
-from ..options import Options
+from ..options import VERIFY_BASE_S, VERIFY_SLOWDOWN, Options
 from ..verify.search import SHRINK_ALLOWANCE_S
 from .child import ChildLimits
 
-VERIFY_BASE_S = 5.0  # start-up, imports and the live calls' deep copies
-VERIFY_SLOWDOWN = 50  # a candidate may be this many times slower than the original
-VERIFY_HINT = "50x the original's time plus the input budget; set --timeout to allow more"
+VERIFY_HINT = f"{VERIFY_SLOWDOWN}x the original's time plus the input budget; set --timeout to allow more"
 SCALING_BUDGETS = 4  # the scaling stage may spend up to this many time budgets
 
 
