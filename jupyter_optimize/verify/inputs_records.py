@@ -75,8 +75,9 @@ class RecordDrawer:
         extra = make(next(iter(live.values())))
         self.extra = extra
         self.any_dict = any_dict
-        modes = [LIVE, VARIED] if _holds_data(live) else [LIVE, VARIED, MISSING, EXTRA, NONE, EMPTY]
-        self.modes = st.sampled_from(modes + ([ANY] if any_dict is not None and not _holds_data(live) else []))
+        self.data = _holds_data(live)
+        modes = [LIVE, VARIED] if self.data else [LIVE, VARIED, MISSING, EXTRA, NONE, EMPTY]
+        self.modes = st.sampled_from(modes + ([ANY] if any_dict is not None and not self.data else []))
 
     def __call__(self, draw: DrawFn, relations: Relations) -> dict[Any, Any]:
         return self.variant(draw, relations, self.live, draw(self.modes))
@@ -88,8 +89,9 @@ class RecordDrawer:
             drawn: dict[Any, Any] = draw(self.any_dict)
             return drawn
         out = dict(base)
-        if mode == VARIED:
-            out = {k: (self.fields[k](draw, relations) if k in self.fields and draw(FLIP) else v) for k, v in out.items()}
+        if mode == VARIED:  # a dict of arrays varies every array (related arrays keep sharing their shape)
+            out = {k: (self.fields[k](draw, relations) if k in self.fields and (self.data or draw(FLIP)) else v)
+                   for k, v in out.items()}
         elif mode == MISSING:
             out.pop(draw(self.key), None)
         elif mode == EXTRA:
@@ -100,7 +102,10 @@ class RecordDrawer:
 
 
 class RecordsDrawer:
-    """A list of records: a run of live ones, or records drawn one by one as `RecordDrawer` variants of live ones."""
+    """A list of records: a run of live ones, or a list of `RecordDrawer` variants of live ones.
+
+    The variants are drawn as a hypothesis list, which shrinks by dropping
+    any record, so a counterexample comes down to the one record it needs."""
 
     def __init__(self, live: list[dict[str, Any]], make: MakeDrawer):
         self.live = live
@@ -112,6 +117,7 @@ class RecordsDrawer:
         self.lengths = st.one_of(st.integers(0, min(len(live) + 2, MAX_COLLECTION)), st.just(len(live)))
         self.which = st.integers(0, len(live) - 1)
         self.modes = st.sampled_from([LIVE, VARIED, MISSING, EXTRA, NONE, EMPTY])
+        self.max_size = min(len(live) + 2, MAX_COLLECTION)
 
     def __call__(self, draw: DrawFn, relations: Relations) -> list[dict[Any, Any]]:
         n = relations.length_for(len(self.live), self.lengths)
@@ -119,7 +125,14 @@ class RecordsDrawer:
             start = draw(st.integers(0, len(self.live) - n))  # real data
             return [dict(r) for r in self.live[start : start + n]]
         inner = Relations(draw)  # arrays inside the records share their shapes
-        return [self.record.variant(draw, inner, self.live[draw(self.which)], draw(self.modes)) for _ in range(n)]
+        variants: list[dict[Any, Any]] = draw(st.lists(_record_variant(self, inner), max_size=self.max_size))
+        return variants
+
+
+@st.composite
+def _record_variant(draw: DrawFn, records: RecordsDrawer, inner: Relations) -> dict[Any, Any]:
+    """One variant of a live record (picked at random) in a drawn list of records."""
+    return records.record.variant(draw, inner, records.live[draw(records.which)], draw(records.modes))
 
 
 class SetDrawer:
