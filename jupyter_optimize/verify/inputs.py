@@ -13,7 +13,12 @@ arguments (same types, dtypes, number of dimensions) but range over the edges:
 * scalars around the live value plus 0, negatives and (for floats) NaN, inf
   and -0.0; strings of every kind; lists, tuples and dicts of the element
   types seen, with sequences of equal live length kept equal;
+* pandas DataFrames and Series (`inputs_frames`, imported only when a live
+  value is a pandas object); records, dicts of arrays, sets, dataclass and
+  plain objects (`inputs_records`); bytes and dates (`inputs_values`);
 * None wherever the parameter's default is None.
+
+A value of a type none of these knows is passed as it is live.
 
 Hypothesis shrinks toward the simplest draw, so a counterexample comes out
 small: constant modes come first and shapes shrink toward empty.
@@ -34,18 +39,17 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
 from ..model import Call
+from . import inputs_records as records
+from . import inputs_values as values
+from .drawing import FLIP, MAX_COLLECTION, SEED, Drawer, Relations, constant
 from .judge import parameter_names
 
 SMALL_ELEMENTS = 64  # arrays up to this size also get element-wise generated values
-MAX_COLLECTION = 12
-_FLIP = st.booleans()
-_SEED = st.integers(0, 2**16)
 _FRACTION_TRUE = st.sampled_from([0.0, 1.0, 0.5, 0.05])
 
-Drawer = Callable[[DrawFn, "_Relations"], object]  # (draw, relations) -> an argument value
 Scalar = bool | int | float  # the edge values of an array dtype
 # (draw, shape, relations) -> an array; every mode takes relations so one type fits all (only _constant reads them)
-ArrayMode = Callable[[DrawFn, tuple[int, ...], "_Relations"], npt.NDArray[Any]]
+ArrayMode = Callable[[DrawFn, tuple[int, ...], Relations], npt.NDArray[Any]]
 
 
 def calls_like(func: Callable[..., object], calls: list[Call]) -> SearchStrategy[Call]:
@@ -72,7 +76,7 @@ def _call_strategy(call: Call, params: list[str], defaults_none: set[str]) -> Se
 
 @st.composite
 def _draw_call(draw: DrawFn, positional: list[Drawer], keywords: dict[str, Drawer]) -> Call:
-    relations = _Relations(draw)
+    relations = Relations(draw)
     args = tuple(d(draw, relations) for d in positional)
     kwargs = {k: d(draw, relations) for k, d in keywords.items()}
     return Call(args, kwargs, origin="generated")
@@ -81,49 +85,49 @@ def _draw_call(draw: DrawFn, positional: list[Drawer], keywords: dict[str, Drawe
 def _or_none(drawer: Drawer, allow_none: bool) -> Drawer:
     if not allow_none:
         return drawer
-    return lambda draw, relations: None if draw(_FLIP) else drawer(draw, relations)
-
-
-class _Relations:
-    """Keeps related live arguments related within one call: equal shapes, equal lengths."""
-
-    def __init__(self, draw: DrawFn):
-        self.draw = draw
-        self.shapes: dict[tuple[int, ...], tuple[int, ...]] = {}
-        self.lengths: dict[int, int] = {}
-        self.fills: dict[str, Any] = {}  # dtype -> the value a constant array of it was filled with
-
-    def shape_for(self, live: tuple[int, ...], dims: list[SearchStrategy[int]]) -> tuple[int, ...]:
-        """Half the time the live shape itself (where sums overflow and sizes
-        matter), else any smaller one; shrinks toward small."""
-        if live not in self.shapes:
-            full = self.draw(_FLIP)
-            drawn = tuple(self.draw(d) for d in dims)
-            self.shapes[live] = live if full else drawn
-        return self.shapes[live]
-
-    def sizes(self) -> list[int]:
-        """Lengths and dimensions drawn so far in this call."""
-        return list(self.lengths.values()) + [d for shape in self.shapes.values() for d in shape]
-
-    def length_for(self, live: int, lengths: SearchStrategy[int]) -> int:
-        if live not in self.lengths:
-            self.lengths[live] = self.draw(lengths)
-        return self.lengths[live]
+    return lambda draw, relations: None if draw(FLIP) else drawer(draw, relations)
 
 
 def drawer_for(value: Any) -> Drawer:
+    """The drawer of inputs like *value*; the live value itself for a type it does not know."""
+    if type(value).__module__.split(".")[0] == "pandas":  # pandas is imported only when the user holds it
+        from .inputs_frames import pandas_drawer
+
+        found = pandas_drawer(value)
+        if found is not None:
+            return found
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return _ArrayDrawer(value)
+    return _container_drawer(value) or _scalar_drawer(value)
+
+
+def _container_drawer(value: Any) -> Drawer | None:
+    if isinstance(value, list) and records.are_records(value):
+        return records.RecordsDrawer(value, drawer_for)
     if isinstance(value, (list, tuple)) and value:
         return _SequenceDrawer(value)
+    if isinstance(value, (set, frozenset)) and value:
+        return records.SetDrawer(value, drawer_for)
+    if isinstance(value, dict) and records.is_record(value):
+        return records.RecordDrawer(value, drawer_for, _scalar_like(value))  # also: any dict of the types seen
+    if records.is_dataclass_instance(value) or records.is_plain_object(value):
+        return records.ObjectDrawer(value, drawer_for)
+    return None
+
+
+def _scalar_drawer(value: Any) -> Drawer:
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return _IntDrawer(value)
-    strategy = _scalar_like(value)
-    return lambda draw, relations: draw(strategy)
+    strategy = values.strategy_like(value)
+    if strategy is None:
+        strategy = _scalar_like(value)
+    if strategy is None:
+        return constant(value)
+    found = strategy
+    return lambda draw, relations: draw(found)
 
 
-def _scalar_like(value: Any) -> SearchStrategy[object]:
+def _scalar_like(value: Any) -> SearchStrategy[object] | None:
     if isinstance(value, (bool, np.bool_)):
         return st.booleans().map(type(value))
     if isinstance(value, (int, np.integer)):
@@ -134,8 +138,13 @@ def _scalar_like(value: Any) -> SearchStrategy[object]:
         return _str_like(value)
     if isinstance(value, dict) and value:
         key, item = next(iter(value.items()))
-        return st.dictionaries(_scalar_like(key), _scalar_like(item), max_size=max(len(value), 4))
-    return st.just(value)  # unknown types: the live value itself (deep-copied per run)
+        return st.dictionaries(_like_or_just(key), _like_or_just(item), max_size=max(len(value), 4))
+    return None  # unknown types: the live value itself (deep-copied per run)
+
+
+def _like_or_just(value: Any) -> SearchStrategy[object]:
+    strategy = _scalar_like(value)
+    return st.just(value) if strategy is None else strategy
 
 
 # ---------------------------------------------------------------- arrays
@@ -152,50 +161,50 @@ class _ArrayDrawer:
         self.modes_big: SearchStrategy[ArrayMode] = st.sampled_from(big)
         self.modes_small: SearchStrategy[ArrayMode] = st.sampled_from([self._constant, self._small, *big[1:]])
 
-    def __call__(self, draw: DrawFn, relations: _Relations) -> npt.NDArray[Any]:
+    def __call__(self, draw: DrawFn, relations: Relations) -> npt.NDArray[Any]:
         shape = relations.shape_for(self.live.shape, self.dims)
         modes = self.modes_small if math.prod(shape) <= SMALL_ELEMENTS else self.modes_big
         mode = draw(modes)
         return mode(draw, shape, relations)
 
-    def _constant(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
+    def _constant(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
         """One edge value everywhere; often the same one as another constant
         argument of this dtype (two arrays at the dtype's limit overflow together)."""
         key = self.live.dtype.str
-        if key in relations.fills and draw(_FLIP):
+        if key in relations.fills and draw(FLIP):
             value = relations.fills[key]
         else:
             value = relations.fills[key] = draw(self.edge)
         return np.full(shape, value, dtype=self.live.dtype)
 
-    def _small(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
+    def _small(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
         n = math.prod(shape)
         flat = draw(st.lists(self.element, min_size=n, max_size=n))
         return np.array(flat, dtype=self.live.dtype).reshape(shape)
 
-    def _window(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
+    def _window(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
         starts = [draw(st.integers(0, full - part)) for full, part in zip(self.live.shape, shape)]
         return self.live[tuple(slice(s, s + n) for s, n in zip(starts, shape))].copy()
 
-    def _window_with_edges(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
+    def _window_with_edges(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
         out = self._window(draw, shape, relations)
         if out.size:
-            rng = np.random.default_rng(draw(_SEED))
+            rng = np.random.default_rng(draw(SEED))
             picks = rng.integers(0, out.size, size=max(1, out.size // 20))
             values = np.array(self.edges, dtype=object)[rng.integers(0, len(self.edges), size=len(picks))]
             out.flat[picks] = values.astype(self.live.dtype)
         return out
 
-    def _edge_mix(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
+    def _edge_mix(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
         """Every element one of a few edge values: extremes side by side (max
         next to max, -inf next to max), which overflows sums and comparisons."""
-        rng = np.random.default_rng(draw(_SEED))
+        rng = np.random.default_rng(draw(SEED))
         few = rng.choice(len(self.edges), size=min(len(self.edges), int(rng.integers(1, 4))), replace=False)
         picks = few[rng.integers(0, len(few), size=shape)]
         return np.array(self.edges, dtype=object)[picks].astype(self.live.dtype)
 
-    def _random(self, draw: DrawFn, shape: tuple[int, ...], relations: _Relations) -> npt.NDArray[Any]:
-        rng = np.random.default_rng(draw(_SEED))
+    def _random(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
+        rng = np.random.default_rng(draw(SEED))
         kind = self.live.dtype.kind
         if kind == "b":
             mask: npt.NDArray[np.bool_] = rng.random(shape) < draw(_FRACTION_TRUE)
@@ -247,9 +256,9 @@ class _IntDrawer:
         self.base = _int_like(live)
         self.cast = type(live) if isinstance(live, np.integer) else int
 
-    def __call__(self, draw: DrawFn, relations: _Relations) -> int | np.integer[Any]:
+    def __call__(self, draw: DrawFn, relations: Relations) -> int | np.integer[Any]:
         sizes = relations.sizes()
-        if bool(sizes) and draw(_FLIP):  # bool(): mypy would infer draw's type from the list
+        if bool(sizes) and draw(FLIP):  # bool(): mypy would infer draw's type from the list
             near = sorted({k for n in sizes for k in (n - 1, n, n + 1, 2 * n - 1, 2 * n, 2 * n + 1)})
             return self.cast(draw(st.sampled_from(near)))
         return draw(self.base)
@@ -288,13 +297,13 @@ class _SequenceDrawer:
         self.which = st.integers(0, len(self.items) - 1)
         self.lengths = st.one_of(st.integers(0, min(len(live) + 2, MAX_COLLECTION)), st.just(len(live)))
 
-    def __call__(self, draw: DrawFn, relations: _Relations) -> list[object] | tuple[object, ...]:
+    def __call__(self, draw: DrawFn, relations: Relations) -> list[object] | tuple[object, ...]:
         n = relations.length_for(len(self.live), self.lengths)
-        if n <= len(self.live) and (n > MAX_COLLECTION or draw(_FLIP)):
+        if n <= len(self.live) and (n > MAX_COLLECTION or draw(FLIP)):
             start = draw(st.integers(0, len(self.live) - n))  # real data
             items: list[object] = list(self.live[start : start + n])
         else:
-            inner = _Relations(draw)  # arrays inside one sequence share their shapes
+            inner = Relations(draw)  # arrays inside one sequence share their shapes
             items = [self.items[draw(self.which)](draw, inner) for _ in range(n)]
         return items if isinstance(self.live, list) else _rebuild(self.live, items)
 

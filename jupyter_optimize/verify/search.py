@@ -107,12 +107,13 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
 def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
     """Hypothesis does not always shrink a shape it drew large. Try the
     counterexample's arrays cut down to their first 1, 2, 3, 4, 8, ...
-    elements along every axis (arrays of one shape cut alike, so related
-    arguments stay related) and keep the smallest cut that still differs."""
+    elements along every axis, and its DataFrames and Series to their first
+    1, 2, 3, 4, 8, ... rows (values of one shape cut alike, so related
+    arguments stay related), and keep the smallest cut that still differs."""
     if found.inputs is None:
         return found
     call = found.inputs
-    for shape in sorted({a.shape for a in _arrays(call)}, key=math.prod, reverse=True):
+    for shape in sorted({_shape(v) for v in _croppable(call)}, key=math.prod, reverse=True):
         for target in _smaller_shapes(shape):
             cut = _cut(call, shape, target)
             try:
@@ -125,8 +126,20 @@ def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
     return found
 
 
-def _arrays(call: Call) -> list[np.ndarray]:
-    return [v for v in (*call.args, *call.kwargs.values()) if isinstance(v, np.ndarray) and v.ndim and v.size > 1]
+def _is_pandas_rows(value: object) -> bool:
+    """A DataFrame or Series, told apart without importing pandas."""
+    return type(value).__module__.split(".")[0] == "pandas" and type(value).__name__ in ("DataFrame", "Series")
+
+
+def _shape(value: Any) -> tuple[int, ...]:
+    """An array's shape; a frame's or Series' row count alone (its columns are its schema, never cut)."""
+    return (len(value),) if _is_pandas_rows(value) else tuple(value.shape)
+
+
+def _croppable(call: Call) -> list[Any]:
+    values = (*call.args, *call.kwargs.values())
+    arrays = [v for v in values if isinstance(v, np.ndarray) and v.ndim and v.size > 1]
+    return arrays + [v for v in values if _is_pandas_rows(v) and len(v) > 1]
 
 
 def _smaller_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -142,7 +155,11 @@ def _cut(call: Call, shape: tuple[int, ...], target: tuple[int, ...]) -> Call:
     window = tuple(slice(0, n) for n in target)
 
     def cut(v: Any) -> Any:
-        return v[window].copy() if isinstance(v, np.ndarray) and v.shape == shape else v
+        if isinstance(v, np.ndarray) and v.shape == shape:
+            return v[window].copy()
+        if _is_pandas_rows(v) and (len(v),) == shape:
+            return v.iloc[: target[0]].copy()
+        return v
 
     return Call(tuple(cut(v) for v in call.args), {k: cut(v) for k, v in call.kwargs.items()}, call.origin)
 
