@@ -4,7 +4,9 @@ Runs every original of the corpus in tests/corpus through `optimize` with the
 default input budget (examples=200, verify_budget=1.5 s) and a short
 benchmark, then prints the share of wrong candidates rejected, the share of
 right ones passed, the verification time per candidate (median and max), the
-same for originals that run in milliseconds or less, and one line per miss.
+same for originals that run in milliseconds or less, the same counts for the
+pandas originals alone (with how many right ones were offered as faster),
+and one line per miss.
 
 Goal (issue 3): every wrong candidate rejected and no right one (at least 95%
 and zero); verifying one candidate of a millisecond function under 2 s.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from corpus import ENTRIES, Entry, Outcome, define, verify_named  # noqa: E402
+from corpus import ENTRIES, Entry, Outcome, define, frames, verify_named  # noqa: E402
 
 MILLISECONDS = 0.01  # originals whose live calls take at most this long (s) count as "run in milliseconds"
 
@@ -107,6 +109,7 @@ def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: 
     slowest = sorted(outcomes, key=lambda o: -o.seconds)[:3]
     print("  slowest: " + ", ".join(f"{o.entry} {o.label.split(':')[0]} {o.seconds:.2f} s" for o in slowest))
     print(f"  whole run: {wall:.0f} s wall, {sum(t for _, t in runs):.0f} s over the originals")
+    report_pandas(outcomes)
     misses = [o for o in outcomes if not o.as_expected]
     if misses:
         print(f"\nMisses ({len(misses)}):")
@@ -118,6 +121,24 @@ def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: 
                 print(f"      note: {note}")
             if o.counterexample:
                 print("      " + o.counterexample.replace("\n", "\n      "))
+
+
+def report_pandas(outcomes: list[Outcome]) -> None:
+    """The pandas originals (tests/corpus/frames.py) on their own: the issue 12 goal."""
+    names = {e.name for e in frames.ENTRIES}
+    mine = [o for o in outcomes if o.entry in names]
+    if not mine:
+        return
+    wrong = [o for o in mine if o.kind == "wrong"]
+    right = [o for o in mine if o.kind == "right"]
+    rejected = [o for o in wrong if o.rejected]
+    passed = [o for o in right if o.as_expected]
+    faster = [o for o in right if o.verdict == "faster"]
+    print(f"  pandas originals ({len({o.entry for o in mine})}):")
+    print(f"    wrong candidates rejected:     {len(rejected)}/{len(wrong)} = {_pct(rejected, wrong)}")
+    print(f"    right candidates passed:       {len(passed)}/{len(right)} = {_pct(passed, right)}")
+    print(f"    right ones offered as faster:  {len(faster)}/{len(right)} = {_pct(faster, right)}")
+    print(f"    verification time per candidate: {_times(mine)}")
 
 
 def _pct(part: list, whole: list) -> str:

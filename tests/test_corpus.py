@@ -16,7 +16,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from corpus import ENTRIES, Entry, Outcome, define, verify_named
+from corpus import ENTRIES, Entry, Outcome, define, frames, verify_named
 
 from jupyter_optimize.model import Call
 from jupyter_optimize.sources.candidates import as_candidates, materialize
@@ -33,6 +33,7 @@ WORKERS = 2
 def test_the_corpus_is_big_enough():
     assert len(ENTRIES) >= 25
     assert all(e.right and e.wrong for e in ENTRIES)
+    assert len(frames.ENTRIES) >= 15  # issue 12: pandas originals in notebook style
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=IDS)

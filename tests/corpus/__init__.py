@@ -24,7 +24,7 @@ from typing import Any
 
 # What a notebook cell above the function would have imported; candidates run
 # in a copy of the original's globals, so they see the same names.
-PRELUDE = "import collections, heapq, itertools, math, operator, re, statistics\nimport numpy as np\n"
+PRELUDE = "import collections, heapq, itertools, math, operator, re, statistics\nimport numpy as np\nimport pandas as pd\n"
 
 
 def code(text: str) -> str:
@@ -136,9 +136,9 @@ def verify_named(name: str, **options: Any) -> list[Outcome]:
 
 
 def _collect() -> tuple[Entry, ...]:
-    from . import arrays, containers, scalars, text
+    from . import arrays, containers, frames, scalars, text
 
-    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES)
+    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES)
     names = [e.name for e in entries]
     duplicated = {n for n in names if names.count(n) > 1}
     assert not duplicated, f"corpus names must be unique: {duplicated}"
