@@ -6,18 +6,19 @@ In a notebook: ``%load_ext jupyter_optimize`` then ``%%optimize f(x) --candidate
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import OptimizeError, UsageProblem
 from .model import Call, CandidateResult, Counterexample, LineProfile, Report
 from .pipeline import optimize
+from .verify import compare as _compare
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
 __version__ = "0.1.0"
 __all__ = [
-    "optimize", "Report", "CandidateResult", "Counterexample", "LineProfile", "Call",
+    "optimize", "difference", "Report", "CandidateResult", "Counterexample", "LineProfile", "Call",
     "OptimizeError", "UsageProblem", "load_ipython_extension", "__version__",
 ]
 
@@ -27,3 +28,14 @@ def load_ipython_extension(ipython: InteractiveShell) -> None:
     from .notebook.magic import register
 
     register(ipython)
+
+
+def difference(original_value: Any, candidate_value: Any, *, rtol: float = 1e-7, atol: float = 1e-10,
+               exact: bool = False) -> str | None:
+    """None when *candidate_value* counts as the same as *original_value* under the verifier's rules,
+    else one line saying where and how they differ (a column, row and both values; a dtype, a name...).
+
+    Floats match within ``|a - b| <= atol + rtol * |a|`` (*a* the original's), or exactly with
+    ``exact=True``; missing values (NaN, None, NaT, pd.NA) equal each other.
+    """
+    return _compare.difference(original_value, candidate_value, _compare.Tolerance(rtol, atol, exact))

@@ -33,8 +33,9 @@ def check_candidate(
 
 
 def _check(judge: Judge, passed: bool, tried: int, cx: Counterexample | None, live: int, generated: int = 0) -> Check:
+    notes = tuple(sorted(judge.notes | judge.comparison_notes()))
     return Check(
-        passed, tried, cx, notes=tuple(sorted(judge.notes)), live_passed=live, generated_passed=generated,
+        passed, tried, cx, notes=notes, live_passed=live, generated_passed=generated,
         lines_reached=tuple(sorted(judge.coverage.reached)),
         lines_executable=tuple(sorted(judge.coverage.executable)),
     )

@@ -1,28 +1,45 @@
 """What "the same value" means: the rule by which a candidate's result is judged.
 
-`difference(a, b, tol)` returns None when *a* and *b* count as the same value,
-else one line that says how they differ. The rules:
+`difference(a, b, tol)` returns None when *a* (the original's) and *b* (the
+candidate's) count as the same value, else one line that says where and how
+they differ. The rules, by kind of value:
 
-* numpy arrays: same type, dtype and shape; values equal within
-  ``|a - b| <= atol + rtol * |a|`` (*a* the original's) for inexact dtypes (NaN equals NaN, an
-  infinity only equals the same infinity), exactly equal otherwise;
+* numpy arrays and datetime scalars (`arrays`), pandas objects (`frames`),
+  scipy.sparse, polars and torch values (`libraries`), dataclasses, attrs
+  classes, exceptions and plain objects by their attributes (`objects`);
 * Python and numpy scalars compare by kind (bool, integer, float, complex)
   and value, so ``3 == np.int64(3)`` but ``3 != 3.0`` and ``True != 1``;
-* lists, tuples and dicts element by element, with their type (and a
-  dict's key order);
-* sets and anything else with ``==`` (by repr when ``==`` itself fails).
+  floats within ``|a - b| <= atol + rtol * |a|``, NaN equal to NaN;
+* lists, tuples (namedtuples by field) and dicts element by element, with
+  their type (and a dict's key order); sets, frozensets, bytes and bytearrays
+  with their type; ``Decimal`` by value (NaN equal to NaN); datetimes by value
+  and UTC offset;
+* anything else with ``==``, by repr when ``==`` fails; `ComparisonNotes`
+  records the types judged that way, and values that cannot be judged at all.
+
+Containers that hold themselves are handled: a pair already being compared
+further up counts as the same. Nothing the values do (an ``==`` that raises,
+a broken repr) escapes as an exception: it becomes the one line.
 """
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence, Set
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from .arrays import array_difference, datetime_scalar_difference
 from .describe import describe
+from .frames import is_pandas, pandas_difference
+from .libraries import library_difference, library_of
+from .objects import object_state, state_difference
+
+MAX_SHOWN = 3  # set elements named in one line
 
 
 @dataclass(frozen=True)
@@ -32,27 +49,99 @@ class Tolerance:
     exact: bool = False
 
 
-def difference(a: Any, b: Any, tol: Tolerance = Tolerance(), where: str = "") -> str | None:
-    """None if *a* (the original's) and *b* (the candidate's) are the same."""
+@dataclass
+class ComparisonNotes:
+    """What comparisons learned besides their verdicts (type names, for the evidence)."""
+
+    compared_with_eq: set[str] = field(default_factory=set)  # no rule of their own: judged by == (or repr)
+    unjudgeable: set[str] = field(default_factory=set)  # == and repr both raise
+
+
+def difference(a: Any, b: Any, tol: Tolerance = Tolerance(), where: str = "", notes: ComparisonNotes | None = None) -> str | None:
+    """None if *a* (the original's) and *b* (the candidate's) are the same, else one line naming *where*."""
     here = where or "value"
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return _array_difference(a, b, tol, here)
-    kind_a, kind_b = _scalar_kind(a), _scalar_kind(b)
-    if kind_a or kind_b:
-        return _scalar_difference(a, b, kind_a, kind_b, tol, here)
-    if type(a) is not type(b):
-        return f"{here}: type {type(a).__name__} became {type(b).__name__}"
-    if isinstance(a, (list, tuple)):
-        return _sequence_difference(a, b, tol, here)
-    if isinstance(a, dict):
-        return _dict_difference(a, b, tol, here)
-    return _generic_difference(a, b, here)
+    try:
+        return _Comparison(tol, notes if notes is not None else ComparisonNotes())(a, b, here)
+    except RecursionError:
+        return f"{here}: nested too deeply to compare"
+    except Exception as exc:  # a value whose own methods fail under comparison: a difference, not a crash
+        message = str(exc).splitlines()[0][:80] if str(exc) else ""
+        return f"{here}: could not be compared ({type(exc).__name__}{': ' + message if message else ''})"
+
+
+class _Comparison:
+    """One top-level comparison: the tolerance, the notes, and the pairs being compared (for cycles)."""
+
+    def __init__(self, tol: Tolerance, notes: ComparisonNotes):
+        self.tol, self.notes = tol, notes
+        self.active: set[tuple[int, int]] = set()
+
+    def __call__(self, a: Any, b: Any, here: str) -> str | None:
+        pair = (id(a), id(b))
+        if pair in self.active:
+            return None  # a cycle: this pair is already being compared further up, any difference shows there
+        self.active.add(pair)
+        try:
+            return self._dispatch(a, b, here)
+        finally:
+            self.active.discard(pair)
+
+    def _dispatch(self, a: Any, b: Any, here: str) -> str | None:
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return array_difference(a, b, self.tol, here, self)
+        if is_pandas(a) or is_pandas(b):
+            return pandas_difference(a, b, self.tol, here, self)
+        kind_a, kind_b = _scalar_kind(a), _scalar_kind(b)
+        if kind_a or kind_b:
+            return _scalar_difference(a, b, kind_a, kind_b, self.tol, here)
+        if type(a) is not type(b):
+            return f"{here}: type {type(a).__name__} became {type(b).__name__}"
+        return self._same_type(a, b, here)
+
+    def _same_type(self, a: Any, b: Any, here: str) -> str | None:
+        if isinstance(a, (list, tuple)):
+            return _sequence_difference(a, b, here, self)
+        if isinstance(a, dict):
+            return _dict_difference(a, b, here, self)
+        if isinstance(a, _EXACT):
+            return None if a == b else f"{here}: {describe(a)} became {describe(b)}"
+        plain = _plain_difference(a, b, here)
+        if plain is not _NO_RULE:
+            return plain
+        library = library_of(a)
+        if library:
+            return library_difference(library, a, b, self.tol, here)
+        state = object_state(a)
+        if state is not None:
+            return state_difference(state, object_state(b) or {}, here, self)
+        return _by_equality(a, b, here, self.notes)
+
+
+_EXACT = (str, type(None), enum.Enum, type, range, slice, type(Ellipsis))  # equal is exactly ==, nothing to note
+_NO_RULE = "no rule"  # a sentinel: _plain_difference has no rule for the type
+
+
+def _plain_difference(a: Any, b: Any, here: str) -> str | None:
+    """Values of the standard library and numpy scalars with a rule of their own (else _NO_RULE)."""
+    if isinstance(a, (set, frozenset)):
+        return _set_difference(a, b, here)
+    if isinstance(a, (bytes, bytearray)):
+        return _bytes_difference(a, b, here)
+    if isinstance(a, Decimal):
+        return None if (a.is_nan() and b.is_nan()) or a == b else f"{here}: {a!r} became {b!r}"
+    if isinstance(a, (dt.date, dt.time, dt.timedelta)):
+        return _datetime_difference(a, b, here)
+    if isinstance(a, (np.datetime64, np.timedelta64)):
+        return datetime_scalar_difference(a, b, here)
+    if isinstance(a, np.generic):
+        return None if bool(a == b) else f"{here}: {describe(a)} became {describe(b)}"
+    return _NO_RULE
 
 
 def _scalar_kind(x: Any) -> str | None:
     if isinstance(x, (bool, np.bool_)):
         return "bool"
-    if isinstance(x, (int, np.integer)):
+    if isinstance(x, (int, np.integer)) and not isinstance(x, enum.Enum):
         return "integer"
     if isinstance(x, (float, np.floating)):
         return "float"
@@ -83,81 +172,86 @@ def _close_real(x: float, y: float, tol: Tolerance) -> bool:
     return abs(x - y) <= tol.atol + tol.rtol * abs(x)  # relative to the original's value
 
 
-def _array_difference(a: Any, b: Any, tol: Tolerance, here: str) -> str | None:
-    if type(a) is not type(b):
-        return f"{here}: {describe(a)} became {describe(b)}"
-    if a.dtype != b.dtype:
-        return f"{here}: dtype {a.dtype} became {b.dtype}"
-    if a.shape != b.shape:
-        return f"{here}: shape {a.shape} became {b.shape}"
-    if a.dtype == object:
-        for index in np.ndindex(a.shape):
-            found = difference(a[index], b[index], tol, f"{here}[{_index(index)}]")
-            if found:
-                return found
-        return None
-    unequal = ~_array_equal_mask(a, b, tol)
-    if not unequal.any():
-        return None
-    return f"{here}: {int(unequal.sum())} of {a.size} elements differ, {_first_diffs(a, b, unequal)}"
-
-
-def _array_equal_mask(a: npt.NDArray[Any], b: npt.NDArray[Any], tol: Tolerance) -> npt.NDArray[np.bool_]:
-    if a.dtype.kind not in "fc":
-        return np.asarray(a == b, dtype=bool)
-    mask: npt.NDArray[np.bool_]  # numpy's stubs type == between arrays as Any
-    if tol.exact:
-        mask = (a == b) | (np.isnan(a) & np.isnan(b))
-    else:
-        with np.errstate(all="ignore"):
-            mask = np.isclose(b, a, rtol=tol.rtol, atol=tol.atol, equal_nan=True) & _same_infs(a, b)
-    return mask
-
-
-def _same_infs(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    with np.errstate(all="ignore"):
-        mask: npt.NDArray[np.bool_] = ~(np.isinf(a) | np.isinf(b)) | (a == b)
-    return mask
-
-
-def _first_diffs(a: npt.NDArray[Any], b: npt.NDArray[Any], unequal: npt.NDArray[np.bool_], n: int = 3) -> str:
-    positions = np.argwhere(unequal)[:n]
-    parts = [f"[{_index(tuple(p))}]: {a[tuple(p)].item()!r} -> {b[tuple(p)].item()!r}" for p in positions]
-    return "e.g. " + ", ".join(parts)
-
-
-def _index(index: tuple[int | np.integer[Any], ...]) -> str:
-    return ", ".join(str(int(i)) for i in index)
-
-
-def _sequence_difference(a: Sequence[Any], b: Sequence[Any], tol: Tolerance, here: str) -> str | None:
+def _sequence_difference(a: Sequence[Any], b: Sequence[Any], here: str, compare: _Comparison) -> str | None:
     if len(a) != len(b):
         return f"{here}: length {len(a)} became {len(b)}"
+    fields = getattr(type(a), "_fields", None)  # a namedtuple: name its fields
     for i, (x, y) in enumerate(zip(a, b)):
-        found = difference(x, y, tol, f"{here}[{i}]")
+        found = compare(x, y, f"{here}.{fields[i]}" if fields and i < len(fields) else f"{here}[{i}]")
         if found:
             return found
     return None
 
 
-def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], tol: Tolerance, here: str) -> str | None:
+def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], here: str, compare: _Comparison) -> str | None:
     if a.keys() != b.keys():
         missing, extra = a.keys() - b.keys(), b.keys() - a.keys()
         return f"{here}: keys differ (missing {sorted(map(repr, missing))}, extra {sorted(map(repr, extra))})"
     if list(a) != list(b):
         return f"{here}: key order changed"
     for key in a:
-        found = difference(a[key], b[key], tol, f"{here}[{key!r}]")
+        found = compare(a[key], b[key], f"{here}[{key!r}]")
         if found:
             return found
     return None
 
 
-def _generic_difference(a: Any, b: Any, here: str) -> str | None:
+def _set_difference(a: Set[Any], b: Set[Any], here: str) -> str | None:
+    if a == b:
+        return None
+    parts = [f"{word} {_elements(items)}" for word, items in (("missing", a - b), ("extra", b - a)) if items]
+    return f"{here}: {type(a).__name__} elements differ ({'; '.join(parts)})"
+
+
+def _elements(items: Set[Any]) -> str:
+    shown = sorted(describe(x) for x in items)
+    more = f" and {len(shown) - MAX_SHOWN} more" if len(shown) > MAX_SHOWN else ""
+    return ", ".join(shown[:MAX_SHOWN]) + more
+
+
+def _bytes_difference(a: bytes | bytearray, b: bytes | bytearray, here: str) -> str | None:
+    if a == b:
+        return None
+    common = min(len(a), len(b))
+    unequal = np.flatnonzero(np.frombuffer(a, np.uint8, common) != np.frombuffer(b, np.uint8, common))
+    first = int(unequal[0]) if unequal.size else common
+    sizes = f"length {len(a)} became {len(b)}, " if len(a) != len(b) else ""
+    return f"{here}: {sizes}first differs at byte {first}: {describe(a)} became {describe(b)}"
+
+
+def _datetime_difference(a: dt.date | dt.time | dt.timedelta, b: Any, here: str) -> str | None:
+    """Equal instants (or durations), and for datetimes and times the same UTC offset."""
+    if a != b:
+        return f"{here}: {a!r} became {b!r}"
+    offset_a, offset_b = _utc_offset(a), _utc_offset(b)
+    if offset_a != offset_b:
+        return f"{here}: UTC offset {offset_a} became {offset_b} ({a!r} became {b!r})"
+    return None
+
+
+def _utc_offset(value: object) -> dt.timedelta | None:
+    offset = getattr(value, "utcoffset", None)
+    return offset() if callable(offset) else None
+
+
+def _by_equality(a: Any, b: Any, here: str, notes: ComparisonNotes) -> str | None:
+    """The fallback for types without a rule: ``==``, else repr; the type is noted as judged that way."""
+    name = type(a).__qualname__
     try:
         same = a == b
-        if not isinstance(same, bool):
-            same = bool(np.all(same))
+        same = same if isinstance(same, bool) else bool(np.all(same))
     except Exception:  # objects whose == is broken: fall back to their repr
+        return _by_repr(a, b, here, notes)
+    notes.compared_with_eq.add(name)
+    return None if same else f"{here}: {describe(a)} became {describe(b)}"
+
+
+def _by_repr(a: Any, b: Any, here: str, notes: ComparisonNotes) -> str | None:
+    name = type(a).__qualname__
+    try:
         same = repr(a) == repr(b)
+    except Exception:
+        notes.unjudgeable.add(name)
+        return f"{here}: a {name} that cannot be compared (its == and its repr both raise)"
+    notes.compared_with_eq.add(f"{name} (by repr: its == raises)")
     return None if same else f"{here}: {describe(a)} became {describe(b)}"

@@ -1,13 +1,16 @@
 """The original alone, before any candidate is judged: is it repeatable
 (perhaps only with the random generators seeded), and does it change its
-arguments (so timing must give each call fresh copies)?"""
+arguments (so timing must give each call fresh copies)? Both questions
+are answered by the same comparison rules as the candidates' (`compare`).
+A value the rules cannot judge at all (its == and repr raise) is no sign of
+nondeterminism: the candidates' checks report it."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Call
-from .compare import Tolerance, difference
+from .compare import ComparisonNotes, Tolerance, difference
 from .judge import outcome_difference, parameter_names, run_once
 
 
@@ -34,8 +37,9 @@ def _first_unrepeatable(
 ) -> str | None:
     for call in calls:
         first, second = run_once(original, call, seed), run_once(original, call, seed)
-        found = outcome_difference(first, second, tol, params)
-        if found:
+        notes = ComparisonNotes()
+        found = outcome_difference(first, second, tol, params, notes)
+        if found and not notes.unjudgeable:
             return found
     return None
 

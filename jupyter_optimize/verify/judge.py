@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from ..model import Call, Counterexample
-from .compare import Tolerance, difference
+from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
 from .watch import GlobalsWatch, LineCoverage
 
@@ -55,13 +55,15 @@ def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -
     return Outcome(value, None, args, kwargs, time.perf_counter() - started)
 
 
-def outcome_difference(orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str]) -> str | None:
-    """How *cand* behaves differently from *orig*, in one line, or None."""
+def outcome_difference(
+    orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str], notes: ComparisonNotes | None = None,
+) -> str | None:
+    """How *cand* behaves differently from *orig*, in one line, or None (*notes* gathers how values were judged)."""
     if orig.error is not None or cand.error is not None:
         found = _error_difference(orig, cand)
     else:
-        found = difference(orig.value, cand.value, tol, "return value")
-    return found or _argument_difference(orig, cand, tol, params)
+        found = difference(orig.value, cand.value, tol, "return value", notes)
+    return found or _argument_difference(orig, cand, tol, params, notes)
 
 
 def _error_difference(orig: Outcome, cand: Outcome) -> str | None:
@@ -74,14 +76,16 @@ def _error_difference(orig: Outcome, cand: Outcome) -> str | None:
     return None
 
 
-def _argument_difference(orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str]) -> str | None:
+def _argument_difference(
+    orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str], notes: ComparisonNotes | None,
+) -> str | None:
     for i, (a, b) in enumerate(zip(orig.args_after, cand.args_after)):
         name = params[i] if i < len(params) else f"argument {i + 1}"
-        found = difference(a, b, tol, f"{name} after the call")
+        found = difference(a, b, tol, f"{name} after the call", notes)
         if found:
             return found + " (the function changes its argument differently)"
     for key, a in (orig.kwargs_after or {}).items():
-        found = difference(a, (cand.kwargs_after or {}).get(key), tol, f"{key} after the call")
+        found = difference(a, (cand.kwargs_after or {}).get(key), tol, f"{key} after the call", notes)
         if found:
             return found + " (the function changes its argument differently)"
     return None
@@ -103,7 +107,8 @@ class Judge:
     """Runs the original and a candidate on one input and says how they differ.
 
     Also keeps the evidence: lines of the original reached, distinct inputs
-    passed, notes, and which globals each side changed.
+    passed, notes, which globals each side changed, and how values were
+    compared (`comparison`: the types only ``==`` could judge).
     """
 
     original: Callable[..., object]
@@ -118,6 +123,7 @@ class Judge:
         self.candidate_globals = GlobalsWatch(self.candidate)
         self.changed_by_original: set[str] = set()
         self.notes: set[str] = set()
+        self.comparison = ComparisonNotes()
         self.slowest_live = 0.0  # seconds the original took on its slowest live call
 
     def compare(self, call: Call, original_limit: float | None = None) -> tuple[str | None, Outcome, Outcome]:
@@ -127,10 +133,10 @@ class Judge:
         with self.coverage, time_limit(original_limit):
             orig = run_once(self.original, call, self.seed)
         self.slowest_live = max(self.slowest_live, orig.seconds) if call.origin == "live" else self.slowest_live
-        self.changed_by_original |= self.original_globals.changed_since(shot, self.tol)
+        self.changed_by_original |= self.original_globals.changed_since(shot, self.tol, self.comparison)
         shot = self.candidate_globals.snapshot()
         cand = run_once(self.candidate, call, self.seed)
-        changed = self.candidate_globals.changed_since(shot, self.tol) - self.changed_by_original
+        changed = self.candidate_globals.changed_since(shot, self.tol, self.comparison) - self.changed_by_original
         if changed:
             return f"changes the global {', '.join(sorted(changed))}, which the original leaves alone", orig, cand
         if call.origin == "generated" and orig.error is not None and cand.error is not None:
@@ -138,7 +144,12 @@ class Judge:
                 self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
                                f"the candidate raises {type(cand.error).__name__}")
             return None, orig, cand
-        return outcome_difference(orig, cand, self.tol, self.params), orig, cand
+        return outcome_difference(orig, cand, self.tol, self.params, self.comparison), orig, cand
+
+    def comparison_notes(self) -> set[str]:
+        """The evidence's lines on how values were compared: the types judged by == alone."""
+        names = self.comparison.compared_with_eq
+        return {f"compared with ==: {', '.join(sorted(names))}"} if names else set()
 
     def counterexample(self, call: Call, orig: Outcome, cand: Outcome, why: str) -> Counterexample:
         return counterexample(self.original.__name__, call, orig, cand, why, self.params)

@@ -10,7 +10,7 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .compare import Tolerance, difference
+from .compare import ComparisonNotes, Tolerance, difference
 
 if TYPE_CHECKING:
     from _typeshed import TraceFunction
@@ -80,11 +80,12 @@ class GlobalsWatch:
                 continue
         return shot
 
-    def changed_since(self, shot: dict[str, tuple[int, Any]], tol: Tolerance) -> set[str]:
+    def changed_since(self, shot: dict[str, tuple[int, Any]], tol: Tolerance, notes: ComparisonNotes | None = None) -> set[str]:
+        """Names whose value was rebound, or now differs from the snapshot under the comparison rules."""
         changed = set()
         for name, (ident, before) in shot.items():
             now = self.namespace.get(name)
-            if id(now) != ident or difference(before, now, tol) is not None:
+            if id(now) != ident or difference(before, now, tol, name, notes) is not None:
                 changed.add(name)
         return changed
 
