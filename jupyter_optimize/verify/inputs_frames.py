@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs here: pandas is Any to mypy
+import pandas as pd
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn
 
