@@ -86,6 +86,13 @@ def with_nan(column: str, row: int = 1, n: int = 6) -> pd.DataFrame:
     return frame
 
 
+def constant(column: str, value: float) -> pd.DataFrame:
+    """One column holding a single value (the generator sets whole columns to an edge)."""
+    frame = _few()
+    frame[column] = value
+    return frame
+
+
 def big_order_with_nan_discount() -> pd.DataFrame:
     frame = _few()
     frame.loc[0, "qty"] = 12
@@ -251,6 +258,8 @@ ADD_REVENUE = Entry(
                 df["revenue"] = (df["qty"] * df["price"]).reset_index(drop=True)
                 return df
         """), "assigning a RangeIndex-ed Series aligns on labels: NaN on a non-contiguous index", (subset(),)),
+        Wrong('def add_revenue(df):\n    df["revenue"] = df["qty"].mul(df["price"], fill_value=0)\n    return df\n',
+              "a NaN price gives a revenue of 0 instead of NaN", (with_nan("price"),)),
     ),
 )
 
@@ -309,9 +318,10 @@ CUSTOMER_TABLE = Entry(
             def customer_table(df):
                 if df["customer"].notna().sum() == 0:
                     return pd.DataFrame([], columns=["customer", "orders", "units"])
-                g = df.groupby("customer", sort=False)["qty"]
-                return pd.DataFrame({"orders": g.count(), "units": g.sum()}).rename_axis("customer").reset_index()
-        """), "count() leaves out rows whose qty is NaN where len(part) counts them", (with_nan("qty"),)),
+                g = df.groupby("customer", sort=False, dropna=False)["qty"]
+                return pd.DataFrame({"orders": g.size(), "units": g.sum()}).rename_axis("customer").reset_index()
+        """), "dropna=False keeps a row for a NaN customer, which the loop's dropna() leaves out",
+              (with_nan("customer"),)),
         Wrong(code("""
             def customer_table(df):
                 g = df.groupby("customer", sort=False)["qty"]
@@ -373,45 +383,56 @@ PRICE_BAND = Entry(
                 return pd.Series(np.where(df["price"] > 50, "high", "low"), index=df.index,
                                  name="price", dtype="category")
         """), "str values became a categorical", (_few(),)),
+        Wrong(code("""
+            def price_band(df):
+                return pd.Series(np.where(df["price"] > 50, "high", "low"), index=df.index, name="price", dtype="str")
+        """), "on no rows apply gives an empty float64 Series; this gives an empty str one", (_few().iloc[:0],)),
     ),
 )
 
 STANDARDIZE = Entry(
-    about="columns standardized in a copy: the caller's frame mutated, NaN in the mean",
+    about="columns standardized in a copy: the caller's frame mutated, NaN in the mean, a constant column",
     original=code("""
-        def standardize(df, columns):
+        def standardize(df):
             out = df.copy()
-            for col in columns:
+            for col in ["price", "discount"]:
                 mean = out[col].mean()
                 std = out[col].std()
                 out[col] = [(v - mean) / std for v in out[col]]
             return out
     """),
-    calls=lambda: [((big_orders(), ["price", "discount"]), {})],
+    calls=lambda: live(big_orders),
     right=(
         code("""
-            def standardize(df, columns):
+            def standardize(df):
                 out = df.copy()
-                part = df[columns]
-                out[columns] = (part - part.mean()) / part.std()
+                part = df[["price", "discount"]]
+                out[["price", "discount"]] = (part - part.mean()) / part.std()
                 return out
         """),
     ),
     wrong=(
         Wrong(code("""
-            def standardize(df, columns):
-                part = df[columns]
-                df[columns] = (part - part.mean()) / part.std()
+            def standardize(df):
+                part = df[["price", "discount"]]
+                df[["price", "discount"]] = (part - part.mean()) / part.std()
                 return df
-        """), "standardizes the caller's frame in place", (_few(), ["price"])),
+        """), "standardizes the caller's frame in place", (_few(),)),
         Wrong(code("""
-            def standardize(df, columns):
+            def standardize(df):
                 out = df.copy()
-                for col in columns:
+                for col in ["price", "discount"]:
                     x = out[col].to_numpy()
                     out[col] = (x - np.mean(x)) / np.std(x, ddof=1)
                 return out
-        """), "np.mean propagates a NaN that Series.mean skips", (with_nan("price"), ["price"])),
+        """), "np.mean propagates a NaN that Series.mean skips", (with_nan("price"),)),
+        Wrong(code("""
+            def standardize(df):
+                out = df.copy()
+                part = df[["price", "discount"]]
+                out[["price", "discount"]] = (part - part.mean()) / part.std().replace(0.0, 1.0)
+                return out
+        """), "a constant column becomes 0 where the loop's 0 / 0 gives NaN", (constant("price", 2.5),)),
     ),
 )
 
@@ -464,6 +485,11 @@ CUSTOMER_MEAN = Entry(
               "a NaN customer gets the mean of NaN-customer rows instead of NaN", (with_nan("customer", row=1),)),
         Wrong('def customer_mean_price(df):\n    return df.groupby("customer")["price"].transform("mean").rename("mean")\n',
               "the Series is named 'mean' instead of 'price'", (_few(),)),
+        Wrong(code("""
+            def customer_mean_price(df):
+                by = df.groupby("customer", sort=False, dropna=False)["price"]
+                return (by.transform("sum") / by.transform("size")).where(df["customer"].notna()).rename("price")
+        """), "sum / size counts a NaN price that mean() leaves out", (with_nan("price"),)),
     ),
 )
 
@@ -564,6 +590,8 @@ DISCOUNT_FLAGS = Entry(
               "a NaN discount is flagged here and not in the original", (with_nan("discount"),)),
         Wrong('def flag_discounted(df):\n    out = df.copy()\n    out["discounted"] = df["discount"] > 0\n    return out\n',
               "works on a copy: the caller's frame no longer gains the column", (_few(),)),
+        Wrong('def flag_discounted(df):\n    df["discounted"] = ~(df["discount"] <= 0)\n    return df\n',
+              "not (NaN <= 0) is True: a NaN discount is flagged", (with_nan("discount"),)),
     ),
 )
 
