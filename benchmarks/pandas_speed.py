@@ -22,6 +22,7 @@ import argparse
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -82,8 +83,8 @@ def compare_frames(rows: int, runs: int) -> None:
     print(f"(a) difference() on two {rows:,}-row frames ({', '.join(f'{c} {t}' for c, t in original.dtypes.items())}),"
           f" best of {runs}; goal well under {COMPARE_GOAL:.0f} s")
     for case, other in cases.items():
-        seconds, said = best_of(runs, lambda other=other: compare.difference(original, other))
-        reference, _ = best_of(runs, lambda other=other: pandas_reference(original, other))
+        seconds, said = best_of(runs, partial(compare.difference, original, other))
+        reference, _ = best_of(runs, partial(pandas_reference, original, other))
         print(f"    {case:32s} {seconds:7.3f} s = {seconds / reference:4.1f}x assert_frame_equal ({reference:.3f} s)"
               f" = {seconds / COMPARE_GOAL:.2f} of the goal")
         print(f"      -> {'same' if said is None else said}")
