@@ -43,6 +43,8 @@ VECTORIZED = '''
 def with_tax(orders):
     out = orders.copy()
     out["gross"] = out["price"].where(out["price"] <= 100, out["price"] * 1.25)
+    if out["city"].isna().any():  # the row-wise apply raises on a missing city (a float has no .upper)
+        return out["city"].apply(lambda c: c.upper())
     out["label"] = out["city"].str.upper()
     return out
 '''

@@ -47,7 +47,7 @@ UNSEEN = "unseen category"
 TEXT_EDGES = ["", " ", "é", "e\u0301", "Σς", "日本語", "a\nb"]
 WINDOW, SUBSET, REORDERED, REPEATED = "window", "subset", "reordered", "repeated"
 KEEP, SHUFFLED, DUPLICATED = "keep", "shuffled", "duplicated"
-LIVE_VALUES, SPRINKLED, WHOLE_COLUMN = "live", "sprinkled", "whole column"
+LIVE_VALUES, MISSING, SPRINKLED, WHOLE_COLUMN = "live", "missing", "sprinkled", "whole column"
 SPRINKLE_SHARE = 20  # about one cell in this many, per chosen column
 
 
@@ -68,7 +68,7 @@ class FrameDrawer:
         self.lengths = st.one_of(st.sampled_from(small), st.integers(0, min(n, SMALL_ROWS)), st.integers(0, n))
         self.row_modes = st.sampled_from([WINDOW, SUBSET, REORDERED, REPEATED])
         self.label_modes = st.sampled_from([KEEP, SHUFFLED, DUPLICATED])
-        self.value_modes = st.sampled_from([LIVE_VALUES, SPRINKLED, WHOLE_COLUMN])
+        self.value_modes = st.sampled_from([LIVE_VALUES, MISSING, SPRINKLED, WHOLE_COLUMN])
         self.columns = [_ColumnEdges(live.iloc[:, j]) for j in range(live.shape[1])]
         self.categorical = any(c.widened is not None for c in self.columns)
 
@@ -120,10 +120,15 @@ class FrameDrawer:
     def _with_edges(self, frame: pd.DataFrame, mode: str, widened: bool, rng: np.random.Generator) -> pd.DataFrame:
         frame = frame.copy(deep=False)
         k = len(frame)
-        if mode == WHOLE_COLUMN:
+        chosen: dict[int, tuple[Any, Any]]
+        if mode == MISSING:  # the edge pandas code trips on most: a few missing cells in every column that holds one
+            picks = max(1, k // SPRINKLE_SHARE)
+            chosen = {j: (rng.integers(0, k, size=picks), missing[np.zeros(picks, dtype=np.intp)])
+                      for j, c in enumerate(self.columns) if len(missing := c.missing(widened))}
+        elif mode == WHOLE_COLUMN:
             j = int(rng.integers(0, len(self.columns)))
             edges = self.columns[j].edges(widened)
-            chosen: dict[int, tuple[Any, Any]] = {j: (slice(None), edges[np.full(k, rng.integers(0, len(edges)))])}
+            chosen = {j: (slice(None), edges[np.full(k, rng.integers(0, len(edges)))])}
         else:
             picks = max(1, k // SPRINKLE_SHARE)
             chosen = {j: (rng.integers(0, k, size=picks), c.edges(widened)[rng.integers(0, len(c.edges(widened)), size=picks)])
@@ -167,6 +172,11 @@ class _ColumnEdges:
 
     def edges(self, widened: bool) -> Any:
         return self.wide if widened and self.widened is not None else self.plain
+
+    def missing(self, widened: bool) -> Any:
+        """The column's missing value (NaN, None, NaT or NA) as a one-element array; empty when it holds none."""
+        edges = self.edges(widened)
+        return edges[np.flatnonzero(np.asarray(pd.isna(edges), dtype=bool))[:1]]
 
 
 def _candidates(column: pd.Series) -> list[Any]:
