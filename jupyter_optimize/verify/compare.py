@@ -35,7 +35,8 @@ import numpy as np
 
 from .arrays import array_difference, datetime_scalar_difference
 from .describe import describe
-from .frames import is_pandas, pandas_difference
+from .frames import pandas_difference
+from .kinds import is_pandas
 from .libraries import library_difference, library_of
 from .objects import object_state, state_difference
 

@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .kinds import is_pandas, library
+
 LINE = 160  # the longest description of a frame, series or object with its values shown
 MAX_ROWS = 5  # rows of a frame (values of a series) shown whole
 MAX_COLUMNS = 8  # columns listed with their dtypes before "+ N more"
@@ -76,10 +78,10 @@ def _describe(value: Any, level: int) -> str:
 def _dispatch(value: Any, level: int) -> str:
     if isinstance(value, BaseException):
         return f"raised {type(value).__name__}: {_SHORT_REPR.repr(str(value))[1:-1]}"
-    library = type(value).__module__.split(".")[0]
-    if library == "pandas":
+    source = library(value)
+    if source == "pandas":
         return _describe_pandas(value, level)
-    if library == "scipy" and hasattr(value, "nnz") and hasattr(value, "format"):
+    if source == "scipy" and hasattr(value, "nnz") and hasattr(value, "format"):
         return _describe_sparse(value)
     if isinstance(value, np.ndarray):
         return _describe_array(value)
@@ -262,7 +264,7 @@ def _cell(value: Any, level: int) -> str:
         return repr(value)
     if isinstance(value, np.generic):
         return str(value) if isinstance(value, (np.datetime64, np.timedelta64)) else repr(value.item())
-    if type(value).__module__.split(".")[0] == "pandas" and not hasattr(value, "shape"):
+    if is_pandas(value) and not hasattr(value, "shape"):
         return str(value)  # Timestamp, Timedelta, Period, NaT, NA: '2024-01-02 00:00:00', 'NaT', '<NA>'
     if isinstance(value, tuple):
         return f"({', '.join(_cell(v, level) for v in value)})"

@@ -35,11 +35,6 @@ Mask = npt.NDArray[np.bool_]
 MAX_SHOWN = 3  # differing cells (or labels) named in the one-line explanation
 
 
-def is_pandas(value: object) -> bool:
-    """A pandas object, told without importing pandas."""
-    return type(value).__module__.split(".", 1)[0] == "pandas"
-
-
 def pandas_difference(a: Any, b: Any, tol: Tolerance, here: str, recurse: Recurse) -> str | None:
     """None when *a* (the original's) and *b* count as the same pandas value, else how they differ."""
     import pandas as pd

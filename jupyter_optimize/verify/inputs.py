@@ -43,6 +43,7 @@ from . import inputs_records as records
 from . import inputs_values as values
 from .drawing import FLIP, MAX_COLLECTION, SEED, Drawer, Relations, constant
 from .judge import parameter_names
+from .kinds import is_pandas
 
 SMALL_ELEMENTS = 64  # arrays up to this size also get element-wise generated values
 _FRACTION_TRUE = st.sampled_from([0.0, 1.0, 0.5, 0.05])
@@ -90,7 +91,7 @@ def _or_none(drawer: Drawer, allow_none: bool) -> Drawer:
 
 def drawer_for(value: Any) -> Drawer:
     """The drawer of inputs like *value*; the live value itself for a type it does not know."""
-    if type(value).__module__.split(".")[0] == "pandas":  # pandas is imported only when the user holds it
+    if is_pandas(value):  # pandas is imported only when the user holds it
         from .inputs_frames import pandas_drawer
 
         found = pandas_drawer(value)

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .arrays import equal_mask, explain_unequal
+from .kinds import library
 
 if TYPE_CHECKING:
     from .compare import Tolerance
@@ -27,10 +28,9 @@ if TYPE_CHECKING:
 
 def library_of(value: object) -> str:
     """'sparse', 'polars', 'torch' for those libraries' values, else ''."""
-    module = type(value).__module__
-    if module.startswith("scipy.sparse"):
+    if type(value).__module__.startswith("scipy.sparse"):
         return "sparse"
-    top = module.split(".", 1)[0]
+    top = library(value)
     if top == "polars" and type(value).__name__ in ("DataFrame", "Series"):
         return "polars"
     if top == "torch" and hasattr(value, "is_floating_point"):

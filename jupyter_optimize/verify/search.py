@@ -27,6 +27,7 @@ import numpy as np
 from ..model import Call, Counterexample
 from .inputs import calls_like
 from .judge import Judge, TooSlow
+from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
@@ -126,20 +127,15 @@ def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
     return found
 
 
-def _is_pandas_rows(value: object) -> bool:
-    """A DataFrame or Series, told apart without importing pandas."""
-    return type(value).__module__.split(".")[0] == "pandas" and type(value).__name__ in ("DataFrame", "Series")
-
-
 def _shape(value: Any) -> tuple[int, ...]:
     """An array's shape; a frame's or Series' row count alone (its columns are its schema, never cut)."""
-    return (len(value),) if _is_pandas_rows(value) else tuple(value.shape)
+    return (len(value),) if is_pandas_rows(value) else tuple(value.shape)
 
 
 def _croppable(call: Call) -> list[Any]:
     values = (*call.args, *call.kwargs.values())
     arrays = [v for v in values if isinstance(v, np.ndarray) and v.ndim and v.size > 1]
-    return arrays + [v for v in values if _is_pandas_rows(v) and len(v) > 1]
+    return arrays + [v for v in values if is_pandas_rows(v) and len(v) > 1]
 
 
 def _smaller_shapes(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -157,7 +153,7 @@ def _cut(call: Call, shape: tuple[int, ...], target: tuple[int, ...]) -> Call:
     def cut(v: Any) -> Any:
         if isinstance(v, np.ndarray) and v.shape == shape:
             return v[window].copy()
-        if _is_pandas_rows(v) and (len(v),) == shape:
+        if is_pandas_rows(v) and (len(v),) == shape:
             return v.iloc[: target[0]].copy()
         return v
 
