@@ -9,12 +9,15 @@
     frame with one correct vectorized candidate, default budgets; the
     verification stage's time from `report.stage_seconds["verify"]`, with the
     verdict, its reason and the inputs tried.
+(c) The input generator on that 100,000-row frame: building the drawer once,
+    then 200 generated inputs (seeded), per input.
 
-Goals (issue 12): (a) well under 1 s; (b) under 3 s on 2 cores. Figures are
+Goals (issue 12): (a) well under 1 s; (b) under 3 s on 2 cores; (c) a few ms. Figures are
 printed as measured; nothing is asserted. Either part is reported, not raised,
 when the code it measures is missing or fails.
 
     python benchmarks/pandas_speed.py [--rows N] [--verify-rows N] [--runs N] [--skip-compare] [--skip-verify]
+        [--skip-draw] [--draws N]
 """
 from __future__ import annotations
 
@@ -126,6 +129,35 @@ def verify_candidate(rows: int) -> None:
             print("    " + repr(result.counterexample).replace("\n", "\n    "))
 
 
+def draw_frames(rows: int, count: int) -> None:
+    """(c) The input generator on a live frame: building its drawer once, then *count* draws."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as fixed_seed
+
+    from jupyter_optimize.model import Call
+    from jupyter_optimize.verify.inputs import calls_like
+
+    namespace: dict[str, object] = {}
+    exec(ORIGINAL, namespace)
+    started = time.perf_counter()
+    strategy = calls_like(namespace["with_tax"], [Call((frame(rows),))])  # type: ignore[arg-type]
+    built = time.perf_counter() - started
+    sizes: list[int] = []
+
+    @fixed_seed(0)
+    @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def draw(call: Call) -> None:
+        sizes.append(len(call.args[0]))
+
+    started = time.perf_counter()
+    draw()
+    seconds = time.perf_counter() - started
+    print(f"(c) generated frames like a {rows:,}-row live frame: drawer built in {built * 1e3:.0f} ms; "
+          f"{len(sizes)} draws in {seconds:.2f} s = {seconds / max(len(sizes), 1) * 1e3:.1f} ms per input "
+          f"(median {int(np.median(sizes)):,} rows, {sum(n == rows for n in sizes)} at the live size); goal: a few ms")
+
+
 def guarded(part: Callable[[], None]) -> None:
     """Run one part; if it fails (e.g. pandas support not merged yet), say how and go on."""
     try:
@@ -141,12 +173,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of each comparison (the best is shown)")
     parser.add_argument("--skip-compare", action="store_true")
     parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--skip-draw", action="store_true")
+    parser.add_argument("--draws", type=int, default=200, help="generated inputs drawn in part (c)")
     args = parser.parse_args()
     print(f"pandas {pd.__version__}, numpy {np.__version__}")
     if not args.skip_compare:
         guarded(lambda: compare_frames(args.rows, args.runs))
     if not args.skip_verify:
         guarded(lambda: verify_candidate(args.verify_rows))
+    if not args.skip_draw:
+        guarded(lambda: draw_frames(args.verify_rows, args.draws))
 
 
 if __name__ == "__main__":
