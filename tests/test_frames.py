@@ -145,13 +145,12 @@ def test_any_frame_equals_its_copy_and_differs_from_a_changed_one(df):
         assert "column 'i'" in difference(df, changed)
 
 
-def test_a_million_rows_compare_quickly():
-    # the speed goal itself is measured by a benchmark script; this only guards against cell-by-cell work
-    import time
-
+def test_a_million_rows_find_the_one_differing_cell():
+    # how fast this is, benchmarks/pandas_speed.py measures; here: the right cell among a million
     n = 1_000_000
     rng = np.random.default_rng(0)
     a = pd.DataFrame({"f": rng.random(n), "i": rng.integers(0, 100, n), "s": rng.choice(["ab", "cd"], n).astype(object)})
-    started = time.perf_counter()
     assert difference(a, a.copy()) is None
-    assert time.perf_counter() - started < 5  # generous under load; about 0.1 s on an idle core
+    b = a.copy()
+    b.iloc[765_432, 2] = "zz"
+    assert "column 's': 1 of 1000000 values differ, e.g. row 765432" in difference(a, b)
