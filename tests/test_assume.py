@@ -87,3 +87,11 @@ def test_the_reports_say_which_assumptions_hold():
     assert "Assumed: w >= 1 and len(x) >= w; generated inputs outside this domain" in text.render(report)
     assert "<b>Assumed:</b> <code>w &gt;= 1</code> and <code>len(x) &gt;= w</code>" in html.render(report)
     assert "Assumed" not in text.render(Report("f", None, (), None, (), None))
+
+
+def test_the_viewer_shows_the_assumptions_above_its_tabs():
+    from jupyter_optimize.notebook.viewer import ReportViewer
+
+    report = Report("moving_average", None, (), None, (), None, assumptions=("w >= 1",))
+    header = ReportViewer(report, {}).view.children[0]
+    assert "<b>Assumed:</b> <code>w &gt;= 1</code>" in header.value
