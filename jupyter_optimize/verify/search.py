@@ -116,7 +116,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         if not failures and not _is_hypothesis_error(exc):  # a problem of our own input generator: say which
             result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
         elif not failures and not (result.outside or result.too_slow):  # no plain cause to name below
-            result.notes.append(f"generated inputs stopped early, after {result.tried}")
+            result.notes.append(f"generated inputs stopped early, after {result.tried} of them")
     result.distinct_passed = len(passed)
     result.counterexample = _minimal(judge, failures, per_input)
     result.notes += _plain_notes(judge, result, examples, budget_s, per_input, started, bool(failures))
