@@ -95,3 +95,31 @@ def test_the_viewer_shows_the_assumptions_above_its_tabs():
     report = Report("moving_average", None, (), None, (), None, assumptions=("w >= 1",))
     header = ReportViewer(report, {}).view.children[0]
     assert "<b>Assumed:</b> <code>w &gt;= 1</code>" in header.value
+
+
+def test_the_search_discards_inputs_outside_the_domain():
+    from jupyter_optimize.verify.check import check_candidate
+    from jupyter_optimize.verify.compare import Tolerance
+
+    def clipped(xs, k):
+        return [v for v in xs if v < k]
+
+    def wrong_below_one(xs, k):  # differs only where k < 1
+        return [] if k < 1 else [v for v in xs if v < k]
+
+    calls = [Call(([1, 2, 3], 2))]
+    domain = domain_for(clipped, "k >= 1")
+    judged: list[Call] = []
+
+    def admits(call: Call) -> bool:
+        inside = domain.admits(clipped, call)
+        if inside:
+            judged.append(call)
+        return inside
+
+    check = check_candidate(clipped, wrong_below_one, calls, Tolerance(), None, examples=60, budget_s=20,
+                            admits=admits)
+    assert check.passed and check.generated_passed > 5
+    assert judged and not any(c.args[1] < 1 for c in judged)
+    bare = check_candidate(clipped, wrong_below_one, calls, Tolerance(), None, examples=60, budget_s=20)
+    assert bare.counterexample is not None and bare.counterexample.inputs.args[1] < 1
