@@ -34,14 +34,16 @@ CELLS = {
     "verdicts": "print([bare.results[0].verdict, rep.results[0].verdict, rep.assumptions])",
     "typo": f'%%optimize moving_average(x, 3) {OPTIONS} --assume "len(xs) >= w"\n' + ORIGINAL,
     "raises": f"%%optimize moving_average(x, 3, 4) {OPTIONS}\n" + ORIGINAL,
+    "outside": f'%%optimize moving_average(x[:2], 3) {OPTIONS} --assume "len(x) >= w"\n' + ORIGINAL,
 }
+MISTAKES = ("typo", "raises", "outside")
 
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     names = list(CELLS)
     cells = [new_code_cell("%load_ext jupyter_optimize"), new_code_cell(SETUP)]
-    cells += [new_code_cell(CELLS[n], metadata={"tags": ["raises-exception"]} if n in ("typo", "raises") else {})
+    cells += [new_code_cell(CELLS[n], metadata={"tags": ["raises-exception"]} if n in MISTAKES else {})
               for n in names]
     nb = new_notebook(cells=cells)
     replies = {}
@@ -74,6 +76,7 @@ def test_assume_turns_an_out_of_domain_rejection_into_a_verified_rewrite(execute
     ("typo", "names 'xs', which is neither a parameter of moving_average (x, w) nor a name its code can see."
              " Did you mean: x?"),
     ("raises", "w=3, 4) raises TypeError: moving_average() takes 2 positional arguments but 3 were given"),
+    ("outside", "dtype=float64), w=3) is outside the assumption 'len(x) >= w': drop that call or widen the assumption."),
 ])
 def test_mistakes_are_one_usage_error_line(executed, name, expected):
     cell, reply = executed[name]
