@@ -6,7 +6,10 @@ benchmark, then prints the share of wrong candidates rejected, the share of
 right ones passed, the verification time per candidate (median and max), the
 same for originals that run in milliseconds or less, the same counts for the
 pandas originals alone (with how many right ones were offered as faster),
-and one line per miss.
+and one line per miss. Originals with a documented domain (`Entry.assume`,
+tests/corpus/domains.py) run with it, and once more without it: the right
+ones passed are counted both ways, and how many of those rejected without
+the assumptions were rejected only on an input outside the domain.
 
 Goal (issue 3): every wrong candidate rejected and no right one (at least 95%
 and zero); verifying one candidate of a millisecond function under 2 s.
@@ -50,9 +53,9 @@ def original_seconds(entry: Entry) -> float:
         return seconds / loops
 
 
-def run_one(name: str, options: dict) -> tuple[list[Outcome], float]:
+def run_one(name: str, options: dict, assumed: bool = True) -> tuple[list[Outcome], float]:
     started = time.perf_counter()
-    outcomes = verify_named(name, **options)
+    outcomes = verify_named(name, assumed, **options)
     return outcomes, time.perf_counter() - started
 
 
@@ -71,16 +74,24 @@ def main() -> None:
         parser.error(f"no original named {args.only}; known: {', '.join(e.name for e in ENTRIES)}")
 
     started = time.perf_counter()
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            runs = list(pool.map(run_one, [e.name for e in entries], [options] * len(entries)))
-    else:
-        runs = []
-        for entry in entries:
-            runs.append(run_one(entry.name, options))
-            print(f"  {entry.name:<20} {runs[-1][1]:5.1f} s", file=sys.stderr, flush=True)
+    runs = run_all(entries, options, args.jobs, assumed=True)
     wall = time.perf_counter() - started
+    unassumed = run_all([e for e in entries if e.assume], options, args.jobs, assumed=False)
     report(entries, runs, wall, options, args.jobs)
+    report_domains(runs, unassumed)
+
+
+def run_all(entries: list[Entry], options: dict, jobs: int, assumed: bool) -> list[tuple[list[Outcome], float]]:
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            n = len(entries)
+            return list(pool.map(run_one, [e.name for e in entries], [options] * n, [assumed] * n))
+    runs = []
+    for entry in entries:
+        runs.append(run_one(entry.name, options, assumed))
+        bare = "" if assumed or not entry.assume else " (without its assumptions)"
+        print(f"  {entry.name:<20} {runs[-1][1]:5.1f} s{bare}", file=sys.stderr, flush=True)
+    return runs
 
 
 def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: float, options: dict, jobs: int) -> None:
@@ -121,6 +132,28 @@ def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: 
                 print(f"      note: {note}")
             if o.counterexample:
                 print("      " + o.counterexample.replace("\n", "\n      "))
+
+
+def report_domains(runs: list[tuple[list[Outcome], float]], unassumed: list[tuple[list[Outcome], float]]) -> None:
+    """Right candidates passed with and without the documented assumptions (issue 13)."""
+    outcomes = [o for run, _ in runs for o in run]
+    bare = [o for run, _ in unassumed for o in run]
+    right = [o for o in outcomes if o.kind == "right"]
+    assumed = [o for o in right if o.assumed]
+    if not assumed:
+        return
+    bare_right = [o for o in bare if o.kind == "right"]
+    bare_wrong = [o for o in bare if o.kind == "wrong"]
+    passed_bare = [o for o in right if not o.assumed and o.as_expected] + [o for o in bare_right if o.as_expected]
+    outside = [o for o in bare_right if o.rejected and o.outside_domain]
+    print(f"  originals with a documented domain ({len({o.entry for o in assumed})}, "
+          f"{len(assumed)} right candidates):")
+    print(f"    right passed with the documented assumptions:    {sum(o.as_expected for o in right)}/{len(right)}"
+          f"   (of those with one: {sum(o.as_expected for o in assumed)}/{len(assumed)})")
+    print(f"    right passed without them:                       {len(passed_bare)}/{len(right)}"
+          f"   (of those with one: {sum(o.as_expected for o in bare_right)}/{len(bare_right)};"
+          f" {len(outside)} rejected only on an input outside the domain)")
+    print(f"    wrong rejected without them:                     {sum(o.rejected for o in bare_wrong)}/{len(bare_wrong)}")
 
 
 def report_pandas(outcomes: list[Outcome]) -> None:

@@ -166,6 +166,7 @@ class Report:
     original_peak_memory: int | None = None
     scaling: Any = None  # scaling.Scaling when asked for (--scaling)
     sources: tuple[str, ...] = ()  # names of the candidate sources that ran
+    assumptions: tuple[str, ...] = ()  # the domain in force (--assume): each expression, or a callable's name/source
 
     @property
     def accepted(self) -> str | None:

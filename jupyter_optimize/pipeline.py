@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import sandbox
-from .errors import OptimizeError
+from .errors import OptimizeError, UsageProblem
 from .measure import timing
 from .measure.memory import peak_memory
 from .measure.scaling import Scaling, measure_scaling
@@ -26,6 +26,7 @@ from .sandbox import ChildLimits, ChildResult, limits
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
+from .study.assume import Domain, domain_for
 from .study.given import check_function, coerce_calls
 from .study.original import OriginalStudy, study_original
 from .verdict import Benchmark, Failure, Unverifiable, Verification, decide
@@ -44,7 +45,8 @@ FIRST_SPAN, REPAIR_AT, FIXES_SPAN = (0.2, 0.45), 0.45, (0.5, 0.6)
 
 
 def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iterable[Any] = (),
-             sources: Sequence[str] | str = AUTO, progress: Progress | None = None, **options: Any) -> Report:
+             sources: Sequence[str] | str = AUTO, assume: Any = None, progress: Progress | None = None,
+             **options: Any) -> Report:
     """Verify and benchmark *candidates* (and those from *sources*) against *func*.
 
     calls: list of ``(args_tuple, kwargs_dict)`` the function is called with.
@@ -52,15 +54,20 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     sources: names of candidate sources to run ("rules", "numba", "llm"), "none", or
         "auto" (the default, as in ``%%optimize``): no source when candidates are
         given, else the offline sources plus "llm" when a model is configured.
+    assume: the function's domain: an expression over its parameter names
+        ("w >= 1 and len(x) >= w"), a callable taking its arguments and returning
+        a bool, or a list of them; generated inputs outside it are discarded, and
+        a live call outside it is a UsageProblem.
     options: see `Options` (rtol, atol, exact, timeout, time_budget, min_gain, ...).
     """
     opts = Options.from_kwargs(**options)
     check_function(func)
     live = coerce_calls(calls)
+    domain = domain_for(func, assume)
     given = list(candidates)
     names, hint = resolve_sources(sources, bool(given), opts)
     check_names(names)
-    run = _Run(func, live, opts, progress or (lambda message, fraction: None))
+    run = _Run(func, live, opts, progress or (lambda message, fraction: None), domain)
     if hint:
         run.notes.append(hint)
     return run.execute(given, names)
@@ -74,8 +81,10 @@ class _BenchOut:
 
 
 class _Run:
-    def __init__(self, func: Callable[..., Any], calls: list[Call], opts: Options, progress: Progress):
+    def __init__(self, func: Callable[..., Any], calls: list[Call], opts: Options, progress: Progress,
+                 domain: Domain | None = None):
         self.func, self.calls, self.opts, self.progress = func, calls, opts, progress
+        self.domain = domain or Domain()
         self.tol = Tolerance(opts.rtol, opts.atol, opts.exact)
         self.stage_seconds: dict[str, float] = {}
         self.notes: list[str] = []
@@ -118,11 +127,13 @@ class _Run:
     # -- stages --------------------------------------------------------------
 
     def _study(self) -> OriginalStudy:
-        func, calls, tol, opts = self.func, self.calls, self.tol, self.opts
-        child = self.child(lambda: study_original(func, calls, tol, opts), limits.for_study(opts))
+        func, calls, tol, opts, domain = self.func, self.calls, self.tol, self.opts, self.domain
+        child = self.child(lambda: study_original(func, calls, tol, opts, domain), limits.for_study(opts))
         if not child.ok:
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
+        if study.problem is not None:  # a live call outside the domain is the user's to fix; one that raises too
+            raise (UsageProblem if study.problem.kind == "outside" else OptimizeError)(study.problem.message)
         if not study.determinism.deterministic:
             self.notes.append(study.determinism.reason)
         elif study.determinism.seed is not None:
@@ -171,14 +182,15 @@ class _Run:
     def _verify(self, cand: Candidate, study: OriginalStudy) -> Verification:
         if not study.determinism.deterministic:
             return Unverifiable(study.determinism.reason)
-        func, calls, tol, seed, opts = self.func, self.calls, self.tol, study.determinism.seed, self.opts
+        func, calls, tol, seed, opts, domain = self.func, self.calls, self.tol, study.determinism.seed, self.opts, self.domain
 
         def job() -> Check | Failure:
             try:
                 candidate = materialize(cand, func)
             except CandidateProblem as problem:
                 return Failure(str(problem))
-            return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed)
+            return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
+                                   admits=domain.predicate(func))
 
         child = self.child(job, limits.for_verify(opts, study.pass_seconds))
         outcome: Check | Failure = child.value if child.ok else Failure(child.error)
@@ -250,6 +262,7 @@ class _Run:
             original_peak_memory=original_memory,
             scaling=scaling,
             sources=self.sources,
+            assumptions=self.domain.texts,
         )
 
 

@@ -159,6 +159,7 @@ class OptimizeMagics(Magics):
 
     def _run_pipeline(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs) -> Report:
         sources, options = self._settings(args)
+        options["assume"] = args.assumptions  # optimize()'s keyword; not an option of %config
         if getattr(self.shell, "kernel", None) is None:  # terminal IPython: just the final report
             report = optimize(func, calls, candidates=candidates, sources=sources, **options)
             display(report)

@@ -67,6 +67,17 @@ def headline(report: Report) -> Sentence:
             f" {len(report.results)} candidate(s) on {len(report.calls)} live call(s)")
 
 
+def assumptions(report: Report) -> Sentence | None:
+    """'Assumed (--assume): `w >= 1`, `len(x) >= w`; ...': the domain the verdicts hold on, or None."""
+    if not report.assumptions:
+        return None
+    pieces: list[Piece] = [Strong("Assumed:"), " "]
+    for i, text in enumerate(report.assumptions):
+        pieces += [*([" and "] if i else []), Code(text)]
+    pieces.append("; generated inputs outside this domain were discarded, so the verdicts hold inside it.")
+    return tuple(pieces)
+
+
 def conclusion(report: Report) -> Sentence:
     """The last word on the report: the best candidate, or why there is none."""
     best = report.best

@@ -38,8 +38,10 @@ def render(report: Report, plots: bool = False) -> str:
 
 
 def summary(report: Report) -> str:
-    """Headline, verdict table and conclusion: what the viewer shows above its tabs."""
-    return paragraph(facts.headline(report)) + verdict_table(report) + paragraph(facts.conclusion(report))
+    """Headline, the assumptions in force, verdict table and conclusion: what the viewer shows above its tabs."""
+    assumed = facts.assumptions(report)
+    return (paragraph(facts.headline(report)) + (paragraph(assumed) if assumed else "") + verdict_table(report)
+            + paragraph(facts.conclusion(report)))
 
 
 def inline(sentence: Sentence) -> str:

@@ -11,7 +11,11 @@ TABLE_RULE_MAX = 110  # the rule under the table header stops here
 
 
 def render(report: Report) -> str:
-    parts = [facts.plain(facts.headline(report)), verdict_table(report)]
+    parts = [facts.plain(facts.headline(report))]
+    assumed = facts.assumptions(report)
+    if assumed:
+        parts.append(facts.plain(assumed))
+    parts.append(verdict_table(report))
     parts += [f"  {facts.plain(facts.note(note))}" for note in report.notes]
     for result in facts.ranked(report.results):
         if result.counterexample is not None:

@@ -17,7 +17,7 @@ from typing import NoReturn
 from ..errors import UsageProblem, close_matches
 from ..options import OPTION_SPECS, OptionSpec
 
-USAGE = "%%optimize [CALL[; CALL ...]] [-f NAME] [--candidate NAME ...] [-o NAME] [options]"
+USAGE = "%%optimize [CALL[; CALL ...]] [-f NAME] [--candidate NAME ...] [--assume EXPR ...] [-o NAME] [options]"
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class MagicArgs:
     output: str | None
     sources: tuple[str, ...]  # () = not given (the default policy); ("none",) = no sources, only --candidate
     options: dict[str, object] = field(default_factory=dict)  # the `Options` given on the line, by name
+    assumptions: tuple[str, ...] = ()  # --assume EXPR, in order (see `study.assume`)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ MAGIC_ARGUMENTS = (
                   "a candidate source: `rules`, `numba`, `llm`, `none` or `auto` (the offline sources `rules` and "
                   "`numba`, plus `llm` when a model is configured; none when `--candidate` is given); repeatable",
                   shown_default="auto", repeatable=True),
+    MagicArgument(("--assume",), "assumptions", "EXPR",
+                  "the function's domain, a Python expression over its parameters, e.g. `--assume \"w >= 1\"`: "
+                  "generated inputs outside it are discarded, a live call outside it is an error; repeatable",
+                  repeatable=True),
 )
 
 
@@ -96,7 +101,8 @@ def parse_magic_line(line: str) -> MagicArgs:
             raise UsageProblem(f"%%optimize: unknown option {name}.{close_matches(name, _KNOWN)} Usage: {USAGE}")
     ns = _PARSER.parse_args(words)
     options = {spec.name: getattr(ns, spec.name) for spec in OPTION_SPECS if getattr(ns, spec.name) is not None}
-    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options)
+    return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options,
+                     tuple(ns.assumptions))
 
 
 # -- the help of %%optimize? ----------------------------------------------------------
@@ -162,7 +168,8 @@ def split_magic_line(line: str) -> tuple[list[str], list[str]]:
 
 
 def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
-    """Yield (index, char, bracket depth) for each character outside string literals."""
+    """Yield (index, char, bracket depth) for each character outside string literals, and for each
+    literal's opening quote (so a quoted option value counts as the value's word)."""
     depth, quote, i = 0, "", 0
     while i < len(text):
         ch = text[i]
@@ -171,6 +178,7 @@ def _outside_strings(text: str) -> Iterator[tuple[int, str, int]]:
             continue
         if ch in "'\"":
             quote = ch
+            yield i, ch, depth
         elif ch in _BRACKETS:
             depth += 1
         elif ch in _CLOSERS:

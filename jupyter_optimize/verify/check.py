@@ -14,9 +14,10 @@ from .judge import Judge
 
 def check_candidate(
     original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
-    examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0,
+    examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
 ) -> Check:
-    """Every live call first, then up to *examples* generated inputs."""
+    """Every live call first, then up to *examples* generated inputs (those *admits* accepts, when given:
+    the domain the user assumed)."""
     judge = Judge(original, candidate, tol, seed)
     for passed, call in enumerate(calls):
         found, orig, cand = judge.compare(call)
@@ -26,7 +27,7 @@ def check_candidate(
         return _check(judge, True, len(calls), None, live=len(calls))
     from .search import search_generated  # hypothesis is imported only from here on
 
-    search = search_generated(judge, calls, examples, budget_s, hypothesis_seed)
+    search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
     judge.notes.update(search.notes)
     return _check(judge, search.counterexample is None, len(calls) + search.tried, search.counterexample,
                   live=len(calls), generated=search.distinct_passed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..model import Call
 from .compare import ComparisonNotes, Tolerance, difference
-from .judge import outcome_difference, parameter_names, run_once
+from .judge import Outcome, outcome_difference, parameter_names, run_once
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,11 @@ def _first_unrepeatable(
     return None
 
 
-def mutates_arguments(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None) -> bool:
-    for call in calls:
-        outcome = run_once(original, call, seed)
+def mutates_arguments(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
+                      outcomes: list[Outcome] | None = None) -> bool:
+    """Whether a call leaves an argument changed (*outcomes*: the calls' runs, when the caller has them)."""
+    for i, call in enumerate(calls):
+        outcome = outcomes[i] if outcomes is not None else run_once(original, call, seed)
         if difference((call.args, call.kwargs), (outcome.args_after, outcome.kwargs_after or {}), tol):
             return True
     return False

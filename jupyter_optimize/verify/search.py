@@ -11,6 +11,13 @@ folder in the user's cache directory, so no ``.hypothesis`` folder appears in
 the working directory.
 When a difference is found, hypothesis shrinks the input and replays the
 minimal one last: the last difference recorded is the minimal counterexample.
+
+Inputs outside the domain the user assumed (``--assume``) are rejected with
+hypothesis' own ``reject()``, so shrinking stays inside the domain too. A
+difference on an input the original does not repeat itself on is skipped
+(the original's nondeterminism, one note). Hypothesis' own errors (a replay
+that did not reproduce, too few valid inputs) never reach the report: they
+become plain notes, or nothing when a counterexample was found anyway.
 """
 from __future__ import annotations
 
@@ -19,14 +26,17 @@ import math
 import os
 import pickle
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..model import Call, Counterexample
+from .compare import ComparisonNotes
+from .describe import describe_call
 from .inputs import calls_like
-from .judge import Judge, TooSlow
+from .judge import Judge, Outcome, TooSlow, outcome_difference, run_once, time_limit
 from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
@@ -38,6 +48,8 @@ MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped
 class SearchResult:
     tried: int = 0
     too_slow: int = 0  # generated inputs skipped: the original was far slower on them than on the live ones
+    outside: int = 0  # generated inputs discarded: outside the assumed domain
+    unrepeatable: list[Call] = field(default_factory=list)  # inputs the original does not repeat itself on
     distinct_passed: int = 0
     counterexample: Counterexample | None = None
     notes: list[str] = field(default_factory=list)
@@ -51,7 +63,9 @@ class _OutOfTime(Exception):
     pass
 
 
-def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: float, seed: int) -> SearchResult:
+def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: float, seed: int,
+                     admits: Callable[[Call], bool] | None = None) -> SearchResult:
+    """Up to *examples* generated inputs (only those *admits* accepts: the assumed domain), judged one by one."""
     from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
     from hypothesis import seed as fixed_seed
     from hypothesis.configuration import set_hypothesis_home_dir
@@ -75,10 +89,16 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
             raise _OutOfTime()  # stops the search: no more inputs are even generated
         if elapsed > budget_s + SHRINK_ALLOWANCE_S:
             return  # shrinking ran long: keep the smallest difference found so far
+        if admits is not None and not admits(call):
+            result.outside += 1
+            reject()  # outside the assumed domain: not an input, and shrinking stays inside it too
         try:
             found, orig, cand = judge.compare(call, original_limit=per_input)
         except TooSlow:  # far slower than on the live inputs: not a useful test, skip it
             result.too_slow += 1
+            reject()
+        if found and not failures and not _repeatable(judge, call, orig, per_input):
+            result.unrepeatable.append(call)  # the original's own doing: this input proves nothing
             reject()
         result.tried += 1
         if found:
@@ -92,17 +112,65 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         same_behaviour()
     except (_Differs, _OutOfTime):
         pass
-    except Exception as exc:  # e.g. Flaky when time ran out mid-shrink: keep what was found
-        if not failures:
+    except Exception as exc:  # hypothesis' own stops (Flaky mid-shrink, Unsatisfiable): said in plain words below
+        if not failures and not _is_hypothesis_error(exc):  # a problem of our own input generator: say which
             result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
+        elif not failures and not (result.outside or result.too_slow):  # no plain cause to name below
+            result.notes.append(f"generated inputs stopped early, after {result.tried} of them")
     result.distinct_passed = len(passed)
-    result.counterexample = crop_arrays(judge, failures[-1]) if failures else None
-    if result.too_slow:
-        result.notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
-                            f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
-    if time.monotonic() - started > budget_s and not failures:
-        result.notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
+    result.counterexample = _minimal(judge, failures, per_input)
+    result.notes += _plain_notes(judge, result, examples, budget_s, per_input, started, bool(failures))
     return result
+
+
+def _is_hypothesis_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("hypothesis")
+
+
+def _repeatable(judge: Judge, call: Call, first: Outcome, limit: float) -> bool:
+    """Does the original do the same again on *call*? (A difference found on an input the original
+    itself is not repeatable on is no evidence against the candidate.)"""
+    try:
+        with time_limit(limit):
+            again = run_once(judge.original, call, judge.seed)
+    except TooSlow:
+        return True  # cannot tell in time: judge the difference as found
+    return outcome_difference(first, again, judge.tol, judge.params, ComparisonNotes()) is None
+
+
+def _minimal(judge: Judge, failures: list[Counterexample], limit: float) -> Counterexample | None:
+    """The smallest difference found whose input the original repeats itself on (the first one always does)."""
+    for found in (failures[-1:] + failures[:1]) if failures else []:
+        call = found.inputs
+        if call is None:
+            return crop_arrays(judge, found)
+        orig = run_once(judge.original, call, judge.seed)
+        if _repeatable(judge, call, orig, limit):
+            return crop_arrays(judge, found)
+    return None
+
+
+def _plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: float, per_input: float,
+                 started: float, found: bool) -> list[str]:
+    """What the reader should know about the generated inputs, in the report's words (no hypothesis terms)."""
+    notes = []
+    if result.unrepeatable:
+        call = result.unrepeatable[0]
+        described = describe_call(judge.original.__name__, call.args, call.kwargs, judge.params)
+        notes.append(f"the original is not deterministic on {described} (two runs differ), so "
+                     f"{len(result.unrepeatable)} such generated input(s) were skipped")
+    if result.outside and result.tried == 0:
+        notes.append(f"none of the {result.outside} generated inputs satisfied the assumptions, so only the "
+                     "live calls were checked")
+    elif result.outside > 9 * result.tried and result.tried < examples and not found:
+        notes.append(f"only {result.tried} of {result.tried + result.outside} generated inputs satisfied the "
+                     "assumptions")
+    if result.too_slow:
+        notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
+                     f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
+    if time.monotonic() - started > budget_s and not found:
+        notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
+    return notes
 
 
 def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:

@@ -11,7 +11,12 @@ are chosen so that most wrong candidates look right on them.
 
     from corpus import ENTRIES, define
     func = define(entry)            # the original, defined in a fresh namespace
-    report = optimize(func, entry.calls(), candidates=entry.candidates(), ...)
+    report = optimize(func, entry.calls(), candidates=entry.candidates(), assume=entry.assume, ...)
+
+An entry with a documented `assume` (tests/corpus/domains.py) has right
+candidates that differ from the original only outside that domain: without
+the assumption they are rejected, with it they pass; its wrong candidates'
+witnesses lie inside the domain.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ class Entry:
     right: tuple[str, ...]
     wrong: tuple[Wrong, ...]
     about: str = ""  # what the entry exercises
+    assume: tuple[str, ...] = ()  # the function's documented domain (--assume), when it has one
 
     @property
     def name(self) -> str:
@@ -94,6 +100,8 @@ class Outcome:
     counterexample: str = ""
     inputs_tried: int = 0  # live and generated inputs run (shrinking included)
     notes: tuple[str, ...] = ()  # the verifier's notes (e.g. the time budget ran out)
+    assumed: bool = False  # the entry's documented assumptions were in force
+    outside_domain: bool = False  # the counterexample's input lies outside the entry's documented domain
 
     @property
     def rejected(self) -> bool:
@@ -108,14 +116,19 @@ class Outcome:
 CORPUS_OPTIONS = {"time_budget": 0.3, "profile": False}
 
 
-def verify_entry(entry: Entry, **options: Any) -> list[Outcome]:
-    """Run *entry* through `optimize` and say what became of each candidate."""
+def verify_entry(entry: Entry, assumed: bool = True, **options: Any) -> list[Outcome]:
+    """Run *entry* through `optimize` (with its documented assumptions unless not *assumed*)
+    and say what became of each candidate."""
     import time
 
     from jupyter_optimize import optimize
+    from jupyter_optimize.study.assume import domain_for
 
     marks: list[tuple[str, float]] = []
-    report = optimize(define(entry), entry.calls(), candidates=entry.candidates(),
+    func = define(entry)
+    domain = domain_for(func, entry.assume)
+    report = optimize(func, entry.calls(), candidates=entry.candidates(),
+                      assume=entry.assume if assumed else None,
                       progress=lambda message, fraction: marks.append((message, time.perf_counter())),
                       **{**CORPUS_OPTIONS, **options})
     starts = [i for i, (message, _) in enumerate(marks) if message.startswith("Verifying ")]
@@ -124,21 +137,24 @@ def verify_entry(entry: Entry, **options: Any) -> list[Outcome]:
     for (kind, label), result, spent in zip(entry.expected(), report.results, seconds, strict=True):
         cx = result.counterexample
         check = result.check
+        outside = bool(cx and cx.inputs is not None and not domain.admits(func, cx.inputs))
         out.append(Outcome(entry.name, kind, label, result.verdict, result.reason, spent,
                            cx.origin if cx else "", repr(cx) if cx else "",
-                           check.inputs_tried if check else 0, check.notes if check else ()))
+                           check.inputs_tried if check else 0, check.notes if check else (),
+                           assumed and bool(entry.assume), outside))
     return out
 
 
-def verify_named(name: str, **options: Any) -> list[Outcome]:
+def verify_named(name: str, assumed: bool = True, **options: Any) -> list[Outcome]:
     """`verify_entry` by the original's name: what a worker process can be sent."""
-    return verify_entry(next(e for e in ENTRIES if e.name == name), **options)
+    return verify_entry(next(e for e in ENTRIES if e.name == name), assumed, **options)
 
 
 def _collect() -> tuple[Entry, ...]:
-    from . import arrays, containers, frames, scalars, text
+    from . import arrays, containers, domains, frames, scalars, text
 
-    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES)
+    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES,
+               *domains.ENTRIES)
     names = [e.name for e in entries]
     duplicated = {n for n in names if names.count(n) > 1}
     assert not duplicated, f"corpus names must be unique: {duplicated}"
