@@ -191,6 +191,19 @@ def counterexample_lines(counterexample: Counterexample) -> list[str]:
     return repr(counterexample).splitlines()
 
 
+def likeness(counterexample: Counterexample) -> Sentence | None:
+    """'An edge beyond your data: mask selects nothing ...; if such inputs never occur: --assume "mask.any()"'."""
+    if not counterexample.likeness:
+        return None
+    kind = counterexample.likeness
+    lead: Sentence = (Strong(f"{kind[0].upper()}{kind[1:]}" + (":" if counterexample.edges else ".")),)
+    if counterexample.edges:
+        lead += (" " + "; ".join(counterexample.edges) + ".",)
+    if counterexample.suggestion:
+        lead += (" If such inputs never occur, exclude them with ", Code(f'--assume "{counterexample.suggestion}"'), ".")
+    return lead
+
+
 def candidate_notes(result: CandidateResult) -> list[str]:
     """What the reader should know about the check beyond the verdict: its
     notes and the lines the inputs never reached."""
