@@ -62,7 +62,10 @@ class Names:
     math: str | None = None
 
 
-def classify(call: Call, live: Sequence[Call], params: Sequence[str], names: Names = Names()) -> Likeness:
+NUMPY_AS_NP = Names()  # the usual spelling, when the function's globals are not at hand
+
+
+def classify(call: Call, live: Sequence[Call], params: Sequence[str], names: Names = NUMPY_AS_NP) -> Likeness:
     """'like your data' or 'an edge beyond your data', with the edges named and the --assume that excludes them."""
     found: list[Edge] = []
     for name, value in bound(call, params).items():
@@ -100,7 +103,7 @@ def bound(call: Call, params: Sequence[str]) -> dict[str, Any]:
 # -- one argument ----------------------------------------------------------------
 
 
-def argument_edges(name: str, value: Any, live: Sequence[Any], names: Names = Names()) -> list[Edge]:
+def argument_edges(name: str, value: Any, live: Sequence[Any], names: Names = NUMPY_AS_NP) -> list[Edge]:
     """Every edge of *value* against the *live* values of the same parameter."""
     if any(v is None for v in live) and value is None:
         return []
