@@ -96,7 +96,7 @@ def test_infinity_and_values_near_the_float64_limit():
 def test_values_near_the_limit_alone_suggest_a_bound():
     found = check(Call((np.array([2.0, -1.7e308]),)), [Call((SIGNAL,))], ["x"])
     assert "x holds values near the float64 limit (1.8e+308)" in found.edges
-    assert found.suggestion == "(abs(x) < 2e302).all()"
+    assert found.suggestion == "(abs(x) < 1e308).all()"
 
 
 def test_suggestions_are_spelled_with_the_functions_own_numpy_name_or_none():
@@ -152,7 +152,23 @@ def test_an_empty_string_and_an_empty_list():
 def test_an_integer_at_its_dtypes_limit():
     ints = np.arange(0, 200, dtype=np.int64)
     found = check(Call((np.array([np.iinfo(np.int64).max]),)), [Call((ints,))], ["a"])
-    assert found.edges == ("a holds values near the int64 limit (9.22e+18)",)
+    assert found.edges == ("a holds values near the int64 limit (9.22e+18)",) and found.suggestion == "(abs(a) < 1e18).all()"
+    small = np.array([3000], dtype=np.int32)  # far from 2**31: not near the limit
+    assert check(Call((small,)), [Call((ints.astype(np.int32),))], ["a"]).likeness == LIKE
+
+
+def test_numbers_in_a_list_have_the_edges_of_an_array():
+    found = check(Call(([np.inf, 0.0],)), [Call(([1.5, 2.5, 4.0],))], ["values"], Names(None))
+    assert found.edges == ("values holds inf where yours have none",)
+    assert found.suggestion == "all(abs(v) < float('inf') for v in values)"
+    found = check(Call(([3, -1],)), [Call(([1, 2, 3],))], ["xs"])
+    assert found.edges == ("xs holds negative values (down to -1) where yours are positive",)
+    assert found.suggestion == "all(v > 0 for v in xs)"
+
+
+def test_a_single_number_is_nan_where_yours_never_are():
+    found = check(Call((math.nan,)), [Call((2.5,))], ["t"])
+    assert found.edges == ("t is NaN where yours never are",) and found.suggestion == "not np.isnan(t)"
 
 
 def test_another_type_where_yours_are_all_one_builtin():
@@ -178,6 +194,16 @@ def test_nan_in_a_column_of_a_frame_where_yours_have_none():
     assert found.edges == ("df holds missing values (NaN) in column 'price' where yours have none",)
     assert found.suggestion == "df['price'].notna().all()"
     assert check(Call((FRAME.iloc[:3].copy(),)), [Call((FRAME,))], ["df"]).likeness == LIKE
+
+
+def test_missing_values_in_many_columns_are_one_edge():
+    live = FRAME.copy()
+    live["note"] = [None, "x"] * 25  # a column that misses in your data too
+    holes = pd.DataFrame({"price": [np.nan, 2.0], "city": ["Oslo", None]})
+    found = check(Call((holes,)), [Call((live,))], ["df"])
+    assert found.edges == ("df holds missing values (NaN) in columns 'price', 'city' where yours have none",)
+    assert found.suggestion == "df[['price', 'city']].notna().all().all()"
+    assert check(Call((holes,)), [Call((FRAME,))], ["df"]).suggestion == "df.notna().all().all()"
 
 
 def test_a_series_with_a_missing_value():

@@ -182,35 +182,38 @@ def _mask_edges(name: str, value: npt.NDArray[np.bool_], live: Sequence[Any]) ->
 
 
 def _number_array_edges(name: str, value: npt.NDArray[Any], live: Sequence[Any], names: Names) -> list[Edge]:
-    mine, theirs = _values(value), np.concatenate([_values(v) for v in live])
-    edges = _special_edges(name, f"{name} holds", mine, theirs, value.dtype, names, array=True)
-    finite = mine[np.isfinite(mine)]
-    if finite.size and theirs[np.isfinite(theirs)].size:
-        edges += _sign_edges(name, f"{name} holds", finite, theirs[np.isfinite(theirs)], array=True)
+    return _number_edges_of(name, _values(value), np.concatenate([_values(v) for v in live]), value.dtype, names, "array")
+
+
+def _number_edges_of(name: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray[np.float64], dtype: np.dtype[Any],
+                     names: Names, form: str) -> list[Edge]:
+    """The edges of numbers (*form*: the "array", "list" or "scalar" they come in): NaN, inf, the limit, the sign."""
+    edges = _special_edges(name, mine, theirs, dtype, names, form)
+    finite, live_finite = mine[np.isfinite(mine)], theirs[np.isfinite(theirs)]
+    if finite.size and live_finite.size:
+        edges += _sign_edges(name, finite, live_finite, form)
     return edges
 
 
-def _values(a: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+def _values(a: Any) -> npt.NDArray[np.float64]:
     return np.asarray(a, dtype=np.float64).ravel()
 
 
-def _special_edges(name: str, subject: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray[np.float64],
-                   dtype: np.dtype[Any], names: Names, array: bool) -> list[Edge]:
+def _special_edges(name: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray[np.float64],
+                   dtype: np.dtype[Any], names: Names, form: str) -> list[Edge]:
     """NaN, inf and values near the dtype's limit that the live values never hold."""
     edges: list[Edge] = []
-    nan, inf = bool(np.isnan(mine).any()), bool(np.isinf(mine).any())
-    live_nan, live_inf = bool(np.isnan(theirs).any()), bool(np.isinf(theirs).any())
-    if nan and not live_nan:
-        edges.append(Edge(f"{subject} NaN where yours have none", _not_nan(name, names, array), 1))
-    if inf and not live_inf:
+    subject, none = (f"{name} is", "never are") if form == "scalar" else (f"{name} holds", "have none")
+    if np.isnan(mine).any() and not np.isnan(theirs).any():
+        edges.append(Edge(f"{subject} NaN where yours {none}", _not_nan(name, names, form), 1))
+    if np.isinf(mine).any() and not np.isinf(theirs).any():
         signs = sorted({"inf" if v > 0 else "-inf" for v in mine[np.isinf(mine)]}, reverse=True)
-        edges.append(Edge(f"{subject} {' and '.join(signs)} where yours have none", _finite(name, names, array), 1))
-    limit = _limit(dtype)
+        edges.append(Edge(f"{subject} {' and '.join(signs)} where yours {none}", _finite(name, names, form), 1))
+    near = _limit(dtype) * (NEAR_LIMIT if dtype.kind == "f" else 0.5)  # an int overflows once doubled
     finite = np.abs(mine[np.isfinite(mine)])
-    if limit and finite.size and finite.max() >= limit * NEAR_LIMIT and not (np.abs(theirs) >= limit * NEAR_LIMIT).any():
-        bound = f"{limit * NEAR_LIMIT:.0e}".replace("e+", "e")
-        assume = f"(abs({name}) < {bound}).all()" if array else f"abs({name}) < {bound}"
-        edges.append(Edge(f"{subject} values near the {dtype} limit ({limit:.3g})", assume, 2))
+    if near and finite.size and finite.max() >= near and not (np.abs(theirs) >= near).any():
+        edges.append(Edge(f"{subject} values near the {dtype} limit ({_limit(dtype):.3g})",
+                          _below(name, finite.max(), theirs, form), 2))
     return edges
 
 
@@ -222,63 +225,68 @@ def _limit(dtype: np.dtype[Any]) -> float:
     return 0.0
 
 
-def _not_nan(name: str, names: Names, array: bool) -> str:
+def _below(name: str, mine: float, theirs: npt.NDArray[np.float64], form: str) -> str:
+    """abs(x) < the power of ten just below the counterexample's largest value, when every live value is below it."""
+    exponent = math.floor(math.log10(mine))
+    if (np.abs(theirs[np.isfinite(theirs)]) >= 10.0**exponent).any():
+        return ""
+    return _every(name, form, lambda v: f"abs({v}) < 1e{exponent}")
+
+
+def _every(name: str, form: str, condition: Callable[[str], str]) -> str:
+    """*condition* of every number: of an array with .all(), of a list with all(), of a scalar as it is."""
+    if form == "array":
+        return f"({condition(name)}).all()"
+    if form == "list":
+        return f"all({condition('v')} for v in {name})"
+    return condition(name)
+
+
+def _not_nan(name: str, names: Names, form: str) -> str:
     if names.numpy:
-        return f"not {names.numpy}.isnan({name}).any()" if array else f"not {names.numpy}.isnan({name})"
-    if names.math and not array:
+        return f"not {names.numpy}.isnan({name})" + ("" if form == "scalar" else ".any()")
+    if names.math and form == "scalar":
         return f"not {names.math}.isnan({name})"
-    return f"({name} == {name}).all()" if array else f"{name} == {name}"
+    return _every(name, form, lambda v: f"{v} == {v}")
 
 
-def _finite(name: str, names: Names, array: bool) -> str:
+def _finite(name: str, names: Names, form: str) -> str:
     if names.numpy:
-        return f"{names.numpy}.isfinite({name}).all()" if array else f"{names.numpy}.isfinite({name})"
-    if names.math and not array:
+        return f"{names.numpy}.isfinite({name})" + ("" if form == "scalar" else ".all()")
+    if names.math and form == "scalar":
         return f"{names.math}.isfinite({name})"
-    return f"(abs({name}) < float('inf')).all()" if array else f"abs({name}) < float('inf')"
+    return _every(name, form, lambda v: f"abs({v}) < float('inf')")
 
 
-def _sign_edges(name: str, subject: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray[np.float64],
-                array: bool) -> list[Edge]:
-    """A sign the live values never take: negative where theirs are >= 0 (and for a
-    number, 0 where theirs are positive). Zeros in an array are not counted: the
-    search shrinks arrays toward zeros, and a dark pixel is not beyond an image."""
+def _sign_edges(name: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray[np.float64], form: str) -> list[Edge]:
+    """A sign the live values never take: negative where theirs are >= 0 (or the
+    mirror), and for a single number 0 where theirs are all positive. Zeros among
+    many numbers are not counted: the search shrinks arrays toward zeros, and a
+    dark pixel is not beyond an image."""
     low, high = float(mine.min()), float(mine.max())
     live_low, live_high = float(theirs.min()), float(theirs.max())
-    every = "all" if array else ""
+    many = form != "scalar"
+    verb = f"{name} holds" if many else f"{name} is"
     if low < 0 <= live_low:
-        words = f"negative values (down to {_number(low)})" if array else f"negative ({_number(low)})"
-        verb = subject if array else f"{name} is"
-        strict = live_low > 0
-        theirs_are = "positive" if strict else "at least 0"
-        return [Edge(f"{verb} {words} where yours are {theirs_are}", _compare(name, ">" if strict else ">=", every), 2)]
+        words = f"negative values (down to {_number(low)})" if many else f"negative ({_number(low)})"
+        op, theirs_are = (">", "positive") if live_low > 0 else (">=", "at least 0")
+        return [Edge(f"{verb} {words} where yours are {theirs_are}", _every(name, form, lambda v: f"{v} {op} 0"), 2)]
     if high > 0 >= live_high:
-        words = f"positive values (up to {_number(high)})" if array else f"positive ({_number(high)})"
-        verb = subject if array else f"{name} is"
-        strict = live_high < 0
-        return [Edge(f"{verb} {words} where yours are {'negative' if strict else 'at most 0'}",
-                     _compare(name, "<" if strict else "<=", every), 2)]
-    if not array and low == 0 and (live_low > 0 or live_high < 0):
-        sign = "positive" if live_low > 0 else "negative"
-        return [Edge(f"{name} is 0 where yours are {sign}", _compare(name, ">" if live_low > 0 else "<", every), 2)]
+        words = f"positive values (up to {_number(high)})" if many else f"positive ({_number(high)})"
+        op, theirs_are = ("<", "negative") if live_high < 0 else ("<=", "at most 0")
+        return [Edge(f"{verb} {words} where yours are {theirs_are}", _every(name, form, lambda v: f"{v} {op} 0"), 2)]
+    if not many and low == 0 and (live_low > 0 or live_high < 0):
+        sign, op = ("positive", ">") if live_low > 0 else ("negative", "<")
+        return [Edge(f"{name} is 0 where yours are {sign}", f"{name} {op} 0", 2)]
     return []
-
-
-def _compare(name: str, op: str, every: str) -> str:
-    return f"({name} {op} 0).all()" if every else f"{name} {op} 0"
 
 
 # -- numbers, text, sequences, frames ---------------------------------------------
 
 
 def _number_edges(name: str, value: Any, live: Sequence[Any], names: Names) -> list[Edge]:
-    mine = np.array([float(value)])
-    theirs = np.array([float(v) for v in live])
-    dtype = _scalar_dtype(value)
-    edges = _special_edges(name, f"{name} is", mine, theirs, dtype, names, array=False)
-    if math.isfinite(float(value)) and np.isfinite(theirs).any():
-        edges += _sign_edges(name, f"{name} is", mine, theirs[np.isfinite(theirs)], array=False)
-    return edges
+    mine, theirs = np.array([float(value)]), np.array([float(v) for v in live])
+    return _number_edges_of(name, mine, theirs, _scalar_dtype(value), names, "scalar")
 
 
 def _scalar_dtype(value: Any) -> np.dtype[Any]:
@@ -298,6 +306,10 @@ def _sequence_edges(name: str, value: Sequence[Any], live: Sequence[Any], names:
     lengths = [len(v) for v in live]
     if len(value) == 0 and min(lengths) > 0:
         return [Edge(f"{name} is empty where yours have {_span(lengths)} items", f"len({name}) > 0", 0)]
+    items = [item for v in live for item in v]
+    if value and items and all(_kind(item) == "number" for item in [*value, *items]):  # a list of numbers: as an array
+        dtype = np.dtype(np.float64 if any(isinstance(i, (float, np.floating)) for i in [*value, *items]) else np.int64)
+        return _number_edges_of(name, _values(list(value)), _values(items), dtype, names, "list")
     return []
 
 
@@ -314,8 +326,14 @@ def _rows_edges(name: str, value: Any, live: Sequence[Any], names: Names) -> lis
         return []
     live_missing = {c for v in live for c in v.columns[v.isna().any().to_numpy()]}
     holes = [c for c in value.columns[value.isna().any().to_numpy()] if c not in live_missing]
-    return [Edge(f"{name} holds missing values (NaN) in column {c!r} where yours have none",
-                 f"{name}[{c!r}].notna().all()", 1) for c in holes]
+    if not holes:
+        return []
+    if len(holes) == 1:
+        return [Edge(f"{name} holds missing values (NaN) in column {holes[0]!r} where yours have none",
+                     f"{name}[{holes[0]!r}].notna().all()", 1)]
+    shown = ", ".join(map(repr, holes[:3])) + (f" and {len(holes) - 3} more" if len(holes) > 3 else "")
+    assume = f"{name}.notna().all().all()" if not live_missing else f"{name}[{holes!r}].notna().all().all()"
+    return [Edge(f"{name} holds missing values (NaN) in columns {shown} where yours have none", assume, 1)]
 
 
 def _no_edges(name: str, value: Any, live: Sequence[Any], names: Names) -> list[Edge]:
