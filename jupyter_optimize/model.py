@@ -85,7 +85,7 @@ class Counterexample:
         lines = [
             f"Counterexample ({self.origin} input)",
             f"  input:     {self.call}",
-            *([f"  which:     {self.likeness}" + (f": {'; '.join(self.edges)}" if self.edges else "")]
+            *([f"  how far:   {self.likeness}" + (f": {'; '.join(self.edges)}" if self.edges else "")]
               if self.likeness else []),
             f"  original:  {self.original}",
             f"  candidate: {self.candidate}",

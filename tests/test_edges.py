@@ -239,7 +239,7 @@ def test_text_and_html_reports_show_the_classification_and_the_suggestion():
     result = CandidateResult("argmax", "user", demo.ARGMAX, verdict, reason, check=Check(False, 3, EDGE_CX))
     report = Report("equalize", demo.ORIGINAL, ("equalize(...)",), None, (result,), options=Options())
     plain = text.render(report)
-    assert "which:     an edge beyond your data: mask selects nothing where yours select 38%" in plain
+    assert "how far:   an edge beyond your data: mask selects nothing where yours select 38%" in plain
     assert 'exclude:   --assume "mask.any()"' in plain
     shown = visible(html.render(report))
     assert 'An edge beyond your data: mask selects nothing where yours select 38%. If such inputs never occur, ' \
