@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 Verdict = Literal["faster", "not_faster", "incorrect", "failed", "unverifiable"]
 VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unverifiable")
+# how far a counterexample's input is from the live calls (Counterexample.likeness; verify/edges.py decides)
+LIKE, EDGE, LIVE = "like your data", "an edge beyond your data", "one of your own calls"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .measure.stats import is_faster
-from .model import Check, Counterexample, Timing, Verdict
+from .model import LIKE, Check, Counterexample, Timing, Verdict
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def incorrect_reason(cx: Counterexample) -> str:
     if not cx.likeness:
         return cx.difference
     if not cx.edges:
-        return f"on {'an input ' if cx.likeness.startswith('like') else ''}{cx.likeness}: {cx.difference}"
+        return f"on {'an input ' if cx.likeness == LIKE else ''}{cx.likeness}: {cx.difference}"
     exclude = f'; to exclude it: --assume "{cx.suggestion}"' if cx.suggestion else ""
     return f"on {cx.likeness} ({'; '.join(cx.edges)}): {cx.difference}{exclude}"
 

@@ -246,6 +246,10 @@ def test_text_and_html_reports_show_the_classification_and_the_suggestion():
            'exclude them with --assume "mask.any()".' in shown
 
 
+def optimize_report(result: CandidateResult) -> Report:
+    return Report("last", None, ("last(...)",), None, (result,), options=Options())
+
+
 # -- through optimize() ---------------------------------------------------------------
 
 
@@ -274,6 +278,9 @@ def test_a_counterexample_on_ordinary_values_is_like_your_data_and_a_live_one_is
     assert result.verdict == "incorrect" and result.counterexample.origin == "generated"
     assert result.counterexample.likeness == LIKE, result.counterexample
     assert result.reason.startswith("on an input like your data: ") and "--assume" not in result.reason
+    from test_render import visible
+
+    assert "Like your data: every argument keeps" in visible(html.render(optimize_report(result)))
     (own,) = optimize(last, [((ascending[::-1],), {})], candidates=["def last(xs):\n    return xs[-1]\n"],
                       time_budget=0.5).results
     assert own.counterexample.likeness == LIVE and own.reason.startswith("on one of your own calls: ")

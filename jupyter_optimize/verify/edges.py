@@ -29,12 +29,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..model import Call
+from ..model import EDGE, LIKE, LIVE, Call
 from .kinds import is_pandas_rows
 
-LIKE = "like your data"
-EDGE = "an edge beyond your data"
-LIVE = "one of your own calls"
+__all__ = ["EDGE", "LIKE", "LIVE", "Edge", "Likeness", "Names", "argument_edges", "bound", "classify", "names_in"]
 NEAR_LIMIT = 2.0**-20  # a float within this fraction of its dtype's largest value is "near the limit"
 
 
