@@ -36,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from corpus import ENTRIES, Entry, Outcome, define, frames, verify_named  # noqa: E402
 
+from jupyter_optimize.verify.edges import EDGE  # noqa: E402
+
 MILLISECONDS = 0.01  # originals whose live calls take at most this long (s) count as "run in milliseconds"
 
 
@@ -121,6 +123,7 @@ def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: 
     print("  slowest: " + ", ".join(f"{o.entry} {o.label.split(':')[0]} {o.seconds:.2f} s" for o in slowest))
     print(f"  whole run: {wall:.0f} s wall, {sum(t for _, t in runs):.0f} s over the originals")
     report_pandas(outcomes)
+    report_edges(outcomes)
     misses = [o for o in outcomes if not o.as_expected]
     if misses:
         print(f"\nMisses ({len(misses)}):")
@@ -172,6 +175,17 @@ def report_pandas(outcomes: list[Outcome]) -> None:
     print(f"    right candidates passed:       {len(passed)}/{len(right)} = {_pct(passed, right)}")
     print(f"    right ones offered as faster:  {len(faster)}/{len(right)} = {_pct(faster, right)}")
     print(f"    verification time per candidate: {_times(mine)}")
+
+
+def report_edges(outcomes: list[Outcome]) -> None:
+    """Rejections on a generated input beyond the live calls' data (issue 13): an edge
+    (empty, NaN, a mask selecting nothing, ...) or an input like the user's own."""
+    incorrect = [o for o in outcomes if o.verdict == "incorrect" and o.caught_on == "generated"]
+    edge = [o for o in incorrect if o.reason.startswith(f"on {EDGE}")]
+    suggested = [o for o in edge if "--assume" in o.reason]
+    print(f"  generated counterexamples that were edge-only: {len(edge)}/{len(incorrect)} = {_pct(edge, incorrect)}"
+          f"   ({len(suggested)} with a suggested --assume;"
+          f" right candidates among them: {sum(o.kind == 'right' for o in edge)})")
 
 
 def _pct(part: list, whole: list) -> str:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 Verdict = Literal["faster", "not_faster", "incorrect", "failed", "unverifiable"]
 VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unverifiable")
+# how far a counterexample's input is from the live calls (Counterexample.likeness; verify/edges.py decides)
+LIKE, EDGE, LIVE = "like your data", "an edge beyond your data", "one of your own calls"
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,25 @@ class Counterexample:
     difference: str  # one line: how they differ
     origin: str = "live"  # "live" or "generated"
     inputs: Call | None = None  # the raw input, when it could be carried back
+    # how far the input is from the user's data (verify/edges.py): "like your data",
+    # "an edge beyond your data", "one of your own calls", or "" when not classified
+    likeness: str = ""
+    edges: tuple[str, ...] = ()  # each edge in words: "mask selects nothing (all False) where yours select 31%"
+    suggestion: str = ""  # an --assume expression that would exclude this input (edges only), or ""
 
     def __repr__(self) -> str:
-        return (
-            f"Counterexample ({self.origin} input)\n"
-            f"  input:     {self.call}\n"
-            f"  original:  {self.original}\n"
-            f"  candidate: {self.candidate}\n"
-            f"  why:       {self.difference}"
-        )
+        lines = [
+            f"Counterexample ({self.origin} input)",
+            f"  input:     {self.call}",
+            *([f"  how far:   {self.likeness}" + (f": {'; '.join(self.edges)}" if self.edges else "")]
+              if self.likeness else []),
+            f"  original:  {self.original}",
+            f"  candidate: {self.candidate}",
+            f"  why:       {self.difference}",
+        ]
+        if self.suggestion:
+            lines.append(f'  exclude:   --assume "{self.suggestion}" (if such inputs never occur)')
+        return "\n".join(lines)
 
     __str__ = __repr__
 

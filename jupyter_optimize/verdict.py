@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .measure.stats import is_faster
-from .model import Check, Timing, Verdict
+from .model import LIKE, Check, Counterexample, Timing, Verdict
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,20 @@ def decide(verification: Verification, benchmark: Benchmark) -> tuple[Verdict, s
         return "failed", verification.reason
     if not verification.passed:
         cx = verification.counterexample
-        return "incorrect", cx.difference if cx else "behaves differently"
+        return "incorrect", incorrect_reason(cx) if cx else "behaves differently"
     if not isinstance(benchmark, Timing):
         return "failed", benchmark.reason if benchmark else "was not benchmarked"
     return _on_speed(verification, benchmark)
+
+
+def incorrect_reason(cx: Counterexample) -> str:
+    """The difference, led by how far its input is from the user's data (and, for an edge, how to exclude it)."""
+    if not cx.likeness:
+        return cx.difference
+    if not cx.edges:
+        return f"on {'an input ' if cx.likeness == LIKE else ''}{cx.likeness}: {cx.difference}"
+    exclude = f'; to exclude it: --assume "{cx.suggestion}"' if cx.suggestion else ""
+    return f"on {cx.likeness} ({'; '.join(cx.edges)}): {cx.difference}{exclude}"
 
 
 def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:

@@ -20,6 +20,7 @@ from jupyter_optimize.model import Candidate, CandidateResult, Check, Counterexa
 from jupyter_optimize.notebook import viewer as widget
 from jupyter_optimize.render import plots
 from jupyter_optimize.render.diff import diff_html, highlighted_lines
+from jupyter_optimize.verdict import incorrect_reason
 
 pytestmark = pytest.mark.slow  # an IPython shell per test, and full runs
 
@@ -45,8 +46,10 @@ def faster(name: str, source: str | None = None, func=None) -> CandidateResult:
 
 def incorrect(name: str, source: str) -> CandidateResult:
     counterexample = Counterexample("equalize(img=<uint8 array (128, 128)>, mask=<bool array, 0 True>)",
-                                    "array([[255, ...]])", "array([[0, ...]])", "values differ at 16384 of 16384 positions")
-    return CandidateResult(name, "user", source, "incorrect", counterexample.difference,
+                                    "array([[255, ...]])", "array([[0, ...]])", "values differ at 16384 of 16384 positions",
+                                    "generated", likeness="an edge beyond your data",
+                                    edges=("mask selects nothing where yours select 38%",), suggestion="mask.any()")
+    return CandidateResult(name, "user", source, "incorrect", incorrect_reason(counterexample),
                            check=Check(False, 2, counterexample), candidate=Candidate(name, "user", source=source))
 
 
@@ -166,6 +169,9 @@ def test_an_incorrect_candidate_has_no_accept_button_and_shows_its_counterexampl
     assert pane.accept_button is None and pane.reject_button is None
     shown = " ".join(w.value for w in pane.box.children if isinstance(w, widgets.HTML))
     assert "Counterexample" in shown and "0 True" in shown and "incorrect" in shown
+    text = html.unescape(re.sub(r"<[^>]+>", "", shown))
+    assert text.index("on an edge beyond your data (mask selects nothing") < text.index("Counterexample")  # leads
+    assert 'exclude them with --assume "mask.any()"' in text
 
 
 # -- what is shown -------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import CandidateResult, Check, Counterexample, LineProfile, Report, Timing
+from ..model import LIKE, CandidateResult, Check, Counterexample, LineProfile, Report, Timing
 from ..options import Options
 
 
@@ -200,6 +200,22 @@ def counterexample_heading(result: CandidateResult) -> str:
 def counterexample_lines(counterexample: Counterexample) -> list[str]:
     """The input, what each side did and why they differ, one line each."""
     return repr(counterexample).splitlines()
+
+
+def likeness(counterexample: Counterexample) -> Sentence | None:
+    """'An edge beyond your data: mask selects nothing ...; if such inputs never occur: --assume "mask.any()"'."""
+    if not counterexample.likeness:
+        return None
+    kind = counterexample.likeness
+    lead: Sentence = (Strong(f"{kind[0].upper()}{kind[1:]}" + (":" if counterexample.edges or kind == LIKE else ".")),)
+    if counterexample.edges:
+        lead += (" " + "; ".join(counterexample.edges) + ".",)
+    elif kind == LIKE:
+        lead += (" every argument keeps the types, dimensions, signs and kinds of values your calls pass,"
+                 " so your own data could meet this difference.",)
+    if counterexample.suggestion:
+        lead += (" If such inputs never occur, exclude them with ", Code(f'--assume "{counterexample.suggestion}"'), ".")
+    return lead
 
 
 def candidate_notes(result: CandidateResult) -> list[str]:

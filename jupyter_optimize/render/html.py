@@ -115,7 +115,8 @@ def counterexample(result: CandidateResult) -> str:
     if result.counterexample is None:
         return ""
     lines = "\n".join(facts.counterexample_lines(result.counterexample))
-    return (f"<div><b>{escape(facts.counterexample_heading(result))}</b>"
+    kind = facts.likeness(result.counterexample)
+    return (f"<div><b>{escape(facts.counterexample_heading(result))}</b>{paragraph(kind) if kind else ''}"
             f"<pre style='{CODE_FONT};background:{CODE_BG};padding:6px;white-space:pre-wrap'>{escape(lines)}</pre></div>")
 
 

@@ -5,9 +5,11 @@ kernel). Hypothesis is imported only when generated inputs are asked for.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from ..model import Call, Check, Counterexample
+from . import edges
 from .compare import Tolerance
 from .judge import Judge
 
@@ -22,15 +24,28 @@ def check_candidate(
     for passed, call in enumerate(calls):
         found, orig, cand = judge.compare(call)
         if found:
-            return _check(judge, False, passed + 1, judge.counterexample(call, orig, cand, found), live=passed)
+            own = dataclasses.replace(judge.counterexample(call, orig, cand, found), likeness=edges.LIVE)
+            return _check(judge, False, passed + 1, own, live=passed)
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
     from .search import search_generated  # hypothesis is imported only from here on
 
     search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
     judge.notes.update(search.notes)
-    return _check(judge, search.counterexample is None, len(calls) + search.tried, search.counterexample,
-                  live=len(calls), generated=search.distinct_passed)
+    cx = search.counterexample and classified(search.counterexample, calls, judge)
+    return _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls), generated=search.distinct_passed)
+
+
+def classified(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexample:
+    """The generated counterexample, with how far it is from the live calls (edges.classify)."""
+    if cx.inputs is None:
+        return cx
+    names = edges.names_in(getattr(judge.original, "__globals__", {}))
+    try:
+        found = edges.classify(cx.inputs, live, judge.params, names)
+    except Exception:  # a value whose len() or isna() raises: the counterexample stands unclassified
+        return cx
+    return dataclasses.replace(cx, likeness=found.likeness, edges=found.edges, suggestion=found.suggestion)
 
 
 def _check(judge: Judge, passed: bool, tried: int, cx: Counterexample | None, live: int, generated: int = 0) -> Check:
