@@ -26,7 +26,7 @@ import numpy as np
 
 from ..model import Call, Counterexample
 from .inputs import calls_like
-from .judge import Judge, TooSlow
+from .judge import Judge, NotJudged, TooSlow
 from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
@@ -80,6 +80,8 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         except TooSlow:  # far slower than on the live inputs: not a useful test, skip it
             result.too_slow += 1
             reject()
+        except NotJudged:  # the original was refused an action on it: outside what can be verified
+            reject()
         result.tried += 1
         if found:
             failures.append(judge.counterexample(call, orig, cand, found))
@@ -119,7 +121,7 @@ def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
             cut = _cut(call, shape, target)
             try:
                 why, orig, cand = judge.compare(cut, original_limit=MIN_PER_INPUT_S)
-            except TooSlow:
+            except (TooSlow, NotJudged):
                 continue
             if why:
                 call, found = cut, judge.counterexample(cut, orig, cand, why)
