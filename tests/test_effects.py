@@ -187,6 +187,24 @@ def test_a_stateful_original_goes_on_from_its_own_state_on_every_input():
     COUNT = 0
 
 
+SEEN: list[int] = []
+ALSO_SEEN = SEEN  # one list under two names
+
+
+def note_seen(values):
+    SEEN.append(len(values))
+    return sum(values)
+
+
+def test_two_names_of_one_list_stay_one_list_for_the_candidate():
+    through_the_other_name = "def note_seen(values):\n    ALSO_SEEN.append(len(values))\n    return sum(values)\n"
+    check = check_candidate(note_seen, _compiled(through_the_other_name, note_seen), [Call(([1, 2],)), Call(([],))],
+                            Tolerance(), None)
+    assert not isinstance(check, Failure) and check.passed, check
+    assert ALSO_SEEN is SEEN and SEEN == [2, 0]  # in-process here: the original's appends remain
+    SEEN.clear()
+
+
 def _compiled(source, original):
     from jupyter_optimize.model import Candidate
     from jupyter_optimize.sources.candidates import materialize

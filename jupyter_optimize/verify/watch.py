@@ -94,11 +94,13 @@ class GlobalsWatch:
         )
 
     def snapshot(self) -> Snapshot:
+        """Copies of the watched values, made with one memo: two names of one object stay one object."""
         shot = Snapshot()
+        memo: dict[int, Any] = {}
         for name in self.names:
             value = self.original_space.get(name, _MISSING)
             try:
-                shot.values[name] = value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
+                shot.values[name] = value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value, memo)
             except Exception:  # uncopyable objects are not watched
                 continue
             shot.ids[name] = id(value)
