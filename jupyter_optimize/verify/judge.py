@@ -61,6 +61,14 @@ def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -
     if box is not None:  # this run's files and refusals only
         box.reset_files()
         box.take_refusals()
+    outcome = _captured(func, args, kwargs)
+    if box is not None:
+        outcome.files, outcome.refusals = box.files_written(), box.take_refusals()
+    return outcome
+
+
+def _captured(func: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    """One call with its stdout, stderr and warnings captured."""
     out, err = io.StringIO(), io.StringIO()
     value: Any = None
     error: Exception | None = None
@@ -75,11 +83,8 @@ def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -
         except Exception as exc:
             error = exc
         seconds = time.perf_counter() - started
-    outcome = Outcome(value, error, args, kwargs, seconds, out.getvalue(), err.getvalue(),
-                      tuple(f"{w.category.__name__}: {w.message}" for w in caught))
-    if box is not None:
-        outcome.files, outcome.refusals = box.files_written(), box.take_refusals()
-    return outcome
+    return Outcome(value, error, args, kwargs, seconds, out.getvalue(), err.getvalue(),
+                   tuple(f"{w.category.__name__}: {w.message}" for w in caught))
 
 
 def outcome_difference(
@@ -175,23 +180,13 @@ class Judge:
         """Run both on *call*, each from the same state of the globals; afterwards the globals
         are the original's. With *original_limit*, an original slower than that raises
         `TooSlow`; an input the original is refused on raises `NotJudged` (both: skipped)."""
-        watch, tol = self.globals, self.tol
-        shot = watch.snapshot()
-        with self.coverage, time_limit(original_limit):
-            orig = run_once(self.original, call, self.seed)
-        self.slowest_live = max(self.slowest_live, orig.seconds) if call.origin == "live" else self.slowest_live
-        by_original = watch.changed(shot, watch.original_space, tol, self.comparison)
-        watch.restore(shot, by_original)  # the candidate starts where the original started
-        cand = run_once(self.candidate, call, self.seed)
-        by_candidate = watch.changed(shot, watch.candidate_space, tol, self.comparison)
-        watch.restore(shot, set(by_candidate) - set(by_original))
-        watch.bind(by_original)  # both go on from the original's state
+        orig, cand, by_original, by_candidate = self._run_both(call, original_limit)
         if orig.refusals:
             return self._refused_original(call, orig.refusals[0])
         if cand.refusals:
             self.refused = self.refused or cand.refusals[0]
             return f"tried {cand.refusals[0]}", orig, cand
-        found = globals_difference(by_original, by_candidate, tol, self.comparison)
+        found = globals_difference(by_original, by_candidate, self.tol, self.comparison)
         if found:
             return found, orig, cand
         if call.origin == "generated" and orig.error is not None and cand.error is not None:
@@ -199,7 +194,23 @@ class Judge:
                 self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
                                f"the candidate raises {type(cand.error).__name__}")
             return None, orig, cand
-        return outcome_difference(orig, cand, tol, self.params, self.comparison, self.output), orig, cand
+        return outcome_difference(orig, cand, self.tol, self.params, self.comparison, self.output), orig, cand
+
+    def _run_both(self, call: Call, original_limit: float | None) -> tuple[Outcome, Outcome, dict[str, Any], dict[str, Any]]:
+        """Both outcomes, and the globals each changed (name -> value after its run)."""
+        watch, tol = self.globals, self.tol
+        shot = watch.snapshot()
+        with self.coverage, time_limit(original_limit):
+            orig = run_once(self.original, call, self.seed)
+        if call.origin == "live":
+            self.slowest_live = max(self.slowest_live, orig.seconds)
+        by_original = watch.changed(shot, watch.original_space, tol, self.comparison)
+        watch.restore(shot, by_original)  # the candidate starts where the original started
+        cand = run_once(self.candidate, call, self.seed)
+        by_candidate = watch.changed(shot, watch.candidate_space, tol, self.comparison)
+        watch.restore(shot, set(by_candidate) - set(by_original))
+        watch.bind(by_original)  # both go on from the original's state
+        return orig, cand, by_original, by_candidate
 
     def _refused_original(self, call: Call, action: str) -> NoReturn:
         """An input on which the original itself is refused is not judged: on a generated input it is
