@@ -121,6 +121,8 @@ class Options:
     atol: float = option(1e-10, "--atol", metavar="X", bound=NOT_NEGATIVE,
                          help="absolute tolerance for floating-point values")
     exact: bool = option(False, "--exact", help="floats must be exactly equal")
+    ignore_output: bool = option(False, "--ignore-output",
+                                 help="do not compare what the functions print (stdout, stderr)")
     timeout: float | None = option(
         None, "--timeout", metavar="S", shown="adaptive", bound=POSITIVE,
         help="seconds any one child process may run; by default a candidate's verification may take "

@@ -190,7 +190,7 @@ class _Run:
             except CandidateProblem as problem:
                 return Failure(str(problem))
             return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
-                                   admits=domain.predicate(func))
+                                   admits=domain.predicate(func), output=not opts.ignore_output)
 
         child = self.child(job, limits.for_verify(opts, study.pass_seconds))
         outcome: Check | Failure = child.value if child.ok else Failure(child.error)

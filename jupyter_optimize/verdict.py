@@ -1,8 +1,8 @@
 """The verdict on one candidate, decided from plain data (no forking, no timing here).
 
 Verification gives a `Check`, a `Failure` (the candidate could not be run)
-or `Unverifiable` (the original is not deterministic, so nothing can be
-compared with it). The benchmark gives a `Timing`, a `Failure`, or nothing
+or `Unverifiable` (the original is not deterministic, or was refused an
+action on a live call, so nothing can be compared with it). The benchmark gives a `Timing`, a `Failure`, or nothing
 for a candidate that was not timed. `decide` turns those into one of the
 `Verdict`s and the one-line reason the report shows.
 """
@@ -23,7 +23,7 @@ class Failure:
 
 @dataclass(frozen=True)
 class Unverifiable:
-    """The original is not deterministic: the reason says how it differed from itself."""
+    """The original is not deterministic, or needs an action the sandbox refuses: the reason says which, in one line."""
 
     reason: str
 

@@ -38,10 +38,15 @@ class LiveProblem:
 @dataclass(frozen=True)
 class OriginalStudy:
     profile: LineProfile | None
-    determinism: Determinism
+    determinism: Determinism  # also says when the original was refused an action on a live call
     mutates_args: bool
     pass_seconds: float  # one pass over the live calls
     problem: LiveProblem | None = None
+
+    @property
+    def refusal(self) -> str:
+        """The action refused to the original on a live call ('' when none): no candidate can be verified."""
+        return self.determinism.refusal
 
 
 def study_original(func: Callable[..., Any], calls: list[Call], tol: Tolerance, options: Options,
@@ -50,7 +55,7 @@ def study_original(func: Callable[..., Any], calls: list[Call], tol: Tolerance, 
     if outside is not None:
         return OriginalStudy(None, Determinism(True, None), False, 0.0, LiveProblem("outside", outside))
     started = time.perf_counter()
-    determinism = check_determinism(func, calls, tol, options.seed)  # two passes
+    determinism = check_determinism(func, calls, tol, options.seed, not options.ignore_output)  # two passes
     pass_seconds = (time.perf_counter() - started) / 2
     outcomes = [run_once(func, call, determinism.seed) for call in calls]
     raised = first_raise(func, calls, outcomes)

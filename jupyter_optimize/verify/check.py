@@ -9,23 +9,29 @@ import dataclasses
 from collections.abc import Callable
 
 from ..model import Call, Check, Counterexample
+from ..verdict import Failure
 from . import edges
 from .compare import Tolerance
-from .judge import Judge
+from .judge import Judge, NotJudged
 
 
 def check_candidate(
     original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
-) -> Check:
+    output: bool = True,
+) -> Check | Failure:
     """Every live call first, then up to *examples* generated inputs (those *admits* accepts, when given:
-    the domain the user assumed)."""
-    judge = Judge(original, candidate, tol, seed)
+    the domain the user assumed). A candidate refused an action the original was not refused is a
+    `Failure` naming the action. With *output* False (--ignore-output), printed output is not compared."""
+    judge = Judge(original, candidate, tol, seed, output)
     for passed, call in enumerate(calls):
-        found, orig, cand = judge.compare(call)
+        try:
+            found, orig, cand = judge.compare(call)
+        except NotJudged:  # the original itself was refused: the study reports it
+            continue
         if found:
             own = dataclasses.replace(judge.counterexample(call, orig, cand, found), likeness=edges.LIVE)
-            return _check(judge, False, passed + 1, own, live=passed)
+            return _refused(judge) or _check(judge, False, passed + 1, own, live=passed)
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
     from .search import search_generated  # hypothesis is imported only from here on
@@ -33,7 +39,8 @@ def check_candidate(
     search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
     judge.notes.update(search.notes)
     cx = search.counterexample and classified(search.counterexample, calls, judge)
-    return _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls), generated=search.distinct_passed)
+    return _refused(judge) or _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls),
+                                     generated=search.distinct_passed)
 
 
 def classified(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexample:
@@ -46,6 +53,10 @@ def classified(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexa
     except Exception:  # a value whose len() or isna() raises: the counterexample stands unclassified
         return cx
     return dataclasses.replace(cx, likeness=found.likeness, edges=found.edges, suggestion=found.suggestion)
+
+
+def _refused(judge: Judge) -> Failure | None:
+    return Failure(f"tried {judge.refused}, which is refused during verification") if judge.refused else None
 
 
 def _check(judge: Judge, passed: bool, tried: int, cx: Counterexample | None, live: int, generated: int = 0) -> Check:

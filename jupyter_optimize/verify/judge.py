@@ -1,10 +1,13 @@
 """One input, original against candidate: run both, say how they differ.
 
 `run_once` runs a function on its own deep copy of one call's arguments; its
-`Outcome` is the return value or the exception, plus the state of the
-arguments after the call. `Judge` compares the two outcomes of one input
-(`outcome_difference`), also watching the globals each side changes and the
-original's line coverage, and turns a difference into a `Counterexample`.
+`Outcome` is the return value or the exception, the state of the arguments
+after the call, what it printed (stdout, stderr; warnings are recorded but
+not compared: a loop and its vectorized rewrite warn differently), and, in a
+contained child, the files it wrote in its scratch folder and the actions
+refused to it. `Judge` compares the two outcomes of one input
+(`outcome_difference`), also the globals each side changes (both ways) and
+the original's line coverage, and turns a difference into a `Counterexample`.
 `check` (one candidate over many inputs) and `determinism` (the original
 alone) build on it. Meant to run inside a sandbox child: the callers never
 run candidates in the kernel.
@@ -12,23 +15,27 @@ run candidates in the kernel.
 from __future__ import annotations
 
 import copy
+import io
 import pickle
 import random
 import signal
 import threading
 import time
 import types
+import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import numpy as np
 
 from ..model import Call, Counterexample
+from ..sandbox import containment
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
-from .watch import GlobalsWatch, LineCoverage
+from .effects import files_difference, output_difference
+from .watch import GlobalsWatch, LineCoverage, globals_difference
 
 
 @dataclass
@@ -38,6 +45,11 @@ class Outcome:
     args_after: tuple[Any, ...] = ()
     kwargs_after: dict[str, Any] | None = None
     seconds: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    warnings: tuple[str, ...] = ()  # "RuntimeWarning: ..." lines: recorded, never compared
+    files: dict[str, bytes | None] = field(default_factory=dict)  # written in the scratch folder (None: deleted)
+    refusals: tuple[str, ...] = ()  # actions the containment refused during the run
 
 
 def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -> Outcome:
@@ -45,25 +57,61 @@ def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -
     if seed is not None:
         random.seed(seed)
         np.random.seed(seed)
-    started = time.perf_counter()
-    try:
-        value = func(*args, **kwargs)
-    except MemoryError:  # out of the child's memory cap: a resource failure, not behaviour
-        raise
-    except Exception as exc:
-        return Outcome(None, exc, args, kwargs, time.perf_counter() - started)
-    return Outcome(value, None, args, kwargs, time.perf_counter() - started)
+    box = containment.current()
+    if box is not None:  # this run's files and refusals only
+        box.reset_files()
+        box.take_refusals()
+    outcome = _captured(func, args, kwargs)
+    if box is not None:
+        outcome.files, outcome.refusals = box.files_written(), box.take_refusals()
+    return outcome
+
+
+def _captured(func: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    """One call with its stdout, stderr and warnings captured."""
+    out, err = io.StringIO(), io.StringIO()
+    value: Any = None
+    error: Exception | None = None
+    # "always": under the default once-per-location filter a second run would warn less than the first
+    with warnings.catch_warnings(record=True) as caught, redirect_stdout(out), redirect_stderr(err):
+        warnings.simplefilter("always")
+        started = time.perf_counter()
+        try:
+            value = func(*args, **kwargs)
+        except MemoryError:  # out of the child's memory cap: a resource failure, not behaviour
+            raise
+        except Exception as exc:
+            error = exc
+        seconds = time.perf_counter() - started
+    return Outcome(value, error, args, kwargs, seconds, out.getvalue(), err.getvalue(),
+                   tuple(f"{w.category.__name__}: {w.message}" for w in caught))
 
 
 def outcome_difference(
     orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str], notes: ComparisonNotes | None = None,
+    output: bool = True,
 ) -> str | None:
-    """How *cand* behaves differently from *orig*, in one line, or None (*notes* gathers how values were judged)."""
+    """How *cand* behaves differently from *orig*, in one line, or None (*notes* gathers how values were judged).
+    Printed output counts unless *output* is False (--ignore-output); files written always count."""
+    return (result_difference(orig, cand, tol, params, notes)
+            or (output_only_difference(orig, cand) if output else None)
+            or files_difference(orig.files, cand.files))
+
+
+def result_difference(
+    orig: Outcome, cand: Outcome, tol: Tolerance, params: list[str], notes: ComparisonNotes | None = None,
+) -> str | None:
+    """The return value or exception, then the arguments' state after the call."""
     if orig.error is not None or cand.error is not None:
         found = _error_difference(orig, cand)
     else:
         found = difference(orig.value, cand.value, tol, "return value", notes)
     return found or _argument_difference(orig, cand, tol, params, notes)
+
+
+def output_only_difference(orig: Outcome, cand: Outcome) -> str | None:
+    """What the two printed differently, stdout first."""
+    return output_difference("stdout", orig.stdout, cand.stdout) or output_difference("stderr", orig.stderr, cand.stderr)
 
 
 def _error_difference(orig: Outcome, cand: Outcome) -> str | None:
@@ -107,44 +155,69 @@ class Judge:
     """Runs the original and a candidate on one input and says how they differ.
 
     Also keeps the evidence: lines of the original reached, distinct inputs
-    passed, notes, which globals each side changed, and how values were
-    compared (`comparison`: the types only ``==`` could judge).
+    passed, notes, how values were compared (`comparison`: the types only
+    ``==`` could judge), and the first action refused to the candidate where
+    the original was not refused (`refused`: the candidate then fails).
+    With *output* False (--ignore-output) printed output is not compared.
     """
 
     original: Callable[..., object]
     candidate: Callable[..., object]
     tol: Tolerance
     seed: int | None
+    output: bool = True
 
     def __post_init__(self) -> None:
         self.params = parameter_names(self.original)
         self.coverage = LineCoverage(self.original)
-        self.original_globals = GlobalsWatch(self.original)
-        self.candidate_globals = GlobalsWatch(self.candidate)
-        self.changed_by_original: set[str] = set()
+        self.globals = GlobalsWatch(self.original, self.candidate)
         self.notes: set[str] = set()
         self.comparison = ComparisonNotes()
         self.slowest_live = 0.0  # seconds the original took on its slowest live call
+        self.refused = ""
 
     def compare(self, call: Call, original_limit: float | None = None) -> tuple[str | None, Outcome, Outcome]:
-        """Run both on *call*. With *original_limit*, an original slower than
-        that raises `TooSlow` (the input is skipped, not judged)."""
-        shot = self.original_globals.snapshot()
-        with self.coverage, time_limit(original_limit):
-            orig = run_once(self.original, call, self.seed)
-        self.slowest_live = max(self.slowest_live, orig.seconds) if call.origin == "live" else self.slowest_live
-        self.changed_by_original |= self.original_globals.changed_since(shot, self.tol, self.comparison)
-        shot = self.candidate_globals.snapshot()
-        cand = run_once(self.candidate, call, self.seed)
-        changed = self.candidate_globals.changed_since(shot, self.tol, self.comparison) - self.changed_by_original
-        if changed:
-            return f"changes the global {', '.join(sorted(changed))}, which the original leaves alone", orig, cand
+        """Run both on *call*, each from the same state of the globals; afterwards the globals
+        are the original's. With *original_limit*, an original slower than that raises
+        `TooSlow`; an input the original is refused on raises `NotJudged` (both: skipped)."""
+        orig, cand, by_original, by_candidate = self._run_both(call, original_limit)
+        if orig.refusals:
+            return self._refused_original(call, orig.refusals[0])
+        if cand.refusals:
+            self.refused = self.refused or cand.refusals[0]
+            return f"tried {cand.refusals[0]}", orig, cand
+        found = globals_difference(by_original, by_candidate, self.tol, self.comparison)
+        if found:
+            return found, orig, cand
         if call.origin == "generated" and orig.error is not None and cand.error is not None:
             if type(orig.error) is not type(cand.error):  # outside the domain: any exception will do
                 self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
                                f"the candidate raises {type(cand.error).__name__}")
             return None, orig, cand
-        return outcome_difference(orig, cand, self.tol, self.params, self.comparison), orig, cand
+        return outcome_difference(orig, cand, self.tol, self.params, self.comparison, self.output), orig, cand
+
+    def _run_both(self, call: Call, original_limit: float | None) -> tuple[Outcome, Outcome, dict[str, Any], dict[str, Any]]:
+        """Both outcomes, and the globals each changed (name -> value after its run)."""
+        watch, tol = self.globals, self.tol
+        shot = watch.snapshot()
+        with self.coverage, time_limit(original_limit):
+            orig = run_once(self.original, call, self.seed)
+        if call.origin == "live":
+            self.slowest_live = max(self.slowest_live, orig.seconds)
+        by_original = watch.changed(shot, watch.original_space, tol, self.comparison)
+        watch.restore(shot, by_original)  # the candidate starts where the original started
+        cand = run_once(self.candidate, call, self.seed)
+        by_candidate = watch.changed(shot, watch.candidate_space, tol, self.comparison)
+        watch.restore(shot, set(by_candidate) - set(by_original))
+        watch.bind(by_original)  # both go on from the original's state
+        return orig, cand, by_original, by_candidate
+
+    def _refused_original(self, call: Call, action: str) -> NoReturn:
+        """An input on which the original itself is refused is not judged: on a generated input it is
+        outside what can be verified; a live one is the study's to report (see `determinism`)."""
+        if call.origin == "live":
+            self.notes.add(f"the original was refused {action} on a live call")
+        raise NotJudged(action)
 
     def comparison_notes(self) -> set[str]:
         """The evidence's lines on how values were compared: the types judged by == alone."""
@@ -153,6 +226,11 @@ class Judge:
 
     def counterexample(self, call: Call, orig: Outcome, cand: Outcome, why: str) -> Counterexample:
         return counterexample(self.original.__name__, call, orig, cand, why, self.params)
+
+
+class NotJudged(BaseException):
+    """The input cannot be judged (the original was refused an action on it): skip it. A BaseException,
+    so the function under test cannot swallow it."""
 
 
 class TooSlow(BaseException):

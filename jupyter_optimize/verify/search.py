@@ -36,7 +36,7 @@ from ..model import Call, Counterexample
 from .compare import ComparisonNotes
 from .describe import describe_call
 from .inputs import calls_like
-from .judge import Judge, Outcome, TooSlow, outcome_difference, run_once, time_limit
+from .judge import Judge, NotJudged, Outcome, TooSlow, outcome_difference, run_once, time_limit
 from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
@@ -97,6 +97,8 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         except TooSlow:  # far slower than on the live inputs: not a useful test, skip it
             result.too_slow += 1
             reject()
+        except NotJudged:  # the original was refused an action on it: outside what can be verified
+            reject()
         if found and not failures and not _repeatable(judge, call, orig, per_input):
             result.unrepeatable.append(call)  # the original's own doing: this input proves nothing
             reject()
@@ -135,7 +137,7 @@ def _repeatable(judge: Judge, call: Call, first: Outcome, limit: float) -> bool:
             again = run_once(judge.original, call, judge.seed)
     except TooSlow:
         return True  # cannot tell in time: judge the difference as found
-    return outcome_difference(first, again, judge.tol, judge.params, ComparisonNotes()) is None
+    return outcome_difference(first, again, judge.tol, judge.params, ComparisonNotes(), judge.output) is None
 
 
 def _minimal(judge: Judge, failures: list[Counterexample], limit: float) -> Counterexample | None:
@@ -187,7 +189,7 @@ def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
             cut = _cut(call, shape, target)
             try:
                 why, orig, cand = judge.compare(cut, original_limit=MIN_PER_INPUT_S)
-            except TooSlow:
+            except (TooSlow, NotJudged):
                 continue
             if why:
                 call, found = cut, judge.counterexample(cut, orig, cand, why)

@@ -1,13 +1,15 @@
 """What `judge` watches while it runs the two functions: which lines of the
 original ran (`LineCoverage`, for the evidence in the report) and which
-module-level globals a function changed (`GlobalsWatch`)."""
+module-level globals the original and the candidate change (`GlobalsWatch`,
+`globals_difference`)."""
 from __future__ import annotations
 
 import copy
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .compare import ComparisonNotes, Tolerance, difference
@@ -61,33 +63,98 @@ def executable_lines(code: types.CodeType) -> set[int]:
 _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), frozenset, tuple)
 
 
-class GlobalsWatch:
-    """Snapshots the data globals *func* refers to, to tell what a call changed."""
+@dataclass
+class Snapshot:
+    """The watched globals before a run: a copy of each value, and the identity of the object bound."""
 
-    def __init__(self, func: Callable[..., object]):
-        self.namespace = getattr(func, "__globals__", {})
+    values: dict[str, Any] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+class GlobalsWatch:
+    """The data globals the original or the candidate refers to, watched over one input.
+
+    A name is watched when the original's namespace binds it to data and the
+    candidate's binds it to the same object: the candidate's namespace stands
+    for the user's (a candidate from source runs in a shallow copy of the
+    original's globals). Per input the judge takes a `snapshot`, runs the
+    original, notes what it `changed`, `restore`s the snapshot in both
+    namespaces for the candidate, compares, and finally `bind`s the
+    original's after-state in both, so a stateful function goes on as it
+    would have without the candidate.
+    """
+
+    def __init__(self, original: Callable[..., object], candidate: Callable[..., object]):
+        self.original_space: dict[str, Any] = getattr(original, "__globals__", {})
+        self.candidate_space: dict[str, Any] = getattr(candidate, "__globals__", {})
+        mine, theirs = self.original_space, self.candidate_space
+        wanted = referenced_names(original) | referenced_names(candidate)
         self.names = sorted(
-            n for n in referenced_names(func) if n in self.namespace and _is_data(self.namespace[n])
+            n for n in wanted if n in mine and _is_data(mine[n]) and (theirs is mine or theirs.get(n, _MISSING) is mine[n])
         )
 
-    def snapshot(self) -> dict[str, tuple[int, Any]]:
-        shot = {}
+    def snapshot(self) -> Snapshot:
+        """Copies of the watched values, made with one memo: two names of one object stay one object."""
+        shot = Snapshot()
+        memo: dict[int, Any] = {}
         for name in self.names:
-            value = self.namespace.get(name)
+            value = self.original_space.get(name, _MISSING)
             try:
-                shot[name] = (id(value), value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value))
+                shot.values[name] = value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value, memo)
             except Exception:  # uncopyable objects are not watched
                 continue
+            shot.ids[name] = id(value)
         return shot
 
-    def changed_since(self, shot: dict[str, tuple[int, Any]], tol: Tolerance, notes: ComparisonNotes | None = None) -> set[str]:
-        """Names whose value was rebound, or now differs from the snapshot under the comparison rules."""
-        changed = set()
-        for name, (ident, before) in shot.items():
-            now = self.namespace.get(name)
-            if id(now) != ident or difference(before, now, tol, name, notes) is not None:
-                changed.add(name)
-        return changed
+    def changed(self, shot: Snapshot, space: dict[str, Any], tol: Tolerance,
+                notes: ComparisonNotes | None = None) -> dict[str, Any]:
+        """The names of *space* rebound or now different from *shot* (under the comparison rules), with their values now."""
+        found = {}
+        for name, before in shot.values.items():
+            now = space.get(name, _MISSING)
+            if id(now) != shot.ids[name] or difference(before, now, tol, name, notes) is not None:
+                found[name] = now
+        return found
+
+    def restore(self, shot: Snapshot, names: Iterable[str]) -> None:
+        """Bind fresh copies of *names*' snapshot values in both namespaces (one memo: shared parts stay shared)."""
+        memo: dict[int, Any] = {}
+        restored = {name: copy.deepcopy(shot.values[name], memo) for name in names}
+        self.bind(restored)
+        shot.ids.update({name: id(value) for name, value in restored.items()})
+
+    def bind(self, values: dict[str, Any]) -> None:
+        for space in (self.original_space, self.candidate_space):
+            for name, value in values.items():
+                if value is _MISSING:
+                    space.pop(name, None)
+                else:
+                    space[name] = value
+
+
+def globals_difference(original: dict[str, Any], candidate: dict[str, Any], tol: Tolerance,
+                       notes: ComparisonNotes | None = None) -> str | None:
+    """How the candidate's changes to globals differ from the original's (name -> value after the run)."""
+    for name in sorted(set(original) | set(candidate)):
+        if name not in candidate:
+            return f"leaves out the original's change to the global {name}"
+        if name not in original:
+            return f"changes the global {name}, which the original leaves alone"
+        found = difference(original[name], candidate[name], tol, name, notes)
+        if found:
+            return f"changes the global {name} differently from the original: {found}"
+    return None
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<not bound>"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Missing:
+        return self  # one marker, so `is _MISSING` holds for copies too
+
+
+_MISSING: Any = _Missing()  # a global the function deleted
 
 
 def referenced_names(func: Callable[..., object]) -> set[str]:

@@ -1,0 +1,310 @@
+"""Effects besides the return value are behaviour: printed output, globals (both ways),
+files written in the scratch folder, and actions the containment refuses."""
+from __future__ import annotations
+
+import functools
+import os
+import time
+import warnings
+
+import pytest
+
+from jupyter_optimize import optimize, sandbox
+from jupyter_optimize.model import Call
+from jupyter_optimize.sandbox import containment
+from jupyter_optimize.verdict import Failure
+from jupyter_optimize.verify.check import check_candidate
+from jupyter_optimize.verify.compare import Tolerance
+from jupyter_optimize.verify.effects import files_difference, first_differing_line, output_difference
+
+QUICK = dict(examples=20, verify_budget=0.3, time_budget=0.3, profile=False)
+LIVE = [(([1, 2, 3],), {})]
+
+
+@functools.cache
+def containment_installed() -> bool:
+    """True once the sandbox backend installs a real `Containment` in its children
+    (the `contain` branch): a child is asked whether `containment.current()` is set."""
+    result = sandbox.run_isolated(lambda: containment.current() is not None, timeout=30, memory_limit_mb=512)
+    return bool(result.ok and result.value)
+
+
+needs_containment = pytest.mark.skipif("not containment_installed()",
+                                       reason="the sandbox does not install a Containment in its children yet")
+
+
+# -- printed output ---------------------------------------------------------------
+
+
+def total_loud(values):
+    s = 0
+    for v in values:
+        s += v
+    print("summing", len(values), "values")
+    print("total", s)
+    return s
+
+
+def test_a_candidate_that_drops_the_originals_print_is_incorrect_at_the_first_line():
+    def total_loud(values):
+        return sum(values)
+
+    r = optimize(globals()["total_loud"], LIVE, candidates=[total_loud], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.reason == "prints differently (stdout line 1): nothing instead of 'summing 3 values'"
+
+
+def test_a_candidate_that_prints_something_else_names_the_differing_line():
+    quiet = """
+def total_loud(values):
+    s = sum(values)
+    print("summing", len(values), "values")
+    print("sum", s)
+    return s
+"""
+    r = optimize(total_loud, LIVE, candidates=[quiet], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.reason == "prints differently (stdout line 2): 'sum 6' instead of 'total 6'"
+    assert r.counterexample.origin == "live"
+
+
+def test_ignore_output_leaves_printing_out_of_the_comparison():
+    def total_loud(values):
+        return sum(values)
+
+    r = optimize(globals()["total_loud"], LIVE, candidates=[total_loud], ignore_output=True, **QUICK).results[0]
+    assert r.verdict in ("faster", "not_faster"), r.reason
+
+
+def test_what_goes_to_stderr_is_compared_too():
+    import sys
+
+    def warn_total(values):
+        print("careful", file=sys.stderr)
+        return sum(values)
+
+    def silent_total(values):
+        return sum(values)
+
+    silent_total.__name__ = "warn_total"
+    r = optimize(warn_total, LIVE, candidates=[silent_total], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.reason == "prints differently (stderr line 1): nothing instead of 'careful'"
+
+
+def stamped(values):
+    print("done at", time.time())
+    return sum(values)
+
+
+def test_an_original_that_prints_the_time_is_unverifiable_with_the_hint():
+    r = optimize(stamped, LIVE, candidates=["def stamped(values):\n    return sum(values)\n"], **QUICK).results[0]
+    assert r.verdict == "unverifiable"
+    assert "printed output is not repeatable" in r.reason and "--ignore-output" in r.reason
+    assert optimize(stamped, LIVE, candidates=["def stamped(values):\n    print('done at', time.time())\n"
+                                               "    return sum(values)\n"],
+                    ignore_output=True, **QUICK).results[0].verdict in ("faster", "not_faster")
+
+
+def test_warnings_are_recorded_not_compared():
+    def noisy(values):
+        warnings.warn("the slow path", RuntimeWarning, stacklevel=1)
+        return sum(values)
+
+    def calm(values):
+        return sum(values)
+
+    calm.__name__ = "noisy"
+    r = optimize(noisy, LIVE, candidates=[calm], **QUICK).results[0]
+    assert r.verdict in ("faster", "not_faster"), r.reason  # and the original's warning each run is no nondeterminism
+
+
+# -- globals, both ways ---------------------------------------------------------------
+
+LOG: list[int] = []
+
+
+def record(values):
+    LOG.append(len(values))
+    return sum(values)
+
+
+def test_a_candidate_that_drops_the_append_to_a_global_list_is_incorrect():
+    def record(values):
+        return sum(values)
+
+    r = optimize(globals()["record"], LIVE, candidates=[record], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.reason == "leaves out the original's change to the global LOG"
+    assert LOG == []  # the kernel's list is untouched
+
+
+def test_a_candidate_from_source_that_drops_the_append_is_incorrect_too():
+    r = optimize(record, LIVE, candidates=["def record(values):\n    return sum(values)\n"], **QUICK).results[0]
+    assert r.reason == "leaves out the original's change to the global LOG"
+
+
+def test_a_candidate_that_appends_twice_is_incorrect():
+    def record(values):
+        LOG.append(len(values))
+        LOG.append(len(values))
+        return sum(values)
+
+    r = optimize(globals()["record"], LIVE, candidates=[record], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.reason.startswith("changes the global LOG differently from the original")
+
+
+def test_a_candidate_that_makes_the_same_change_passes_over_many_inputs():
+    fast = "def record(values):\n    LOG.append(len(values))\n    return sum(values)\n"
+    r = optimize(record, LIVE + [(([],), {}), (([5],), {})], candidates=[fast], **{**QUICK, "verify_budget": 1.5}).results[0]
+    assert r.verdict in ("faster", "not_faster"), r.reason
+    assert r.check.generated_passed > 0
+    assert LOG == []
+
+
+COUNT = 0
+
+
+def numbered(values):
+    global COUNT
+    COUNT += 1
+    return [COUNT, sum(values)]
+
+
+def test_a_stateful_original_goes_on_from_its_own_state_on_every_input():
+    """Each input starts both from the same state: a counter that both bump gives equal numbers."""
+    same = "def numbered(values):\n    global COUNT\n    COUNT += 1\n    return [COUNT, sum(values)]\n"
+    twice = "def numbered(values):\n    global COUNT\n    COUNT += 2\n    return [COUNT - 1, sum(values)]\n"
+    calls = [Call(([1, 2],)), Call(([3],)), Call(([],))]
+    good = check_candidate(numbered, _compiled(same, numbered), calls, Tolerance(), None)
+    bad = check_candidate(numbered, _compiled(twice, numbered), calls, Tolerance(), None)
+    assert not isinstance(good, Failure) and good.passed
+    assert not isinstance(bad, Failure) and not bad.passed
+    assert bad.counterexample.difference.startswith("changes the global COUNT differently from the original")
+    global COUNT
+    assert COUNT == 3 + 1  # in-process here: the original's calls remain (three, then one before the difference)
+    COUNT = 0
+
+
+SEEN: list[int] = []
+ALSO_SEEN = SEEN  # one list under two names
+
+
+def note_seen(values):
+    SEEN.append(len(values))
+    return sum(values)
+
+
+def test_two_names_of_one_list_stay_one_list_for_the_candidate():
+    through_the_other_name = "def note_seen(values):\n    ALSO_SEEN.append(len(values))\n    return sum(values)\n"
+    check = check_candidate(note_seen, _compiled(through_the_other_name, note_seen), [Call(([1, 2],)), Call(([],))],
+                            Tolerance(), None)
+    assert not isinstance(check, Failure) and check.passed, check
+    assert ALSO_SEEN is SEEN and SEEN == [2, 0]  # in-process here: the original's appends remain
+    SEEN.clear()
+
+
+def _compiled(source, original):
+    from jupyter_optimize.model import Candidate
+    from jupyter_optimize.sources.candidates import materialize
+
+    return materialize(Candidate(original.__name__, "user", source), original)
+
+
+# -- pure comparisons ---------------------------------------------------------------
+
+
+def test_first_differing_line_names_the_line_and_both_sides():
+    assert first_differing_line("a\nb\n", "a\nb\n") is None
+    assert first_differing_line("a\nb\n", "a\nc\n") == (2, "b\n", "c\n")
+    assert first_differing_line("a\n", "a\nextra\n") == (2, None, "extra\n")
+    assert first_differing_line("a\n", "") == (1, "a\n", None)
+
+
+def test_output_difference_shortens_long_lines_and_shows_a_lone_line_ending():
+    long_a, long_b = "x" * 100 + "a", "x" * 100 + "b"
+    found = output_difference("stdout", long_a, long_b)
+    assert found is not None and len(found) < 200 and "..." in found
+    assert output_difference("stdout", "x\n", "x") == "prints differently (stdout line 1): 'x' instead of 'x\\n'"
+    assert output_difference("stderr", "", "") is None
+
+
+def test_files_difference_names_missing_extra_and_changed_files():
+    ours = {"results.txt": b"alpha\nbeta\n"}
+    assert files_difference(ours, dict(ours)) is None
+    assert files_difference(ours, {}) == "does not write the file results.txt, which the original writes"
+    assert files_difference(ours, {**ours, "tmp.txt": b""}) == "writes the file tmp.txt, which the original leaves alone"
+    assert files_difference(ours, {"results.txt": b"alpha\ngamma\n"}) == \
+        "writes different content to results.txt (line 2): 'gamma' instead of 'beta'"
+    assert files_difference({"old.txt": None}, {}) == "does not delete the file old.txt, which the original deletes"
+    assert files_difference({"old.txt": None}, {"old.txt": b"x"}) == "writes the file old.txt, which the original deletes"
+
+
+def test_files_difference_on_binary_contents_names_the_first_byte():
+    assert files_difference({"a.bin": b"\xff\x00\x01"}, {"a.bin": b"\xff\x00\x02"}) == \
+        "writes different bytes to a.bin (byte 2): 0x02 instead of 0x01"
+    assert files_difference({"a.bin": b"\xff\x00"}, {"a.bin": b"\xff"}) == \
+        "writes different bytes to a.bin (byte 1): the end of the file instead of 0x00"
+
+
+# -- files and refusals (need the sandbox's containment) ----------------------------------------
+
+
+def save(lines, name):
+    with open(name, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
+SAVE_LIVE = [((["alpha", "beta"], "results.txt"), {})]
+
+
+@needs_containment
+def test_files_written_are_compared_and_the_users_folder_stays_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results.txt").write_text("the user's own\n")
+    same = ('def save(lines, name):\n    f = open(name, "w")\n    f.write("\\n".join(lines))\n    f.write("\\n")\n'
+            '    f.close()\n    return len(lines)\n')
+    other = 'def save(lines, name):\n    open(name, "w").write("\\n".join(lines))\n    return len(lines)\n'
+    elsewhere = 'def save(lines, name):\n    open("copy.txt", "w").write("\\n".join(lines) + "\\n")\n    return len(lines)\n'
+    right, wrong, moved = optimize(save, SAVE_LIVE, candidates=[same, other, elsewhere], **QUICK).results
+    assert right.verdict in ("faster", "not_faster"), right.reason
+    assert wrong.verdict == "incorrect"
+    assert wrong.reason == "writes different content to results.txt (line 2): 'beta' instead of 'beta\\n'"
+    assert moved.verdict == "incorrect" and "copy.txt" in moved.reason
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.txt"]  # no junk from generated names
+    assert (tmp_path / "results.txt").read_text() == "the user's own\n"
+
+
+@needs_containment
+def test_a_candidate_refused_an_action_fails_naming_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = os.path.join(os.path.expanduser("~"), "jupyter_optimize_effects_test.txt")
+    sneaky = (f"def total(values):\n    open({target!r}, 'w').write('x')\n    return sum(values)\n")
+
+    def total(values):
+        return sum(values)
+
+    r = optimize(total, LIVE, candidates=[sneaky], **QUICK).results[0]
+    assert r.verdict == "failed"
+    assert target in r.reason and "refused" in r.reason
+    assert not os.path.exists(target)
+
+
+@needs_containment
+def test_an_original_refused_an_action_on_a_live_call_is_unverifiable_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = os.path.join(os.path.expanduser("~"), "jupyter_optimize_effects_test.txt")
+
+    def total(values):
+        with open(target, "w") as f:
+            f.write("x")
+        return sum(values)
+
+    report = optimize(total, LIVE, candidates=["def total(values):\n    return sum(values)\n"], **QUICK)
+    r = report.results[0]
+    assert r.verdict == "unverifiable"
+    assert r.reason.startswith("the original cannot be verified: it tried") and target in r.reason
+    assert "\n" not in r.reason and r.timing is None  # not benchmarked
+    assert not os.path.exists(target)
