@@ -51,7 +51,7 @@ def test_a_candidate_that_drops_the_originals_print_is_incorrect_at_the_first_li
 
     r = optimize(globals()["total_loud"], LIVE, candidates=[total_loud], **QUICK).results[0]
     assert r.verdict == "incorrect"
-    assert r.reason == "prints differently (stdout line 1): nothing instead of 'summing 3 values'"
+    assert r.counterexample.difference == "prints differently (stdout line 1): nothing instead of 'summing 3 values'"
 
 
 def test_a_candidate_that_prints_something_else_names_the_differing_line():
@@ -64,7 +64,7 @@ def total_loud(values):
 """
     r = optimize(total_loud, LIVE, candidates=[quiet], **QUICK).results[0]
     assert r.verdict == "incorrect"
-    assert r.reason == "prints differently (stdout line 2): 'sum 6' instead of 'total 6'"
+    assert r.counterexample.difference == "prints differently (stdout line 2): 'sum 6' instead of 'total 6'"
     assert r.counterexample.origin == "live"
 
 
@@ -89,7 +89,7 @@ def test_what_goes_to_stderr_is_compared_too():
     silent_total.__name__ = "warn_total"
     r = optimize(warn_total, LIVE, candidates=[silent_total], **QUICK).results[0]
     assert r.verdict == "incorrect"
-    assert r.reason == "prints differently (stderr line 1): nothing instead of 'careful'"
+    assert r.counterexample.difference == "prints differently (stderr line 1): nothing instead of 'careful'"
 
 
 def stamped(values):
@@ -135,13 +135,13 @@ def test_a_candidate_that_drops_the_append_to_a_global_list_is_incorrect():
 
     r = optimize(globals()["record"], LIVE, candidates=[record], **QUICK).results[0]
     assert r.verdict == "incorrect"
-    assert r.reason == "leaves out the original's change to the global LOG"
+    assert r.counterexample.difference == "leaves out the original's change to the global LOG"
     assert LOG == []  # the kernel's list is untouched
 
 
 def test_a_candidate_from_source_that_drops_the_append_is_incorrect_too():
     r = optimize(record, LIVE, candidates=["def record(values):\n    return sum(values)\n"], **QUICK).results[0]
-    assert r.reason == "leaves out the original's change to the global LOG"
+    assert r.counterexample.difference == "leaves out the original's change to the global LOG"
 
 
 def test_a_candidate_that_appends_twice_is_incorrect():
@@ -152,7 +152,7 @@ def test_a_candidate_that_appends_twice_is_incorrect():
 
     r = optimize(globals()["record"], LIVE, candidates=[record], **QUICK).results[0]
     assert r.verdict == "incorrect"
-    assert r.reason.startswith("changes the global LOG differently from the original")
+    assert r.counterexample.difference.startswith("changes the global LOG differently from the original")
 
 
 def test_a_candidate_that_makes_the_same_change_passes_over_many_inputs():
@@ -271,7 +271,7 @@ def test_files_written_are_compared_and_the_users_folder_stays_as_it_was(tmp_pat
     right, wrong, moved = optimize(save, SAVE_LIVE, candidates=[same, other, elsewhere], **QUICK).results
     assert right.verdict in ("faster", "not_faster"), right.reason
     assert wrong.verdict == "incorrect"
-    assert wrong.reason == "writes different content to results.txt (line 2): 'beta' instead of 'beta\\n'"
+    assert wrong.counterexample.difference == "writes different content to results.txt (line 2): 'beta' instead of 'beta\\n'"
     assert moved.verdict == "incorrect" and "copy.txt" in moved.reason
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.txt"]  # no junk from generated names
     assert (tmp_path / "results.txt").read_text() == "the user's own\n"
@@ -305,6 +305,6 @@ def test_an_original_refused_an_action_on_a_live_call_is_unverifiable_in_one_lin
     report = optimize(total, LIVE, candidates=["def total(values):\n    return sum(values)\n"], **QUICK)
     r = report.results[0]
     assert r.verdict == "unverifiable"
-    assert r.reason.startswith("the original cannot be verified: it tried") and target in r.reason
+    assert r.counterexample.difference.startswith("the original cannot be verified: it tried") and target in r.reason
     assert "\n" not in r.reason and r.timing is None  # not benchmarked
     assert not os.path.exists(target)
