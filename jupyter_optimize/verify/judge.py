@@ -28,6 +28,7 @@ import numpy as np
 from ..model import Call, Counterexample
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
+from .reassociation import tolerance_for
 from .watch import GlobalsWatch, LineCoverage
 
 
@@ -144,7 +145,7 @@ class Judge:
                 self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
                                f"the candidate raises {type(cand.error).__name__}")
             return None, orig, cand
-        return outcome_difference(orig, cand, self.tol, self.params, self.comparison), orig, cand
+        return outcome_difference(orig, cand, tolerance_for(self.tol, call), self.params, self.comparison), orig, cand
 
     def comparison_notes(self) -> set[str]:
         """The evidence's lines on how values were compared: the types judged by == alone."""

@@ -136,9 +136,9 @@ def verify_named(name: str, **options: Any) -> list[Outcome]:
 
 
 def _collect() -> tuple[Entry, ...]:
-    from . import arrays, containers, frames, scalars, text
+    from . import arrays, containers, floats, frames, scalars, text
 
-    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES)
+    entries = (*arrays.ENTRIES, *floats.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES)
     names = [e.name for e in entries]
     duplicated = {n for n in names if names.count(n) > 1}
     assert not duplicated, f"corpus names must be unique: {duplicated}"
