@@ -22,6 +22,11 @@ cannot see which of the two a function computes, so it forgives both: for
 numbers above 1 that is generous to plain sums, yet a term dropped from a
 sum still shows on the small inputs the generator draws.
 
+The inputs' half of the rule is `large_float`: the generator's large
+float edge is one that a sum of the live size (and, in float64, the square
+of that sum) holds without overflow, since which order a sum overflows in
+is not behaviour either.
+
 What stays a difference: NaN against a number, and an infinity against
 anything but the same infinity (NaN and infinity handling is not rounding);
 a result that lost precision (float32 accumulation rounds at ``2**29`` times
