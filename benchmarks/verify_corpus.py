@@ -5,11 +5,12 @@ default input budget (examples=200, verify_budget=1.5 s) and a short
 benchmark, then prints the share of wrong candidates rejected, the share of
 right ones passed, the verification time per candidate (median and max), the
 same for originals that run in milliseconds or less, the same counts for the
-pandas originals alone (with how many right ones were offered as faster),
-and one line per miss. Originals with a documented domain (`Entry.assume`,
-tests/corpus/domains.py) run with it, and once more without it: the right
-ones passed are counted both ways, and how many of those rejected without
-the assumptions were rejected only on an input outside the domain.
+pandas originals alone (with how many right ones were offered as faster)
+and for the float reductions (issue 13), and one line per miss. Originals
+with a documented domain (`Entry.assume`, tests/corpus/domains.py) run with
+it, and once more without it: the right ones passed are counted both ways,
+and how many of those rejected without the assumptions were rejected only on
+an input outside the domain.
 
 Goal (issue 3): every wrong candidate rejected and no right one (at least 95%
 and zero); verifying one candidate of a millisecond function under 2 s.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from corpus import ENTRIES, Entry, Outcome, define, frames, verify_named  # noqa: E402
+from corpus import ENTRIES, Entry, Outcome, define, floats, frames, verify_named  # noqa: E402
 
 from jupyter_optimize.verify.edges import EDGE  # noqa: E402
 
@@ -123,6 +124,7 @@ def report(entries: list[Entry], runs: list[tuple[list[Outcome], float]], wall: 
     print("  slowest: " + ", ".join(f"{o.entry} {o.label.split(':')[0]} {o.seconds:.2f} s" for o in slowest))
     print(f"  whole run: {wall:.0f} s wall, {sum(t for _, t in runs):.0f} s over the originals")
     report_pandas(outcomes)
+    report_floats(outcomes)
     report_edges(outcomes)
     misses = [o for o in outcomes if not o.as_expected]
     if misses:
@@ -175,6 +177,18 @@ def report_pandas(outcomes: list[Outcome]) -> None:
     print(f"    right candidates passed:       {len(passed)}/{len(right)} = {_pct(passed, right)}")
     print(f"    right ones offered as faster:  {len(faster)}/{len(right)} = {_pct(faster, right)}")
     print(f"    verification time per candidate: {_times(mine)}")
+
+
+def report_floats(outcomes: list[Outcome]) -> None:
+    """The float reductions (tests/corpus/floats.py) on their own: issue 13's reassociation rule."""
+    names = {e.name for e in floats.ENTRIES}
+    mine = [o for o in outcomes if o.entry in names]
+    if not mine:
+        return
+    wrong = [o for o in mine if o.kind == "wrong"]
+    right = [o for o in mine if o.kind == "right"]
+    print(f"  float reductions ({len({o.entry for o in mine})}): wrong rejected"
+          f" {sum(o.rejected for o in wrong)}/{len(wrong)}, right passed {sum(o.as_expected for o in right)}/{len(right)}")
 
 
 def report_edges(outcomes: list[Outcome]) -> None:

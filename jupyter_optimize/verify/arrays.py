@@ -1,8 +1,9 @@
 """Sameness of numpy values: arrays of every dtype and the datetime scalars.
 
 Two arrays are the same when they have the same type, dtype and shape and
-equal values: inexact values within ``|a - b| <= atol + rtol * |a|`` (*a* the
-original's; NaN equals NaN, an infinity only the same infinity), datetime64
+equal values: inexact values within ``|a - b| <= atol + eps * rounding + rtol * |a|``
+(*a* the original's, *eps* its dtype's machine epsilon, *rounding* the call's
+reassociation allowance; NaN equals NaN, an infinity only the same infinity), datetime64
 and timedelta64 values exactly with NaT equal to NaT, structured arrays field
 by field, object arrays element by element under the general rules (the
 *recurse* callback, so this module does not import `compare`), masked arrays
@@ -54,7 +55,7 @@ def equal_mask(a: npt.NDArray[Any], b: npt.NDArray[Any], tol: Tolerance) -> Mask
         mask = (a == b) | (np.isnan(a) & np.isnan(b))
     else:
         with np.errstate(all="ignore"):
-            mask = np.isclose(b, a, rtol=tol.rtol, atol=tol.atol, equal_nan=True) & _same_infs(a, b)
+            mask = np.isclose(b, a, rtol=tol.rtol, atol=tol.atol_for(a.dtype), equal_nan=True) & _same_infs(a, b)
     return mask
 
 

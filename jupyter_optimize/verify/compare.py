@@ -9,7 +9,10 @@ they differ. The rules, by kind of value:
   classes, exceptions and plain objects by their attributes (`objects`);
 * Python and numpy scalars compare by kind (bool, integer, float, complex)
   and value, so ``3 == np.int64(3)`` but ``3 != 3.0`` and ``True != 1``;
-  floats within ``|a - b| <= atol + rtol * |a|``, NaN equal to NaN;
+  floats within ``|a - b| <= atol + eps * rounding + rtol * |a|``, NaN equal
+  to NaN, an infinity only to the same infinity (*eps* the machine epsilon of
+  the original's float dtype; *rounding* the reassociation allowance of the
+  call being judged, `reassociation.tolerance_for`, 0 for a bare comparison);
 * lists, tuples (namedtuples by field) and dicts element by element, with
   their type (and a dict's key order); sets, frozensets, bytes and bytearrays
   with their type; ``Decimal`` by value (NaN equal to NaN); datetimes by value
@@ -45,9 +48,33 @@ MAX_SHOWN = 3  # set elements named in one line
 
 @dataclass(frozen=True)
 class Tolerance:
+    """How far floats may differ: ``|a - b| <= atol + eps * rounding + rtol * |a|`` (*a* the original's).
+
+    *rounding* is the reassociation allowance of one call (`reassociation.tolerance_for`),
+    in units of the machine epsilon of the original value's float dtype; 0 outside a call.
+    """
+
     rtol: float = 1e-7
     atol: float = 1e-10
     exact: bool = False
+    rounding: float = 0.0
+
+    def atol_for(self, dtype: Any) -> float:
+        """The absolute allowance for a float of the original's *dtype* (numpy, pandas or a Python type)."""
+        if not self.rounding:
+            return self.atol
+        return min(self.atol + machine_epsilon(dtype) * self.rounding, _FLOAT64_MAX)
+
+
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+
+
+def machine_epsilon(dtype: Any) -> float:
+    """The spacing of floats near 1 in *dtype* (float64's for Python floats and anything unknown)."""
+    try:
+        return float(np.finfo(np.dtype(getattr(dtype, "numpy_dtype", dtype))).eps)
+    except (TypeError, ValueError):  # not a float dtype numpy knows (an object or pandas-only dtype)
+        return float(np.finfo(np.float64).eps)
 
 
 @dataclass
@@ -156,21 +183,21 @@ def _scalar_difference(a: Any, b: Any, kind_a: str | None, kind_b: str | None, t
         return f"{here}: {describe(a)} became {describe(b)} (a {kind_b or type(b).__name__})"
     if kind_a in ("bool", "integer"):
         return None if int(a) == int(b) else f"{here}: {a!r} became {b!r}"
-    if _close(complex(a), complex(b), tol):
+    if _close(complex(a), complex(b), tol.atol_for(type(a)), tol):
         return None
     return f"{here}: {a!r} became {b!r}"
 
 
-def _close(a: complex, b: complex, tol: Tolerance) -> bool:
-    return all(_close_real(x, y, tol) for x, y in ((a.real, b.real), (a.imag, b.imag)))
+def _close(a: complex, b: complex, atol: float, tol: Tolerance) -> bool:
+    return all(_close_real(x, y, atol, tol) for x, y in ((a.real, b.real), (a.imag, b.imag)))
 
 
-def _close_real(x: float, y: float, tol: Tolerance) -> bool:
+def _close_real(x: float, y: float, atol: float, tol: Tolerance) -> bool:
     if math.isnan(x) or math.isnan(y):
         return math.isnan(x) and math.isnan(y)
     if math.isinf(x) or math.isinf(y) or tol.exact:
         return x == y
-    return abs(x - y) <= tol.atol + tol.rtol * abs(x)  # relative to the original's value
+    return abs(x - y) <= atol + tol.rtol * abs(x)  # relative to the original's value
 
 
 def _sequence_difference(a: Sequence[Any], b: Sequence[Any], here: str, compare: _Comparison) -> str | None:

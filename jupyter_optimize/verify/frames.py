@@ -7,7 +7,8 @@ the same index (values, dtype, names; a RangeIndex stands for the int64
 Index of the same values), the same dtypes (for categoricals: categories and
 order) and Series name; values equal with missing values (NaN, None, NaT,
 pd.NA) equal to each other where both sides are missing; floating-point
-values (and float index labels) within the run's tolerance, the rest exact.
+values (and float index labels) within the run's tolerance (with the call's
+reassociation allowance, in the column dtype's epsilon), the rest exact.
 The work is vectorized per column, so two frames of a million rows compare
 in a fraction of a second; only object cells that ``==`` cannot judge
 (arrays in cells, say) go one by one through the general rules, the *recurse*
@@ -206,18 +207,18 @@ def _equal_mask(a: pd.Series, b: pd.Series, tol: Tolerance, recurse: Recurse) ->
     if isinstance(a.dtype, pd.CategoricalDtype):  # same categories (checked): the codes say it all
         same_values: Mask = np.asarray(a.cat.codes) == np.asarray(b.cat.codes)
     elif pd.api.types.is_float_dtype(a.dtype) or pd.api.types.is_complex_dtype(a.dtype):
-        same_values = _close_mask(_floats(a), _floats(b), tol)
+        same_values = _close_mask(_floats(a), _floats(b), tol, tol.atol_for(a.dtype))
     else:
         same_values = _exact_mask(_plain_values(a), _plain_values(b), present, recurse)
     equal: Mask = (missing_a & missing_b) | (present & same_values)
     return equal
 
 
-def _close_mask(left: npt.NDArray[Any], right: npt.NDArray[Any], tol: Tolerance) -> Mask:
+def _close_mask(left: npt.NDArray[Any], right: npt.NDArray[Any], tol: Tolerance, atol: float) -> Mask:
     with np.errstate(all="ignore"):
         if tol.exact:
             return np.asarray(left == right, dtype=bool)
-        close: Mask = np.isclose(right, left, rtol=tol.rtol, atol=tol.atol) & (~np.isinf(left) | (left == right))
+        close: Mask = np.isclose(right, left, rtol=tol.rtol, atol=atol) & (~np.isinf(left) | (left == right))
     return close
 
 

@@ -6,7 +6,9 @@ live call this builds a strategy of calls whose arguments resemble the live
 arguments (same types, dtypes, number of dimensions) but range over the edges:
 
 * arrays: shapes from empty up to the live size; constant arrays (0, the
-  dtype's limits, a live value); small arrays of edge and live-range values;
+  dtype's limits, a live value); small arrays of edge and live-range values
+  (for floats NaN, +-inf, -0.0 and a large finite value, no larger than
+  a sum of the live size can hold: see `reassociation.large_float`);
   windows of the live array itself (real data), sometimes with edge values
   sprinkled in; random arrays in the live range; arrays that share a live
   shape keep sharing their drawn shape;
@@ -44,6 +46,7 @@ from . import inputs_values as values
 from .drawing import FLIP, MAX_COLLECTION, SEED, Drawer, Relations, constant
 from .judge import parameter_names
 from .kinds import is_pandas
+from .reassociation import large_float
 
 SMALL_ELEMENTS = 64  # arrays up to this size also get element-wise generated values
 _FRACTION_TRUE = st.sampled_from([0.0, 1.0, 0.5, 0.05])
@@ -197,8 +200,9 @@ class _ArrayDrawer:
         return out
 
     def _edge_mix(self, draw: DrawFn, shape: tuple[int, ...], relations: Relations) -> npt.NDArray[Any]:
-        """Every element one of a few edge values: extremes side by side (max
-        next to max, -inf next to max), which overflows sums and comparisons."""
+        """Every element one of a few edge values: extremes side by side (an
+        integer maximum next to another, which overflows their sum; -inf next
+        to a large float, NaN next to inf)."""
         rng = np.random.default_rng(draw(SEED))
         few = rng.choice(len(self.edges), size=min(len(self.edges), int(rng.integers(1, 4))), replace=False)
         picks = few[rng.integers(0, len(few), size=shape)]
@@ -224,7 +228,8 @@ def _edges(dtype: np.dtype[Any], live: npt.NDArray[Any]) -> list[Scalar]:
         info = np.iinfo(dtype)
         values += [info.min, info.max, 1] + ([-1] if dtype.kind == "i" else [])
     else:
-        values += [-0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, float(np.finfo(dtype).max)]
+        # no float at the dtype's limit: sums of it overflow in one order and not another (issue 13)
+        values += [-0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, large_float(dtype, live.size)]
     low, high = _live_range(live)
     return values + [low, high] if live.size else values
 

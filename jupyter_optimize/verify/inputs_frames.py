@@ -13,7 +13,8 @@ What varies:
 * index labels, of the live index's own kind: kept, shuffled among the rows,
   or duplicated;
 * values: a few cells per column, or a whole column, set to an edge its
-  dtype allows: NaN/None/NaT/NA, 0, -1, the dtype's limits, the live range,
+  dtype allows: NaN/None/NaT/NA, 0, -1, the integer dtypes' limits, a large
+  float of which a column's sum cannot overflow, the live range,
   empty and unicode strings; categorical columns sometimes gain a category
   no live value has (unused, then sometimes injected: an unseen category),
   the dtype staying categorical.
@@ -41,6 +42,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn
 
 from .drawing import FLIP, SEED, Drawer, Relations
+from .reassociation import large_float
 
 SMALL_ROWS = 64
 UNSEEN = "unseen category"
@@ -189,7 +191,9 @@ def _candidates(column: pd.Series) -> list[Any]:
         info = np.iinfo(column.dtype.numpy_dtype if hasattr(column.dtype, "numpy_dtype") else column.dtype)
         return [0, 1, -1, info.min, info.max, *live, *missing]
     if kind == "f":
-        return [np.nan, 0.0, -0.0, -1.0, np.inf, -np.inf, float(np.finfo(np.float32).max), *live, None, pd.NA]
+        numpy_dtype = np.dtype(getattr(column.dtype, "numpy_dtype", column.dtype))
+        big = large_float(numpy_dtype, len(column))  # sums of it cannot overflow (issue 13)
+        return [np.nan, 0.0, -0.0, -1.0, np.inf, -np.inf, big, *live, None, pd.NA]
     if kind == "b":
         return [False, True, pd.NA]
     if kind == "M":

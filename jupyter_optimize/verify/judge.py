@@ -35,6 +35,7 @@ from ..sandbox import containment
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
 from .effects import files_difference, output_difference
+from .reassociation import tolerance_for
 from .watch import GlobalsWatch, LineCoverage, globals_difference
 
 
@@ -194,7 +195,8 @@ class Judge:
                 self.notes.add(f"on inputs the original rejects with {type(orig.error).__name__}, "
                                f"the candidate raises {type(cand.error).__name__}")
             return None, orig, cand
-        return outcome_difference(orig, cand, self.tol, self.params, self.comparison, self.output), orig, cand
+        tol = tolerance_for(self.tol, call)  # forgives the rounding of a reordered sum of these inputs
+        return outcome_difference(orig, cand, tol, self.params, self.comparison, self.output), orig, cand
 
     def _run_both(self, call: Call, original_limit: float | None) -> tuple[Outcome, Outcome, dict[str, Any], dict[str, Any]]:
         """Both outcomes, and the globals each changed (name -> value after its run)."""

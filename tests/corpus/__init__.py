@@ -151,9 +151,9 @@ def verify_named(name: str, assumed: bool = True, **options: Any) -> list[Outcom
 
 
 def _collect() -> tuple[Entry, ...]:
-    from . import arrays, containers, domains, frames, scalars, text
+    from . import arrays, containers, domains, floats, frames, scalars, text
 
-    entries = (*arrays.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES,
+    entries = (*arrays.ENTRIES, *floats.ENTRIES, *scalars.ENTRIES, *containers.ENTRIES, *text.ENTRIES, *frames.ENTRIES,
                *domains.ENTRIES)
     names = [e.name for e in entries]
     duplicated = {n for n in names if names.count(n) > 1}
