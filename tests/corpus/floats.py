@@ -264,7 +264,7 @@ ENTRIES = (
     Entry(
         about="a moving average: np.convolve",
         original=code("""
-            def moving_average(x, w):
+            def windowed_mean(x, w):
                 if w < 1:
                     raise ValueError("window must be at least 1")
                 out = []
@@ -275,7 +275,7 @@ ENTRIES = (
         calls=lambda: [((_quarters(110, 400), 8), {})],
         right=(
             code("""
-                def moving_average(x, w):
+                def windowed_mean(x, w):
                     if w < 1:
                         raise ValueError("window must be at least 1")
                     if w > len(x):
@@ -283,7 +283,7 @@ ENTRIES = (
                     return np.convolve(x, np.ones(w), mode="valid") / w
             """),
             code("""
-                def moving_average(x, w):
+                def windowed_mean(x, w):
                     if w < 1:
                         raise ValueError("window must be at least 1")
                     if w > len(x):
@@ -293,7 +293,7 @@ ENTRIES = (
         ),
         wrong=(
             Wrong(code("""
-                def moving_average(x, w):
+                def windowed_mean(x, w):
                     if w < 1:
                         raise ValueError("window must be at least 1")
                     if w > len(x):
@@ -302,7 +302,7 @@ ENTRIES = (
                     return sums.astype(np.float64) / w
             """), "sums the windows in float32", (CANCELLING, 3)),
             Wrong(code("""
-                def moving_average(x, w):
+                def windowed_mean(x, w):
                     if w < 1:
                         raise ValueError("window must be at least 1")
                     if w > len(x):
@@ -310,7 +310,7 @@ ENTRIES = (
                     return np.convolve(x, np.r_[np.ones(w - 1), 0.0], mode="valid") / w
             """), "leaves one element out of every window", (np.array([1.0]), 1)),
             Wrong(code("""
-                def moving_average(x, w):
+                def windowed_mean(x, w):
                     if w < 1:
                         raise ValueError("window must be at least 1")
                     if w > len(x):
