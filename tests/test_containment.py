@@ -17,6 +17,7 @@ import inspect
 import os
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -27,9 +28,10 @@ import pytest
 
 import jupyter_optimize.verify.judge
 from jupyter_optimize import optimize
-from jupyter_optimize.sandbox import CAN_FORK
+from jupyter_optimize.sandbox import CAN_FORK, containment, run_isolated
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CAN_FORK, reason="the fork backend")]
+pytestmark = pytest.mark.skipif(not CAN_FORK, reason="the fork backend")
+slow = pytest.mark.slow  # a full optimize() run; the children's own tests below it are quick
 
 QUICK = dict(time_budget=0.2, examples=10, verify_budget=0.3, sources="none")
 JUDGED = "files_written" in inspect.getsource(jupyter_optimize.verify.judge)
@@ -100,8 +102,84 @@ def world(tmp_path, monkeypatch):
     assert children() == [], "a child outlived the run"
 
 
+# -- a child's scratch folder, directly ----------------------------------------
+
+def in_child(job):
+    result = run_isolated(job, timeout=30, memory_limit_mb=1024)
+    assert result.ok, result.error
+    return result.value
+
+
+def test_the_mirror_reads_the_users_files_copies_them_on_write_and_resets(world):
+    def job():
+        box = containment.current()
+        read = Path("notes.txt").read_text(), Path("sub/inner.txt").read_text()
+        with open("sub/inner.txt", "a") as f:
+            f.write("appended\n")
+        Path("sub/new.txt").write_text("new\n")
+        os.remove("notes.txt")
+        os.rename("results.txt", "renamed.txt")
+        os.chmod("sub/inner.txt", 0o600)
+        written = box.files_written()
+        box.reset_files()
+        return read, written, box.files_written(), Path("sub/inner.txt").read_text(), sorted(os.listdir("."))
+
+    read, written, after_reset, inner, listed = in_child(job)
+    assert read == ("the user's notes\n", "inside a folder\n")
+    assert written == {"notes.txt": None, "renamed.txt": b"the user's own results\n", "results.txt": None,
+                       "sub/inner.txt": b"inside a folder\nappended\n", "sub/new.txt": b"new\n"}
+    assert after_reset == {} and inner == "inside a folder\n"
+    assert listed == ["notes.txt", "results.txt", "sub"]
+
+
+def test_refusals_are_recorded_even_when_caught(world):
+    user, home = world
+
+    def job():
+        box = containment.current()
+        attempts = [lambda: os.link("notes.txt", "hard"),  # a hard link would let writes reach the user's file
+                    lambda: open(home / "x", "w"),
+                    lambda: open("../beside.txt", "w"),
+                    lambda: os.chmod(user / "notes.txt", 0o600),
+                    lambda: os.kill(1, signal.SIGTERM),
+                    lambda: os.fork()]
+        raised = []
+        for attempt in attempts:
+            try:
+                attempt()
+            except PermissionError:
+                raised.append(True)
+        return raised, box.take_refusals(), box.take_refusals()
+
+    raised, refusals, again = in_child(job)
+    assert raised == [True] * 6
+    assert refusals == (f"linking to {user / 'notes.txt'}, outside the scratch folder",
+                        f"writing {home / 'x'}, outside the scratch folder",
+                        f"writing {user.parent / 'beside.txt'}, outside the scratch folder",
+                        f"changing the permissions of {user / 'notes.txt'}, outside the scratch folder",
+                        "sending SIGTERM to process 1",
+                        "starting a process (os.fork)")
+    assert again == ()
+
+
+def test_the_child_has_its_own_group_and_no_way_out_through_inherited_files(world, tmp_path):
+    log = open(tmp_path / "kernel.log", "w")  # noqa: SIM115 - a file the kernel keeps open, like a log
+    try:
+        def job():
+            os.write(log.fileno(), b"from the child\n")
+            return (os.getpgrp() == os.getpid(), os.getsid(0) != parent_session, sys.dont_write_bytecode,
+                    tempfile.gettempdir().startswith(os.path.dirname(os.getcwd())))
+
+        parent_session = os.getsid(0)
+        assert in_child(job) == (True, True, True, True)
+    finally:
+        log.close()
+    assert (tmp_path / "kernel.log").read_text() == ""
+
+
 # -- effects on files ------------------------------------------------------------
 
+@slow
 @pytest.mark.parametrize("effect, verdict, words", [
     ("open('made_by_candidate.txt', 'w').write('x')", "incorrect", "made_by_candidate.txt"),
     ("os.remove('notes.txt')", "incorrect", "notes.txt"),
@@ -118,6 +196,7 @@ def test_changes_in_the_working_folder_stay_in_the_scratch_folder(world, effect,
     assert words in result.reason or words in str(result.counterexample)
 
 
+@slow
 def test_a_write_by_absolute_path_into_the_working_folder_is_refused(world):
     user, _home = world
     target = user / "absolute.txt"
@@ -128,6 +207,7 @@ def test_a_write_by_absolute_path_into_the_working_folder_is_refused(world):
     assert f"writing {target}, outside the scratch folder" in report.results[0].reason
 
 
+@slow
 def test_a_write_into_the_home_folder_is_refused(world):
     _user, home = world
     effect = "open(os.path.expanduser('~/candidate_notes.txt'), 'w').write('x')"
@@ -138,8 +218,22 @@ def test_a_write_into_the_home_folder_is_refused(world):
     assert f"writing {home / 'candidate_notes.txt'}" in report.results[0].reason
 
 
+@slow
+def test_hypothesis_keeps_its_cache_but_a_candidate_cannot_write_there(world, tmp_path):
+    cache = tmp_path / "cache" / "jupyter-optimize" / "hypothesis"
+    effect = f"open({str(cache / 'planted.txt')!r}, 'w')"
+    plain = "def total(values):\n    return sum(values)\n"  # its search of generated inputs fills the cache
+    report = optimize(total, CALLS, candidates=[plain, TRIES.format(effect=effect)], **QUICK)
+    assert cache.is_dir()  # the tool's own writes went through
+    assert not (cache / "planted.txt").exists()
+    needs_judge()
+    assert report.results[1].verdict == "failed"
+    assert "planted.txt, outside the scratch folder" in report.results[1].reason
+
+
 # -- the network and other processes ------------------------------------------------
 
+@slow
 def test_a_connection_to_a_local_listener_is_refused(world):
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
@@ -157,6 +251,7 @@ def test_a_connection_to_a_local_listener_is_refused(world):
     ("subprocess.run(['touch', {marker!r}])", "starting a process (subprocess.Popen ['touch'"),
     ("os.system('touch ' + {marker!r})", "starting a process (os.system"),
 ])
+@slow
 def test_starting_a_process_is_refused(world, tmp_path, start, words):
     marker = tmp_path / "marker"
     effect = start.format(marker=str(marker))
@@ -167,6 +262,7 @@ def test_starting_a_process_is_refused(world, tmp_path, start, words):
     assert words in report.results[0].reason
 
 
+@slow
 def test_killing_the_caller_is_refused(world):
     effect = "os.kill(os.getppid(), signal.SIGKILL)"
     report = optimize(total, CALLS, candidates=[TRIES.format(effect=effect)], **QUICK)
@@ -199,6 +295,7 @@ def save_lines(lines, path):
 """
 
 
+@slow
 def test_an_original_that_writes_its_path_argument_leaves_the_folder_alone(world):
     """The generated string arguments are paths too: no junk file appears."""
     calls = [((["first", "second"], "results.txt"), {})]
@@ -215,6 +312,7 @@ def count_words(name):
         return len(f.read().split())
 
 
+@slow
 def test_reading_a_users_file_by_a_relative_path_works(world):
     candidate = "def count_words(name):\n    from pathlib import Path\n    return len(Path(name).read_text().split())\n"
     report = optimize(count_words, [(("notes.txt",), {}), (("sub/inner.txt",), {})], candidates=[candidate], **QUICK)
@@ -237,6 +335,7 @@ def _comm_of(token: str) -> list[int]:
     return found
 
 
+@slow
 def test_ctrl_c_leaves_no_process_and_no_scratch_folder(world, tmp_path, monkeypatch):
     token = "jo" + uuid.uuid4().hex[:10]
     scratch_parent = tmp_path / "scratch"
@@ -271,6 +370,7 @@ def test_ctrl_c_leaves_no_process_and_no_scratch_folder(world, tmp_path, monkeyp
     assert list(scratch_parent.iterdir()) == []
 
 
+@slow
 def test_a_timed_out_child_leaves_no_scratch_folder(world, tmp_path, monkeypatch):
     scratch_parent = tmp_path / "scratch"
     scratch_parent.mkdir()

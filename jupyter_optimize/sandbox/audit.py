@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from .scratch import ATTRIBUTES, ENTRY, TREE, TRUNCATE, WRITE
 
 Check = Callable[[tuple[Any, ...]], None]
+CREATING_FOLDER = "creating the folder"
 _WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
@@ -88,7 +89,7 @@ def handlers(box: Box) -> dict[str, Check]:
         "os.rmdir": on_path("deleting", ENTRY, 1),
         "shutil.rmtree": on_path("deleting", TREE, 1),
         "os.rename": on_rename,
-        "os.mkdir": on_path("creating the folder", ENTRY, 2),
+        "os.mkdir": on_path(CREATING_FOLDER, ENTRY, 2),
         "os.mkfifo": on_path("creating", ENTRY, 2),
         "os.mknod": on_path("creating", ENTRY, 3),
         "os.symlink": lambda args: box.guard_path(args[1], _at(args, 2), ENTRY, "creating the link"),

@@ -33,6 +33,7 @@ from . import audit
 from .scratch import Scratch, inside
 
 INSTALLED_BY_BACKEND = True  # the stub had no such name: the judge may check for it
+CREATING_FOLDER = audit.CREATING_FOLDER
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ToolFolder:
 
     path: str
     owners: tuple[str, ...]
+
+    def holds(self, landing: str, verb: str) -> bool:
+        """Whether an action on *landing* is within the folder (or creates a folder on the way to it)."""
+        return inside(landing, self.path) or (verb == CREATING_FOLDER and inside(self.path, landing))
 
 
 class Containment:
@@ -90,6 +95,10 @@ class Containment:
     def busy(self) -> bool:
         return getattr(self._own, "busy", False)
 
+    def _tool_is_calling(self, landing: str, verb: str) -> bool:
+        owners = tuple(o for t in self.tool_folders if t.holds(landing, verb) for o in t.owners)
+        return audit.caller_is(owners)
+
     def refuse(self, action: str) -> None:
         self._refusals.append(action)
         raise PermissionError(f"jupyter-optimize refused {action}")
@@ -113,7 +122,7 @@ class Containment:
             return
         if landing == os.devnull and verb == "writing":
             return
-        if any(inside(landing, t.path) and audit.caller_is(t.owners) for t in self.tool_folders):
+        if any(t.holds(landing, verb) for t in self.tool_folders) and self._tool_is_calling(landing, verb):
             return
         shown = scratch.as_user_sees(landing) if scratch is not None else landing
         self.refuse(f"{verb} {shown}, outside the scratch folder")
