@@ -37,7 +37,10 @@ class Box(Protocol):
 
     def refuse(self, action: str) -> None: ...
 
-    def guard_path(self, path: Any, dir_fd: Any, last: str, verb: str, *, follow: bool = False) -> None: ...
+    def guard_path(self, path: Any, dir_fd: Any, last: str, verb: str, *, follow: bool = False,
+                   descriptor_api: bool = False) -> None: ...
+
+    def note_read_open(self, path: Any) -> None: ...
 
 
 def handlers(box: Box) -> dict[str, Check]:
@@ -48,10 +51,16 @@ def handlers(box: Box) -> dict[str, Check]:
         return check
 
     def on_open(args: tuple[Any, ...]) -> None:
-        path, _mode, flags = args
-        if isinstance(path, int) or not flags & _WRITING:
-            return  # a read, or a descriptor that is already open
-        box.guard_path(path, None, TRUNCATE if flags & os.O_TRUNC else WRITE, "writing", follow=True)
+        path, mode, flags = args
+        if isinstance(path, int):
+            return  # a descriptor that is already open
+        descriptor_api = mode is None  # os.open: it alone can open a folder, and take a dir_fd
+        if not flags & _WRITING:
+            if descriptor_api:
+                box.note_read_open(path)
+            return
+        box.guard_path(path, None, TRUNCATE if flags & os.O_TRUNC else WRITE, "writing", follow=True,
+                       descriptor_api=descriptor_api)
 
     def on_truncate(args: tuple[Any, ...]) -> None:
         if not isinstance(args[0], int):  # ftruncate needs a descriptor opened for writing: already checked

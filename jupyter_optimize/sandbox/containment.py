@@ -56,6 +56,7 @@ class Containment:
         self.tool_folders = tuple(tool_folders)
         self._refusals: list[str] = []
         self._own = threading.local()
+        self.outside_folder_opened = False  # see note_read_open
 
     # -- the interface the judge uses -------------------------------------------
 
@@ -103,12 +104,46 @@ class Containment:
         self._refusals.append(action)
         raise PermissionError(f"jupyter-optimize refused {action}")
 
-    def guard_path(self, path: Any, dir_fd: Any, last: str, verb: str, *, follow: bool = False) -> None:
-        """Let an action on *path* go on if it lands in the scratch folder (made real first), else refuse it."""
+    def guard_path(self, path: Any, dir_fd: Any, last: str, verb: str, *, follow: bool = False,
+                   descriptor_api: bool = False) -> None:
+        """Let an action on *path* go on if it lands in the scratch folder (made real first), else refuse it.
+        *descriptor_api*: an ``os.open``, whose audit event leaves out its ``dir_fd``."""
+        for absolute in self._resolutions(path, dir_fd, verb, descriptor_api):
+            self._guard(absolute, last, verb, follow)
+
+    def note_read_open(self, path: Any) -> None:
+        """An ``os.open`` for reading: a folder outside opened so gives a ``dir_fd`` that a
+        later ``os.open`` for writing could use unseen (its event has no ``dir_fd``)."""
+        if isinstance(path, int) or self.outside_folder_opened:
+            return
+        absolute = _absolute(path, None)
+        if absolute and os.path.isdir(absolute) and not (self.scratch and inside(os.path.realpath(absolute),
+                                                                                 self.scratch.root)):
+            self.outside_folder_opened = True
+
+    def _resolutions(self, path: Any, dir_fd: Any, verb: str, descriptor_api: bool) -> list[str]:
+        if isinstance(path, int):
+            named = _descriptor_path(path)
+            return [named] if named else []  # cannot be named (no /proc): its open was checked
+        name = os.fsdecode(os.fspath(path))
+        if os.path.isabs(name):
+            return [name]
+        if isinstance(dir_fd, int) and dir_fd >= 0:
+            base = _descriptor_path(dir_fd)
+            if base is None:
+                self.refuse(f"{verb} {name} in a folder it could not name")
+            return [os.path.join(str(base), name)]
+        found = []
+        if descriptor_api and self.outside_folder_opened:  # any open folder may be its dir_fd
+            folders = _open_folders()
+            if folders is None:
+                self.refuse(f"{verb} {name} in a folder it could not name")
+            found = [os.path.join(f, name) for f in folders or ()]
+        # the cwd last: a refusal through another folder stops before the mirror is prepared
+        return found + [os.path.join(os.getcwd(), name)]
+
+    def _guard(self, absolute: str, last: str, verb: str, follow: bool) -> None:
         scratch = self.scratch
-        absolute = _absolute(path, dir_fd)
-        if absolute is None:
-            return  # an already-open descriptor that cannot be named (no /proc): its open was checked
         if scratch is not None:
             with self.own_io():
                 try:
@@ -142,7 +177,31 @@ def _descriptor_path(fd: int) -> str | None:
     try:
         return os.readlink(f"/proc/self/fd/{fd}")
     except OSError:
+        pass
+    try:  # macOS
+        import fcntl
+
+        named = fcntl.fcntl(fd, getattr(fcntl, "F_GETPATH"), bytes(1024))  # noqa: B009 - macOS only
+        return os.fsdecode(named.split(b"\0", 1)[0]) or None
+    except (OSError, AttributeError, ImportError, ValueError):
         return None
+
+
+def _open_folders() -> list[str] | None:
+    """Every folder this process holds open (None: cannot tell)."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    found = []
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith(os.sep) and os.path.isdir(target):
+            found.append(target)
+    return found
 
 
 def _landing(path: str, follow: bool) -> str:

@@ -11,7 +11,7 @@ The child starts its own session (so it is its own process group, outside
 the kernel's: a signal to the kernel's group cannot be sent through it, and
 the parent kills the child's whole group, grandchildren too, when the run
 ends), points every descriptor it inherited for writing, and every inherited
-socket and pipe, at /dev/null, then installs the containment: a mirror of
+socket, pipe and folder, at /dev/null, then installs the containment: a mirror of
 the user's working folder as its cwd and an audit hook that refuses effects
 outside it.
 
@@ -54,7 +54,10 @@ def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) 
 
 def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int, root: str | None) -> ChildResult:
     tool_folders = _tool_folders() if root is not None else ()
-    user_folder = os.getcwd()
+    try:
+        user_folder = os.getcwd()
+    except OSError:  # the working folder was deleted: mirror nothing
+        user_folder = os.path.join(root or os.sep, "no-working-folder")
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process (a kernel is one)
@@ -158,8 +161,8 @@ def _open_descriptors() -> list[int]:
 def _reaches_out(fd: int) -> bool:
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode):
-            return True
+        if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode) or stat.S_ISDIR(mode):
+            return True  # a folder: an os.open(..., dir_fd=) through it would not be seen
         return stat.S_ISREG(mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
     except OSError:
         return False
