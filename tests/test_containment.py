@@ -221,17 +221,29 @@ def test_a_write_into_the_home_folder_is_refused(world):
     assert f"writing {home / 'candidate_notes.txt'}" in report.results[0].reason
 
 
-@slow
-def test_hypothesis_keeps_its_cache_but_a_candidate_cannot_write_there(world, tmp_path):
+def test_only_hypothesis_itself_may_write_its_cache_folder(world, tmp_path):
+    """The tool's own IO: hypothesis keeps its cache under $XDG_CACHE_HOME in every
+    child; the same write from user code is refused."""
+    import hypothesis
+
     cache = tmp_path / "cache" / "jupyter-optimize" / "hypothesis"
-    effect = f"open({str(cache / 'planted.txt')!r}, 'w')"
-    plain = "def total(values):\n    return sum(values)\n"  # its search of generated inputs fills the cache
-    report = optimize(total, CALLS, candidates=[plain, TRIES.format(effect=effect)], **QUICK)
-    assert cache.is_dir()  # the tool's own writes went through
-    assert not (cache / "planted.txt").exists()
-    needs_judge()
-    assert report.results[1].verdict == "failed"
-    assert "planted.txt, outside the scratch folder" in report.results[1].reason
+    writer = f"from pathlib import Path\nPath({str(cache / 'constants')!r}).mkdir(parents=True)\n" \
+             f"Path({str(cache / 'constants' / 'entry')!r}).write_text('cached')\n"
+    as_hypothesis = compile(writer, os.path.join(os.path.dirname(hypothesis.__file__), "_cache.py"), "exec")
+    planting = f"from pathlib import Path\nPath({str(cache / 'constants' / 'planted')!r}).write_text('x')\n"
+    as_user = compile(planting, "<candidate>", "exec")
+
+    def job():
+        exec(as_hypothesis, {})
+        try:
+            exec(as_user, {})
+        except PermissionError:
+            pass
+        return containment.current().take_refusals()
+
+    assert in_child(job) == (f"writing {cache / 'constants' / 'planted'}, outside the scratch folder",)
+    assert (cache / "constants" / "entry").read_text() == "cached"
+    assert not (cache / "constants" / "planted").exists()
 
 
 # -- the network and other processes ------------------------------------------------

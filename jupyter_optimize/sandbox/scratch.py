@@ -78,15 +78,20 @@ class Scratch:
         """Make *path* (absolute, as the action will resolve it) writable in place
         when it lies in the mirror; *last* says what to do with its last component."""
         parts = [p for p in path.split(os.sep) if p not in ("", ".")]
-        current = os.sep
+        current = os.sep  # kept physical: resolved again only where a component is a symlink
         for k, part in enumerate(parts):
-            current = os.path.dirname(current) if part == ".." else os.path.join(current, part)
             final = k == len(parts) - 1
-            if part != ".." and inside(current, self.work) and current != self.work:
-                if final:  # the folders on the way hold nothing new by themselves
-                    self.touched.add(os.path.relpath(current, self.work))
-                if self._mirrored(current):
-                    self._make_real(current, last if final else TREE)
+            if part == "..":
+                current = os.path.dirname(current)
+                continue
+            current = os.path.join(current, part)
+            in_mirror = inside(current, self.work) and current != self.work
+            if in_mirror and final:  # the folders on the way hold nothing new by themselves
+                self.touched.add(os.path.relpath(current, self.work))
+            if not os.path.islink(current):
+                continue
+            if in_mirror and self._mirrored(current):
+                self._make_real(current, last if final else TREE)
             if not final:
                 current = os.path.realpath(current)
 
