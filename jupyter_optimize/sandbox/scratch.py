@@ -159,6 +159,11 @@ class Scratch:
 
     def reset(self) -> None:
         """Put every touched top-level entry back to the mirror's link; empty tmp."""
+        if not (os.path.isdir(self.work) and os.path.isdir(self.tmp)):  # the run removed the mirror itself
+            for folder in (self.work, self.tmp):
+                _remove(folder)
+            self.touched.clear()
+            self.build()
         for top in sorted({rel.split(os.sep)[0] for rel in self.touched}):
             mine, theirs = os.path.join(self.work, top), os.path.join(self.user, top)
             _remove(mine)
@@ -167,7 +172,11 @@ class Scratch:
         self.touched.clear()
         for name in os.listdir(self.tmp):
             _remove(os.path.join(self.tmp, name))
-        if os.getcwd() != self.work:
+        try:
+            moved = os.getcwd() != self.work
+        except OSError:  # the cwd was deleted
+            moved = True
+        if moved:
             os.chdir(self.work)
 
 
