@@ -5,7 +5,10 @@ timed with and without it, interleaved in one run (goal: at most 1.2x).
 exists for this measurement only: the children then get no scratch folder and
 no audit hook. Runs alternate (contained, uncontained, ...) so drift in the
 machine's load falls on both. Also prints the audit hook's cost per event
-that it does not watch (``id()``), the one a user's hot loop would pay.
+that it does not watch (``id()``), the one a user's hot loop would pay, and
+each stage's median both ways: the benchmark stage stops once its confidence
+interval is tight, so its length is the noisiest part; use more runs on a
+busy machine.
 
     python benchmarks/containment_cost.py [--runs 5]
 """
@@ -36,6 +39,7 @@ def main() -> None:
             + demo.ORIGINAL)
     times: dict[bool, list[float]] = {True: [], False: []}
     verdicts: dict[bool, list[str]] = {}
+    stages: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
     for _ in range(runs):
         for contained in (True, False):
             fork.CONTAIN = contained
@@ -43,13 +47,19 @@ def main() -> None:
                 started = time.perf_counter()
                 shell.run_cell(cell, silent=True)
                 times[contained].append(time.perf_counter() - started)
-            verdicts[contained] = [r.verdict for r in shell.user_ns["rep"].results]
+            report = shell.user_ns["rep"]
+            verdicts[contained] = [r.verdict for r in report.results]
+            for name, seconds in report.stage_seconds.items():
+                stages[contained].setdefault(name, []).append(seconds)
     fork.CONTAIN = True
     on, off = statistics.median(times[True]), statistics.median(times[False])
     print(f"%%optimize on the demo (128x128, 2 live calls, 2 candidates), {runs} interleaved runs each")
     print(f"  contained     median {on:6.2f} s   verdicts {verdicts[True]}")
     print(f"  uncontained   median {off:6.2f} s   verdicts {verdicts[False]}")
     print(f"  ratio         {on / off:6.2f}x   (goal: at most 1.2x)")
+    for name in stages[True]:
+        with_it, without = (statistics.median(stages[c].get(name, [0.0])) for c in (True, False))
+        print(f"    {name:<11} {with_it:6.2f} s contained, {without:6.2f} s uncontained")
     print(f"  child start   contained {_child_start(True) * 1e3:.1f} ms, uncontained {_child_start(False) * 1e3:.1f} ms")
     print(f"  hook cost     {_hook_cost_ns():.0f} ns per unwatched audit event (id())")
 
