@@ -6,6 +6,11 @@ output captured, its memory capped and a timeout, and returns a
 (see `limits` for how long each stage's child may run). The backend is a
 forked child where `os.fork` exists, else the job runs in-process without
 those limits, and the result's `note` says so.
+
+A forked child is also contained (`containment`, issue 14): it works in a
+scratch folder that mirrors the user's working folder (`scratch`), an audit
+hook refuses what would reach outside it (`audit`), and it runs in a process
+group of its own that the parent kills whole when the run ends.
 """
 from __future__ import annotations
 

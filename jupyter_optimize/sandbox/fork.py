@@ -4,26 +4,60 @@ The child gets a copy of the whole process (the user's namespace included),
 a cap on extra address space, its stdout/stderr captured (it must never write
 into the kernel's streams or iopub), and a timeout after which the parent
 kills it. The job's return value comes back pickled through a pipe.
+
+Containment (issue 14, see `containment`): the parent makes a scratch folder
+before the fork and removes it after the child is reaped, whatever happened.
+The child starts its own session (so it is its own process group, outside
+the kernel's: a signal to the kernel's group cannot be sent through it, and
+the parent kills the child's whole group, grandchildren too, when the run
+ends), points every descriptor it inherited for writing, and every inherited
+socket, pipe and folder, at /dev/null, then installs the containment: a mirror of
+the user's working folder as its cwd and an audit hook that refuses effects
+outside it.
+
+`CONTAIN` is a measurement switch only: benchmarks/containment_cost.py sets
+it False to time the same run without containment. Nothing else may.
 """
 from __future__ import annotations
 
 import faulthandler
+import fcntl
+import functools
+import importlib.util
 import io
 import os
 import pickle
 import select
 import signal
+import stat
 import sys
 import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+from . import containment, scratch
 from .child import ChildResult
+
+CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
 
 
 def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
     """Run *job()* in a forked child and return what it returned."""
+    root = scratch.create_root() if CONTAIN else None
+    try:
+        return _fork_and_wait(job, timeout, memory_limit_mb, root)
+    finally:  # after the child is reaped, also on timeout and KeyboardInterrupt
+        if root is not None:
+            scratch.remove_root(root)
+
+
+def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int, root: str | None) -> ChildResult:
+    tool_folders = _tool_folders() if root is not None else ()
+    try:
+        user_folder = os.getcwd()
+    except OSError:  # the working folder was deleted: mirror nothing
+        user_folder = os.path.join(root or os.sep, "no-working-folder")
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process (a kernel is one)
@@ -33,7 +67,7 @@ def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) 
         pid = os.fork()
     if pid == 0:  # the child never returns from this branch
         os.close(read_end)
-        _child_main(job, write_end, memory_limit_mb)
+        _child_main(job, write_end, memory_limit_mb, root, user_folder, tool_folders)
     os.close(write_end)
     payload, timed_out = b"", True  # stays so if reading is interrupted
     try:
@@ -46,10 +80,33 @@ def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) 
     return _decode(payload, status, memory_limit_mb)
 
 
-def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int) -> None:
+def _tool_folders() -> tuple[containment.ToolFolder, ...]:
+    """Hypothesis's cache folder (see verify/search.py), writable by hypothesis itself.
+    Found anew each time: it follows $HOME and $XDG_CACHE_HOME."""
+    from ..verify.search import cache_directory
+
+    path, owners = cache_directory(), _package_folders("hypothesis")
+    return (containment.ToolFolder(path, owners), containment.ToolFolder(os.path.realpath(path), owners))
+
+
+@functools.cache
+def _package_folders(name: str) -> tuple[str, ...]:
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return ()
+    locations = spec.submodule_search_locations or ()
+    return tuple(folder + os.sep for p in locations for folder in {p, os.path.realpath(p)})
+
+
+def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, root: str | None,
+                user_folder: str, tool_folders: tuple[containment.ToolFolder, ...]) -> None:
     code = 1
     try:
+        os.setsid()  # its own session and process group, outside the kernel's
         captured = _silence_child()
+        if root is not None:
+            _neutralize_inherited(keep=write_end)
+            containment.install(root, user_folder, tool_folders)
         _limit_memory(memory_limit_mb)
         try:
             message = ("ok", job())
@@ -75,6 +132,40 @@ def _silence_child() -> io.StringIO:
     sys.stdin = io.StringIO()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     return captured
+
+
+def _neutralize_inherited(keep: int) -> None:
+    """Point inherited descriptors that could reach outside at /dev/null: files open
+    for writing (a kernel's log, IPython's history database), sockets (the kernel's
+    own, a database connection) and pipes (another child's). Writing through an open
+    descriptor is not an audited event, so the hook alone would not see it."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in _open_descriptors():
+        if fd > 2 and fd not in (keep, devnull) and _reaches_out(fd):
+            try:
+                os.dup2(devnull, fd, inheritable=False)
+            except OSError:
+                pass
+    os.close(devnull)
+
+
+def _open_descriptors() -> list[int]:
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return [int(name) for name in os.listdir(folder)]
+        except (OSError, ValueError):
+            continue
+    return []
+
+
+def _reaches_out(fd: int) -> bool:
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode) or stat.S_ISDIR(mode):
+            return True  # a folder: an os.open(..., dir_fd=) through it would not be seen
+        return stat.S_ISREG(mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
+    except OSError:
+        return False
 
 
 def _limit_memory(memory_limit_mb: int) -> None:
@@ -129,16 +220,30 @@ def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
 
 
 def _reap(pid: int, grace: float) -> int:
-    """Wait up to *grace* seconds for the child to end, then kill it."""
+    """Wait up to *grace* seconds for the child to end, then kill it; either way kill
+    its process group (what the child left running) before reaping it, while its pid,
+    the group's id, cannot yet be reused."""
     deadline = time.monotonic() + grace
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        if time.monotonic() >= deadline:
-            os.kill(pid, signal.SIGKILL)
-            return os.waitpid(pid, 0)[1]
+    while not _has_ended(pid) and time.monotonic() < deadline:
         time.sleep(0.005)
+    _kill_group(pid)
+    return os.waitpid(pid, 0)[1]
+
+
+def _has_ended(pid: int) -> bool:
+    """Whether the child has ended, without reaping it (it stays a zombie)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):  # the group; the child itself if it never made one
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def _decode(payload: bytes, status: int, memory_limit_mb: int) -> ChildResult:
