@@ -305,6 +305,6 @@ def test_an_original_refused_an_action_on_a_live_call_is_unverifiable_in_one_lin
     report = optimize(total, LIVE, candidates=["def total(values):\n    return sum(values)\n"], **QUICK)
     r = report.results[0]
     assert r.verdict == "unverifiable"
-    assert r.counterexample.difference.startswith("the original cannot be verified: it tried") and target in r.reason
+    assert r.reason.startswith("the original cannot be verified: it tried") and target in r.reason
     assert "\n" not in r.reason and r.timing is None  # not benchmarked
     assert not os.path.exists(target)

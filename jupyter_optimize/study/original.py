@@ -57,6 +57,8 @@ def study_original(func: Callable[..., Any], calls: list[Call], tol: Tolerance, 
     started = time.perf_counter()
     determinism = check_determinism(func, calls, tol, options.seed, not options.ignore_output)  # two passes
     pass_seconds = (time.perf_counter() - started) / 2
+    if determinism.refusal:  # the original needs what a child may not do: every candidate is unverifiable
+        return OriginalStudy(None, determinism, False, pass_seconds)
     outcomes = [run_once(func, call, determinism.seed) for call in calls]
     raised = first_raise(func, calls, outcomes)
     if raised is not None:
