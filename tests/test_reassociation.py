@@ -104,14 +104,35 @@ def test_the_allowance_is_in_the_original_dtypes_epsilon():
 
 
 def test_what_counts_as_summed():
-    assert rounding_allowance(Call((np.array([1.0, -2.0]),), {})) == 2 * (3.0 + 5.0)  # n * (S + Q)
-    assert rounding_allowance(Call((np.array([3], np.int64), 7), {})) == 1 * (3 + 9)  # a bare int is a size
-    assert rounding_allowance(Call(([1.5, 2],), {"scale": 0.5})) == 3 * (1.5 + 2 + 0.5 + 2.25 + 4 + 0.25)
-    assert rounding_allowance(Call((np.array([np.nan, np.inf, 2.0]),), {})) == 1 * (2 + 4)  # finite values only
+    # sqrt(n) * (S + C + X), S the magnitudes, C the squared deviations, X the products across arguments
+    approx = pytest.approx
+    r = math.sqrt
+    assert rounding_allowance(Call((np.array([1.0, -2.0]),), {})) == approx(r(2) * (3.0 + 4.5))
+    assert rounding_allowance(Call((np.array([3], np.int64), 7), {})) == approx(1 * 3)  # a bare int is a size
+    assert rounding_allowance(Call(([1.5, 2],), {"scale": 0.5})) == approx(r(3) * (4 + 0.125 + (2 * 0.5 + 0.5 * 3.5)))
+    assert rounding_allowance(Call((np.array([np.nan, np.inf, 2.0]),), {})) == approx(1 * 2)  # finite values only
     frame = pd.DataFrame({"price": [1.0, None], "units": [2, 3], "name": ["a", "b"]})
-    assert rounding_allowance(Call((frame,), {})) == 3 * (1 + 2 + 3 + 1 + 4 + 9)
-    assert rounding_allowance(Call(("text", None, {"k": [1.0]}), {})) == 1 * (1 + 1)
-    assert rounding_allowance(Call((np.array([1e200, 1e200]),), {})) == np.finfo(np.float64).max  # squares overflow
+    assert rounding_allowance(Call((frame,), {})) == approx(r(3) * (1 + 2 + 3 + 0.5))
+    assert rounding_allowance(Call(("text", None, {"k": [1.0]}), {})) == approx(1 * 1)
+    assert rounding_allowance(Call((np.array([1e200, 1e200]),), {})) == np.finfo(np.float64).max  # beyond float64
+
+
+def test_cancellation_the_numbers_do_not_explain_is_a_difference():
+    # the textbook variance loses everything on a large offset: not a reordering of the two-pass one
+    x = np.array([1e8, 1e8 + 1.0, 1e8 + 2.0])
+    tol = tolerance_for(Tolerance(), Call((x,), {}))
+    two_pass = float(np.var(x))
+    textbook = float(np.mean(x * x) - np.mean(x) ** 2)
+    assert abs(two_pass - textbook) > 0.1
+    assert difference(two_pass, textbook, tol) is not None
+    # while the variance of a constant large array, 0.0 in one order and tiny in another, is rounding
+    big = np.full(49, 1e151)
+    loop_mean = 0.0
+    for v in big:
+        loop_mean += v
+    loop_mean /= len(big)
+    loop_var = sum((v - loop_mean) ** 2 for v in big) / len(big)
+    assert difference(float(loop_var), float(np.var(big)), tolerance_for(Tolerance(), Call((big,), {}))) is None
 
 
 def draws(value, n=150):

@@ -8,19 +8,31 @@ the rounding is all that is left. A numerical user does not call that a
 different result, so the float tolerance of one call grows with what the
 call could have summed:
 
-    allowance = eps * n * (S + Q)
+    allowance = eps * sqrt(n) * (S + C + X) + eps**2 * (sqrt(n) * S)**2
 
 over the call's finite numbers (floats, and integers other than a bare
 integer argument, in arrays, scalars, sequences, dicts and pandas columns):
-*n* their count, *S* the sum of their magnitudes, *Q* the sum of their
-squares; *eps* is the machine epsilon of the original result's float dtype,
-applied where values are compared (`Tolerance.atol_for`). ``eps * n * S``
-is the classic bound on the rounding of any order of summing the numbers;
-``eps * n * Q`` bounds it for sums of their pairwise products (a dot product
-or matrix product, ``|a*b| <= (a*a + b*b) / 2``, and a variance). The tool
-cannot see which of the two a function computes, so it forgives both: for
-numbers above 1 that is generous to plain sums, yet a term dropped from a
-sum still shows on the small inputs the generator draws.
+*n* their count, *S* the sum of their magnitudes; *C* the sum of their
+squared deviations from the mean of the array (or list, or column) they are
+in; *X* the products across arguments, the sum over pairs of distinct
+arguments of one's largest magnitude times the other's *S*; *eps* the
+machine epsilon of the original result's float dtype, applied where values
+are compared (`Tolerance.atol_for`). The factor is ``sqrt(n)``, the typical
+size of the rounding of a reordered sum of *n* terms (its worst case, *n*,
+would forgive far too much on large inputs: for 1,000 timestamps near 1.7e9
+it is 0.4 absolute, more than the gaps between them). Each term bounds the
+rounding of one kind of reordered sum: ``S`` any order of summing the numbers
+(a sum, a mean, a cumulative sum, a convolution with a small kernel);
+``C`` a sum of squared deviations (a two-pass variance);
+``X`` a sum of products of two arguments (a dot product, a matrix
+product); the second-order term a quantity computed from a rounded mean
+(the variance of a constant array, 0 in one order and tiny in another).
+What is not forgiven is cancellation the user's numbers do not explain:
+the textbook variance ``mean(x*x) - mean(x)**2`` loses everything on
+``[1e8, 1e8 + 1, 1e8 + 2]`` (an error near 1 where *C* is 2), and that is a
+real difference, not a reordering. For numbers above 1 the rule is still
+generous to plain sums, yet a term dropped from a sum shows on the small
+inputs the generator draws.
 
 The inputs' half of the rule is `large_float`: the generator's large
 float edge is one that a sum of the live size (and, in float64, the square
@@ -38,7 +50,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +61,7 @@ from .kinds import is_pandas
 
 MAX_DEPTH = 4  # containers inside containers walked for numbers (records of lists, dicts of arrays)
 _FLOAT64_MAX = float(np.finfo(np.float64).max)
+_EPS = float(np.finfo(np.float64).eps)  # the second-order term's own epsilon
 
 
 def large_float(dtype: np.dtype[Any], n: int) -> float:
@@ -68,16 +81,35 @@ def tolerance_for(tol: Tolerance, call: Call) -> Tolerance:
 
 
 def rounding_allowance(call: Call) -> float:
-    """``n * (S + Q)`` over the call's finite numbers (see the module docstring); 0 when it has none."""
-    tally = _Tally()
+    """``sqrt(n) * (S + C + X) + eps * (sqrt(n) * S)**2`` over the call's finite numbers, in units of eps
+    (see the module docstring); 0 when it has none."""
+    per_argument = []
     for argument in (*call.args, *call.kwargs.values()):
+        tally = _Tally()
         tally.walk(argument, MAX_DEPTH, top=True)
-    count, total, squares = tally.totals()
-    allowance = count * (total + squares)
+        per_argument.append(tally.totals())
+    count = sum(m.count for m in per_argument)
+    total = sum(m.total for m in per_argument)
+    spread = sum(m.spread for m in per_argument)
+    across = sum(a.largest * b.total for i, a in enumerate(per_argument) for j, b in enumerate(per_argument) if i != j)
+    spread_of_rounding = math.sqrt(count)  # the typical rounding of a reordered sum, not its worst case (count)
+    summed = spread_of_rounding * total
+    allowance = spread_of_rounding * (total + spread + across) + _EPS * summed * summed  # overflows to inf, no error
     return allowance if math.isfinite(allowance) else _FLOAT64_MAX  # beyond float64: anything finite is rounding
 
 
-Magnitudes = tuple[int, float, float]  # (count, sum of magnitudes, sum of squared magnitudes) of some numbers
+@dataclass(frozen=True)
+class Magnitudes:
+    """Of some numbers: how many, the sum of their magnitudes, of their squared deviations
+    from their own mean, and the largest magnitude."""
+
+    count: int = 0
+    total: float = 0.0
+    spread: float = 0.0
+    largest: float = 0.0
+
+
+NONE = Magnitudes()
 
 
 class _Tally:
@@ -110,7 +142,8 @@ class _Tally:
 
     def totals(self) -> Magnitudes:
         parts = [*self.parts, _of_array(np.array(self.floats, dtype=np.float64))]
-        return (sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts))
+        return Magnitudes(sum(p.count for p in parts), sum(p.total for p in parts), sum(p.spread for p in parts),
+                          max(p.largest for p in parts))
 
 
 def _as_numbers(items: list[Any] | tuple[Any, ...]) -> np.ndarray[Any, Any] | None:
@@ -129,18 +162,20 @@ def _of_scalar(value: int | float | complex | np.number[Any]) -> Magnitudes:
         size = abs(complex(value))
     except OverflowError:  # an integer beyond float64's range
         size = math.inf
-    return (1, size, size * size) if math.isfinite(size) else (0, 0.0, 0.0)
+    return Magnitudes(1, size, 0.0, size) if math.isfinite(size) else NONE
 
 
 def _of_array(array: np.ndarray[Any, Any]) -> Magnitudes:
     if array.dtype.kind not in "iufc" or not array.size:
-        return (0, 0.0, 0.0)
+        return NONE
     with np.errstate(all="ignore"):
-        sizes = np.abs(array.astype(np.complex128 if array.dtype.kind == "c" else np.float64, copy=False))
-        finite = sizes[np.isfinite(sizes)]
+        values = array.astype(np.complex128 if array.dtype.kind == "c" else np.float64, copy=False).ravel()
+        finite = values[np.isfinite(values)]
         if not finite.size:
-            return (0, 0.0, 0.0)
-        return (int(finite.size), float(finite.sum()), float(np.square(finite).sum()))
+            return NONE
+        sizes = np.abs(finite)
+        spread = float(np.square(np.abs(finite - finite.mean())).sum())
+        return Magnitudes(int(finite.size), float(sizes.sum()), spread, float(sizes.max()))
 
 
 def _of_pandas(value: Any) -> Iterator[Magnitudes]:
