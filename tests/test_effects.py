@@ -308,3 +308,26 @@ def test_an_original_refused_an_action_on_a_live_call_is_unverifiable_in_one_lin
     assert r.reason.startswith("the original cannot be verified: it tried") and target in r.reason
     assert "\n" not in r.reason and r.timing is None  # not benchmarked
     assert not os.path.exists(target)
+
+
+def _record_elsewhere():
+    """A candidate written in another module's namespace (no LOG of its own): it drops the append."""
+    namespace: dict = {}
+    exec("def record(values):\n    return sum(values)\n", namespace)
+    return namespace["record"]
+
+
+@needs_containment
+def test_a_candidate_from_another_namespace_that_drops_the_append_is_incorrect():
+    r = optimize(record, LIVE, candidates=[_record_elsewhere()], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert r.counterexample.difference == "leaves out the original's change to the global LOG"
+    assert LOG == []
+
+
+@needs_containment
+def test_a_source_candidate_that_rebinds_the_global_and_drops_the_append_is_incorrect():
+    source = "LOG = []\n\ndef record(values):\n    return sum(values)\n"
+    r = optimize(record, LIVE, candidates=[source], **QUICK).results[0]
+    assert r.verdict == "incorrect"
+    assert "LOG" in r.counterexample.difference

@@ -84,6 +84,11 @@ def handlers(box: Box) -> dict[str, Check]:
         if database not in ("", ":memory:"):  # sqlite opens (and may create) it from C
             box.guard_path(database, None, WRITE, "writing", follow=True)
 
+    def on_bind(args: tuple[Any, ...]) -> None:
+        address = args[1]
+        if isinstance(address, (str, bytes)) and address and not os.fsdecode(address).startswith("\0"):
+            box.guard_path(address, None, ENTRY, "creating the socket file")  # a Unix socket is a file
+
     def refuse_with(describe: Callable[[tuple[Any, ...]], str | None]) -> Check:
         def check(args: tuple[Any, ...]) -> None:
             action = describe(args)
@@ -117,6 +122,10 @@ def handlers(box: Box) -> dict[str, Check]:
         "socket.sendmsg": refuse_with(lambda a: None if a[1] is None else f"sending data to {_address(a[1])}"),
         "os.kill": refuse_with(_kill),
         "os.killpg": refuse_with(_killpg),
+        "socket.bind": on_bind,
+        "resource.setrlimit": refuse_with(lambda a: f"changing its resource limits ({a[0]})"),
+        "resource.prlimit": refuse_with(lambda a: f"changing the resource limits of process {a[0]}"),
+        "ctypes.dlsym": refuse_with(_native_call),
     }
     for event, what in _PROCESS_EVENTS.items():
         checks[event] = refuse_with(_starting(what))
@@ -142,6 +151,20 @@ _PROCESS_EVENTS: dict[str, Callable[[tuple[Any, ...]], str]] = {
     "os.startfile": lambda a: f"os.startfile {a[0]}",
     "pty.spawn": lambda a: f"pty.spawn {_argv(a[0])}",
 }
+
+
+# C functions that start processes or signal others: looked up through ctypes, they would pass unseen
+_NATIVE_REFUSED = frozenset({"kill", "killpg", "tgkill", "tkill", "sigqueue", "pidfd_send_signal", "pidfd_open",
+                             "fork", "vfork", "clone", "clone3", "system", "popen", "posix_spawn", "posix_spawnp",
+                             "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "fexecve",
+                             "syscall", "setrlimit", "prlimit", "prlimit64"})
+
+
+def _native_call(args: tuple[Any, ...]) -> str | None:
+    name = args[1] if len(args) > 1 else None
+    if isinstance(name, bytes):
+        name = name.decode(errors="replace")
+    return f"calling the C function {name} through ctypes" if name in _NATIVE_REFUSED else None
 
 
 def _argv(argv: Any) -> str:

@@ -24,10 +24,10 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from . import audit
 from .scratch import Scratch, inside
@@ -240,4 +240,30 @@ def install(root: str, user_folder: str, tool_folders: Sequence[ToolFolder] = ()
             check(args)
 
     sys.addaudithook(hook)
+    _close_unaudited_doors(box)
     return box
+
+
+def _close_unaudited_doors(box: Containment) -> None:
+    """Functions that start a process or signal one without an audit event of their own
+    (pidfds, and the fork-exec under subprocess and multiprocessing) refuse in the child."""
+    import _posixsubprocess
+    import signal
+
+    def refusing(action: str) -> Callable[..., NoReturn]:
+        def refuse(*args: object, **kwargs: object) -> NoReturn:
+            box.refuse(action)
+            raise PermissionError(f"jupyter-optimize refused {action}")  # refuse() raises; this is for the type checker
+        return refuse
+
+    own_pid = os.getpid()
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is not None:
+        def guarded_pidfd_open(pid: int, flags: int = 0) -> int:
+            if pid != own_pid:
+                box.refuse(f"opening a handle on process {pid} (os.pidfd_open)")
+            return int(pidfd_open(pid, flags))
+        setattr(os, "pidfd_open", guarded_pidfd_open)  # noqa: B010 (typed module attributes)
+    if hasattr(signal, "pidfd_send_signal"):
+        setattr(signal, "pidfd_send_signal", refusing("sending a signal through a process handle"))  # noqa: B010
+    setattr(_posixsubprocess, "fork_exec", refusing("starting a process (_posixsubprocess.fork_exec)"))  # noqa: B010

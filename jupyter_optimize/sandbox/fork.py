@@ -104,10 +104,10 @@ def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, ro
     try:
         os.setsid()  # its own session and process group, outside the kernel's
         captured = _silence_child()
+        _limit_memory(memory_limit_mb)  # before the containment, which refuses changing resource limits
         if root is not None:
             _neutralize_inherited(keep=write_end)
             containment.install(root, user_folder, tool_folders)
-        _limit_memory(memory_limit_mb)
         try:
             message = ("ok", job())
         except MemoryError:

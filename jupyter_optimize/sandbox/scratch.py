@@ -39,7 +39,8 @@ def remove_root(root: str) -> None:
         # a child may have taken the write bit off its own folders: give it back and retry
         try:
             os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
+            if not os.path.islink(path):  # chmod follows a link: it would change the user's file it points to
+                os.chmod(path, 0o700)
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, ignore_errors=True)
             else:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..sandbox import containment
 from .compare import ComparisonNotes, Tolerance, difference
 
 if TYPE_CHECKING:
@@ -74,10 +75,10 @@ class Snapshot:
 class GlobalsWatch:
     """The data globals the original or the candidate refers to, watched over one input.
 
-    A name is watched when the original's namespace binds it to data and the
-    candidate's binds it to the same object: the candidate's namespace stands
-    for the user's (a candidate from source runs in a shallow copy of the
-    original's globals). Per input the judge takes a `snapshot`, runs the
+    A name is watched when the original's namespace binds it to data and either
+    function refers to it: the candidate's namespace stands for the user's (a
+    candidate from source runs in a shallow copy of the original's globals; a
+    function from elsewhere gets the watched values bound in its own). Per input the judge takes a `snapshot`, runs the
     original, notes what it `changed`, `restore`s the snapshot in both
     namespaces for the candidate, compares, and finally `bind`s the
     original's after-state in both, so a stateful function goes on as it
@@ -87,11 +88,14 @@ class GlobalsWatch:
     def __init__(self, original: Callable[..., object], candidate: Callable[..., object]):
         self.original_space: dict[str, Any] = getattr(original, "__globals__", {})
         self.candidate_space: dict[str, Any] = getattr(candidate, "__globals__", {})
-        mine, theirs = self.original_space, self.candidate_space
+        mine = self.original_space
         wanted = referenced_names(original) | referenced_names(candidate)
-        self.names = sorted(
-            n for n in wanted if n in mine and _is_data(mine[n]) and (theirs is mine or theirs.get(n, _MISSING) is mine[n])
-        )
+        # every data global of the original's namespace either refers to; `restore` binds the same copy in
+        # both namespaces, so a candidate from another namespace (or whose code rebinds the name) is judged too
+        self.names = sorted(n for n in wanted if n in mine and _is_data(mine[n]))
+        if self.candidate_space is not mine and containment.current() is not None:  # in a child only: never the kernel's
+            for name in self.names:
+                self.candidate_space[name] = mine[name]  # both start from the user's value, as after Accept
 
     def snapshot(self) -> Snapshot:
         """Copies of the watched values, made with one memo: two names of one object stay one object."""
