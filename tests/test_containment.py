@@ -309,6 +309,31 @@ def test_doors_without_an_audit_event_are_closed_too(world, door):
     assert named in report.results[0].reason
 
 
+FORGER = """\
+def total(values):
+    import os, pickle
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, ("touch " + os.path.join(os.path.expanduser("~"), "forged"),))
+
+    for fd in os.listdir("/proc/self/fd"):  # the pipe the result goes back through
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+                os.write(int(fd), pickle.dumps(("ok", Payload(), "")))
+        except OSError:  # the listing's own descriptor, gone by now; or not writable
+            continue
+    os._exit(0)
+"""
+
+
+def test_a_forged_result_runs_nothing_in_the_kernel(world):
+    report = optimize(total, CALLS, candidates=[FORGER], **QUICK)
+    r = report.results[0]
+    assert not (world[1] / "forged").exists()  # os.system never ran in this process
+    assert r.verdict == "failed" and "not read back" in r.reason and "system" in r.reason
+
+
 # -- files as behaviour ----------------------------------------------------------------
 
 def save_lines(lines, path):

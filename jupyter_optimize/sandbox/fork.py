@@ -36,7 +36,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from . import containment, scratch
+from . import containment, readback, scratch
 from .child import ChildResult
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
@@ -248,7 +248,11 @@ def _kill_group(pid: int) -> None:
 
 def _decode(payload: bytes, status: int, memory_limit_mb: int) -> ChildResult:
     if payload:
-        kind, value, output = pickle.loads(payload)
+        try:
+            kind, value, output = readback.loads(payload)
+        except Exception as exc:  # forged or damaged by the code it ran: nothing of it is trusted
+            reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
+            return ChildResult(False, error=f"its result was not read back: {reason}")
         if kind == "ok":
             return ChildResult(True, value=value, output=output)
         return ChildResult(False, error=value, output=output)
