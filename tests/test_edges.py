@@ -284,3 +284,13 @@ def test_a_counterexample_on_ordinary_values_is_like_your_data_and_a_live_one_is
     (own,) = optimize(last, [((ascending[::-1],), {})], candidates=["def last(xs):\n    return xs[-1]\n"],
                       time_budget=0.5).results
     assert own.counterexample.likeness == LIVE and own.reason.startswith("on one of your own calls: ")
+
+
+def test_floats_far_beyond_the_live_ones_are_an_edge():
+    live = [Call((1.7e9 + np.arange(5.0),), {})]  # timestamps
+    found = classify(Call((np.array([1e151, 1.7e9]),), {}, "generated"), live, ["t"])
+    assert found.likeness == EDGE
+    assert found.edges == ("t holds values far beyond yours (up to 1e+151 where yours reach 1.7e+09)",)
+    assert found.suggestion == "(abs(t) < 1e151).all()"
+    near = classify(Call((np.array([1.7e9, 1.7e9 + 3]),), {}, "generated"), live, ["t"])
+    assert near.likeness == LIKE

@@ -7,6 +7,7 @@ import os
 import time
 import warnings
 
+import numpy as np
 import pytest
 
 from jupyter_optimize import optimize, sandbox
@@ -331,3 +332,21 @@ def test_a_source_candidate_that_rebinds_the_global_and_drops_the_append_is_inco
     r = optimize(record, LIVE, candidates=[source], **QUICK).results[0]
     assert r.verdict == "incorrect"
     assert "LOG" in r.counterexample.difference
+
+
+def loud_sum(x):
+    s = 0.0
+    for v in x:
+        s += v
+    print("total:", s)
+    return s
+
+
+def test_printed_floats_get_the_same_rounding_allowance_as_returned_ones():  # issue 13 meets issue 14
+    x = np.random.default_rng(3).normal(size=1000) * 100  # the loop and numpy's pairwise sum round differently
+    vectorized = "def loud_sum(x):\n    s = float(np.sum(x))\n    print('total:', s)\n    return s\n"
+    off = "def loud_sum(x):\n    s = float(np.sum(x[1:]))\n    print('total:', s)\n    return s\n"
+    report = optimize(loud_sum, [((x,), {})], candidates=[vectorized, off], **QUICK)
+    right, wrong = report.results
+    assert right.verdict in ("faster", "not_faster"), right.reason
+    assert wrong.verdict == "incorrect"

@@ -34,6 +34,7 @@ from .kinds import is_pandas_rows
 
 __all__ = ["EDGE", "LIKE", "LIVE", "Edge", "Likeness", "Names", "argument_edges", "bound", "classify", "names_in"]
 NEAR_LIMIT = 2.0**-20  # a float within this fraction of its dtype's largest value is "near the limit"
+FAR = 1000.0  # floats this many times larger than every live one (and than 1) are "far beyond yours"
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,16 @@ def _special_edges(name: str, mine: npt.NDArray[np.float64], theirs: npt.NDArray
     if near and finite.size and finite.max() >= near and not (np.abs(theirs) >= near).any():
         edges.append(Edge(f"{subject} values near the {dtype} limit ({_limit(dtype):.3g})",
                           _below(name, finite.max(), theirs, form), 2))
+    elif dtype.kind == "f" and finite.size and (reach := _reach(theirs)) is not None and finite.max() > FAR * reach:
+        edges.append(Edge(f"{subject} values far beyond yours (up to {finite.max():.3g} where yours reach {reach:.3g})",
+                          _below(name, finite.max(), theirs, form), 2))
     return edges
+
+
+def _reach(theirs: npt.NDArray[np.float64]) -> float | None:
+    """The largest magnitude of the live values (at least 1), None when they hold no finite number."""
+    finite = np.abs(theirs[np.isfinite(theirs)])
+    return max(1.0, float(finite.max())) if finite.size else None
 
 
 def _limit(dtype: np.dtype[Any]) -> float:

@@ -34,7 +34,7 @@ from ..model import Call, Counterexample
 from ..sandbox import containment
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
-from .effects import files_difference, output_difference
+from .effects import Close, files_difference, output_difference
 from .reassociation import tolerance_for
 from .watch import GlobalsWatch, LineCoverage, globals_difference
 
@@ -94,9 +94,10 @@ def outcome_difference(
 ) -> str | None:
     """How *cand* behaves differently from *orig*, in one line, or None (*notes* gathers how values were judged).
     Printed output counts unless *output* is False (--ignore-output); files written always count."""
+    close = _float_closeness(tol)
     return (result_difference(orig, cand, tol, params, notes)
-            or (output_only_difference(orig, cand) if output else None)
-            or files_difference(orig.files, cand.files))
+            or (output_only_difference(orig, cand, close) if output else None)
+            or files_difference(orig.files, cand.files, close))
 
 
 def result_difference(
@@ -110,9 +111,15 @@ def result_difference(
     return found or _argument_difference(orig, cand, tol, params, notes)
 
 
-def output_only_difference(orig: Outcome, cand: Outcome) -> str | None:
-    """What the two printed differently, stdout first."""
-    return output_difference("stdout", orig.stdout, cand.stdout) or output_difference("stderr", orig.stderr, cand.stderr)
+def output_only_difference(orig: Outcome, cand: Outcome, close: Close | None = None) -> str | None:
+    """What the two printed differently, stdout first (printed floats judged by *close*)."""
+    return (output_difference("stdout", orig.stdout, cand.stdout, close)
+            or output_difference("stderr", orig.stderr, cand.stderr, close))
+
+
+def _float_closeness(tol: Tolerance) -> Close:
+    """Printed floats are judged like returned ones, reassociation allowance included."""
+    return lambda a, b: difference(a, b, tol) is None
 
 
 def _error_difference(orig: Outcome, cand: Outcome) -> str | None:
