@@ -446,3 +446,17 @@ def test_a_timed_out_child_leaves_no_scratch_folder(world, tmp_path, monkeypatch
     assert report.results[0].verdict == "failed"
     assert "timed out" in report.results[0].reason
     assert list(scratch_parent.iterdir()) == []
+
+
+def count_txt():
+    n = 0
+    for _root, _dirs, files in os.walk("."):  # does not follow symlinks: the mirror must show real folders
+        n += sum(f.endswith(".txt") for f in files)
+    return n
+
+
+def test_a_walk_of_the_working_folder_sees_it_as_it_is(world):
+    glob_count = "def count_txt():\n    import glob\n    return len(glob.glob('**/*.txt', recursive=True))\n"
+    r = optimize(count_txt, [((), {})], candidates=[glob_count], **QUICK).results[0]
+    assert count_txt() == 3  # notes.txt, results.txt, sub/inner.txt
+    assert r.verdict in ("faster", "not_faster"), r.reason

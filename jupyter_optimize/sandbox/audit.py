@@ -42,6 +42,8 @@ class Box(Protocol):
 
     def note_read_open(self, path: Any) -> None: ...
 
+    def note_listing(self, path: Any) -> None: ...
+
 
 def handlers(box: Box) -> dict[str, Check]:
     def on_path(verb: str, last: str, dir_fd_at: int | None, follow: bool = False) -> Check:
@@ -123,6 +125,8 @@ def handlers(box: Box) -> dict[str, Check]:
         "os.kill": refuse_with(_kill),
         "os.killpg": refuse_with(_killpg),
         "socket.bind": on_bind,
+        "os.listdir": lambda args: box.note_listing(args[0]),
+        "os.scandir": lambda args: box.note_listing(args[0]),
         "resource.setrlimit": refuse_with(lambda a: f"changing its resource limits ({a[0]})"),
         "resource.prlimit": refuse_with(lambda a: f"changing the resource limits of process {a[0]}"),
         "ctypes.dlsym": refuse_with(_native_call),

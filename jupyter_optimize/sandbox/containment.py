@@ -121,6 +121,17 @@ class Containment:
                                                                                  self.scratch.root)):
             self.outside_folder_opened = True
 
+    def note_listing(self, path: Any) -> None:
+        """A folder of the mirror is being listed: its mirrored sub-folders become real folders of links
+        first, so a walk that does not follow symlinks (``os.walk``, ``glob``) sees your tree as it is."""
+        scratch = self.scratch
+        if scratch is None or isinstance(path, int):
+            return
+        folder = os.path.realpath(os.getcwd() if path is None else os.fsdecode(os.fspath(path)))
+        if inside(folder, scratch.work):
+            with self.own_io():
+                scratch.show_folders_in(folder)
+
     def _resolutions(self, path: Any, dir_fd: Any, verb: str, descriptor_api: bool) -> list[str]:
         if isinstance(path, int):
             named = _descriptor_path(path)

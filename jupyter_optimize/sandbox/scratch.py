@@ -96,6 +96,20 @@ class Scratch:
             if not final:
                 current = os.path.realpath(current)
 
+    def show_folders_in(self, folder: str) -> None:
+        """Make the mirrored sub-folders of *folder* (in the mirror) real folders of links, one level."""
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            return
+        for name in entries:
+            path = os.path.join(folder, name)
+            if self._mirrored(path) and os.path.isdir(path):
+                try:
+                    self._make_real(path, TREE)
+                except OSError:  # unreadable: it stays a link, as a walk that cannot enter it would find
+                    pass
+
     def _mirrored(self, path: str) -> bool:
         """A symlink leading out of the scratch folder: the user's entry, seen read-only."""
         return os.path.islink(path) and not inside(os.path.realpath(path), self.root)
