@@ -350,3 +350,16 @@ def test_printed_floats_get_the_same_rounding_allowance_as_returned_ones():  # i
     right, wrong = report.results
     assert right.verdict in ("faster", "not_faster"), right.reason
     assert wrong.verdict == "incorrect"
+
+
+def first_line(buf):
+    return buf.getvalue().split("\n")[0]
+
+
+def test_a_counterexample_whose_inputs_cannot_be_read_back_safely_still_comes_back_described():
+    import io
+
+    wrong = "def first_line(buf):\n    return buf.getvalue().split('\\n')[-1]\n"
+    r = optimize(first_line, [((io.StringIO("a\nb"),), {})], candidates=[wrong], **QUICK).results[0]
+    assert r.verdict == "incorrect"  # not "failed: its result was not read back"
+    assert r.counterexample.inputs is None and "'a' became 'b'" in r.counterexample.difference

@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from ..model import Call, Counterexample
-from ..sandbox import containment
+from ..sandbox import containment, readback
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
 from .effects import Close, files_difference, output_difference
@@ -273,13 +273,15 @@ def counterexample(name: str, call: Call, orig: Outcome, cand: Outcome, why: str
         candidate=describe_outcome(cand),
         difference=why,
         origin=call.origin,
-        inputs=call if _picklable(call) else None,
+        inputs=call if _carried_back(call) else None,
     )
 
 
-def _picklable(value: Any) -> bool:
+def _carried_back(value: Any) -> bool:
+    """Whether *value* can travel back to the kernel: picklable, and readable there without running
+    anything (`sandbox.readback`); otherwise the counterexample goes back described, without its inputs."""
     try:
-        pickle.dumps(value)
+        readback.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         return True
     except Exception:
         return False
