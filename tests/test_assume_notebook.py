@@ -75,7 +75,7 @@ def test_assume_turns_an_out_of_domain_rejection_into_a_verified_rewrite(execute
 @pytest.mark.parametrize("name, expected", [
     ("typo", "names 'xs', which is neither a parameter of moving_average (x, w) nor a name its code can see."
              " Did you mean: x?"),
-    ("raises", "w=3, 4) raises TypeError: moving_average() takes 2 positional arguments but 3 were given"),
+    ("raises", ", 3, 4) raises TypeError: moving_average() takes 2 positional arguments but 3 were given"),
     ("outside", "dtype=float64), w=3) is outside the assumption 'len(x) >= w': drop that call or widen the assumption."),
 ])
 def test_mistakes_are_one_usage_error_line(executed, name, expected):

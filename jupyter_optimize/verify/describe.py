@@ -60,8 +60,9 @@ def describe(value: Any) -> str:
 def describe_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], params: list[str] | None = None) -> str:
     """'f(img=<uint8 array (4, 4), 0..9>, mask=None)'; names come from *params*."""
     parts = []
+    named = bool(params) and len(args) <= len(params or [])  # more arguments than parameters: as written, unnamed
     for i, value in enumerate(args):
-        label = f"{params[i]}=" if params and i < len(params) else ""
+        label = f"{params[i]}=" if named and params else ""
         parts.append(label + describe(value))
     parts += [f"{k}={describe(v)}" for k, v in kwargs.items()]
     return f"{name}({', '.join(parts)})"
