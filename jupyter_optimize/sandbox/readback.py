@@ -22,7 +22,7 @@ _NO_CLASSES = frozenset({
     "_ctypes", "multiprocessing", "concurrent", "threading", "_thread", "pickle", "_pickle", "marshal", "importlib",
     "runpy", "code", "codeop", "pty", "signal", "asyncio", "http", "urllib", "ftplib", "smtplib", "webbrowser",
     "mmap", "select", "selectors", "fcntl", "resource", "gc", "operator", "functools", "itertools", "types",
-    "inspect", "builtins_unsafe", "pdb", "bdb", "cProfile", "profile", "trace", "timeit", "atexit",
+    "inspect", "pdb", "bdb", "cProfile", "profile", "trace", "timeit", "atexit",
 })
 _BUILTIN_CLASSES = frozenset({
     "object", "set", "frozenset", "list", "dict", "tuple", "int", "float", "complex", "str", "bytes", "bytearray",
