@@ -163,12 +163,9 @@ def report_domains(runs: list[tuple[list[Outcome], float]], unassumed: list[tupl
 
 def report_pandas(outcomes: list[Outcome]) -> None:
     """The pandas originals (tests/corpus/frames.py) on their own: the issue 12 goal."""
-    names = {e.name for e in frames.ENTRIES}
-    mine = [o for o in outcomes if o.entry in names]
+    mine, wrong, right = _of(frames.ENTRIES, outcomes)
     if not mine:
         return
-    wrong = [o for o in mine if o.kind == "wrong"]
-    right = [o for o in mine if o.kind == "right"]
     rejected = [o for o in wrong if o.rejected]
     passed = [o for o in right if o.as_expected]
     faster = [o for o in right if o.verdict == "faster"]
@@ -181,14 +178,18 @@ def report_pandas(outcomes: list[Outcome]) -> None:
 
 def report_floats(outcomes: list[Outcome]) -> None:
     """The float reductions (tests/corpus/floats.py) on their own: issue 13's reassociation rule."""
-    names = {e.name for e in floats.ENTRIES}
-    mine = [o for o in outcomes if o.entry in names]
+    mine, wrong, right = _of(floats.ENTRIES, outcomes)
     if not mine:
         return
-    wrong = [o for o in mine if o.kind == "wrong"]
-    right = [o for o in mine if o.kind == "right"]
     print(f"  float reductions ({len({o.entry for o in mine})}): wrong rejected"
           f" {sum(o.rejected for o in wrong)}/{len(wrong)}, right passed {sum(o.as_expected for o in right)}/{len(right)}")
+
+
+def _of(entries: tuple[Entry, ...], outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome], list[Outcome]]:
+    """The outcomes of *entries*' candidates: all, the wrong ones, the right ones."""
+    names = {e.name for e in entries}
+    mine = [o for o in outcomes if o.entry in names]
+    return mine, [o for o in mine if o.kind == "wrong"], [o for o in mine if o.kind == "right"]
 
 
 def report_edges(outcomes: list[Outcome]) -> None:
