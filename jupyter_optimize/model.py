@@ -179,6 +179,7 @@ class Report:
     scaling: Any = None  # scaling.Scaling when asked for (--scaling)
     sources: tuple[str, ...] = ()  # names of the candidate sources that ran
     assumptions: tuple[str, ...] = ()  # the domain in force (--assume): each expression, or a callable's name/source
+    isolation: str = ""  # the backend the children ran in (sandbox.methods.DESCRIBED)
 
     @property
     def accepted(self) -> str | None:

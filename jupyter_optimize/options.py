@@ -60,15 +60,16 @@ class _Declared:
     shown_default: str
     config_name: str
     bound: Bound | None
+    choices: tuple[str, ...]
 
 
 def option(default: T, *flags: str, help: str, metavar: str = "", shown: str = "", config: str = "",
-           bound: Bound | None = None) -> T:
+           bound: Bound | None = None, choices: tuple[str, ...] = ()) -> T:
     """Declare a field of `Options` (the arguments are described in `OptionSpec`).
 
     Typed as returning the default, so a default of the wrong type is a mypy error.
     """
-    declared = _Declared(flags, metavar, help, shown, config, bound)
+    declared = _Declared(flags, metavar, help, shown, config, bound, choices)
     return field(default=default, metadata={"option": declared})
 
 
@@ -86,6 +87,7 @@ class OptionSpec:
     shown_default: str  # the default as the help and the README say it
     config_name: str  # the trait of %config Optimize that sets it; '' when %config cannot
     bound: Bound | None  # the numbers it accepts; None: any
+    choices: tuple[str, ...] = ()  # the strings it accepts; (): any
 
     @property
     def is_switch(self) -> bool:
@@ -110,6 +112,9 @@ class OptionSpec:
         """Raise a UsageProblem when *value* (already of the right type) is out of bounds."""
         if self.bound is not None and value is not None and not self.bound.admits(value):
             raise UsageProblem(f"{self.name} must be {self.bound.describe()}, got {value!r}.")
+        if self.choices and value not in self.choices:
+            shown = " or ".join(repr(choice) for choice in self.choices if choice)
+            raise UsageProblem(f"{self.name} must be {shown}, got {value!r}.")
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,11 @@ class Options:
     llm_timeout: float = option(60.0, "--llm-timeout", metavar="S", bound=POSITIVE, config="timeout",
                                 help="seconds to wait for one answer of the model")
     repair: bool = option(False, "--repair", help="send a rejected model candidate back once with its counterexample")
+    start_method: str = option("", "--start-method", metavar="METHOD", config="start_method",
+                               shown="$JUPYTER_OPTIMIZE_START_METHOD, else fork on Linux and spawn elsewhere",
+                               choices=("", "fork", "spawn"),
+                               help="how candidates are isolated, `fork` or `spawn`: `fork` copies the kernel (Linux); `spawn` sends them "
+                                    "to a fresh interpreter (macOS, Windows)")
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:
@@ -200,7 +210,7 @@ def _spec(declared_field: Field[Any]) -> OptionSpec:
     default = declared_field.default
     shown = declared.shown_default or ("off" if kind is bool else _number_text(default))
     return OptionSpec(declared_field.name, kind, optional, default, declared.flags, declared.metavar,
-                      declared.help, shown, declared.config_name, declared.bound)
+                      declared.help, shown, declared.config_name, declared.bound, declared.choices)
 
 
 def _number_text(value: object) -> str:

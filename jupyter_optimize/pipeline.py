@@ -12,7 +12,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import sandbox
@@ -22,7 +22,8 @@ from .measure.memory import peak_memory
 from .measure.scaling import Scaling, measure_scaling
 from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
-from .sandbox import ChildLimits, ChildResult, limits
+from .sandbox import SPAWN, ChildLimits, ChildResult, limits, sending
+from .sandbox.methods import DESCRIBED
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
@@ -67,7 +68,10 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     given = list(candidates)
     names, hint = resolve_sources(sources, bool(given), opts)
     check_names(names)
-    run = _Run(func, live, opts, progress or (lambda message, fraction: None), domain)
+    method = sandbox.chosen(opts.start_method)  # a mistyped method or $JUPYTER_OPTIMIZE_START_METHOD: one line, now
+    if method == SPAWN:
+        _check_sendable(func, live)
+    run = _Run(func, live, replace(opts, start_method=method), progress or (lambda message, fraction: None), domain)
     if hint:
         run.notes.append(hint)
     return run.execute(given, names)
@@ -89,6 +93,8 @@ class _Run:
         self.stage_seconds: dict[str, float] = {}
         self.notes: list[str] = []
         self.sources: tuple[str, ...] = ()  # the candidate sources that ran
+        self.spawned = opts.start_method == SPAWN
+        self.isolation = ""  # how the children ran (the report's evidence)
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -102,6 +108,7 @@ class _Run:
     def child(self, job: Callable[[], Any], within: ChildLimits) -> ChildResult:
         """Run *job* in a sandbox child; a note on how it ran reaches the report once."""
         result = sandbox.run_within(job, within)
+        self.isolation = DESCRIBED.get(result.backend, self.isolation)
         if result.note and result.note not in self.notes:
             self.notes.append(result.note)
         return result
@@ -183,8 +190,13 @@ class _Run:
         if not study.determinism.deterministic:
             return Unverifiable(study.determinism.reason)
         func, calls, tol, seed, opts, domain = self.func, self.calls, self.tol, study.determinism.seed, self.opts, self.domain
+        needed = self._needed([cand])
+        unsendable = sending.culprit({f"the global `{name}`": value for name, value in needed.items()})
+        if unsendable:
+            return Failure(unsendable)
 
         def job() -> Check | Failure:
+            sending.provide(func, needed)
             try:
                 candidate = materialize(cand, func)
             except CandidateProblem as problem:
@@ -196,13 +208,23 @@ class _Run:
         outcome: Check | Failure = child.value if child.ok else Failure(child.error)
         return outcome
 
+    def _needed(self, cands: Iterable[Candidate]) -> dict[str, Any]:
+        """The globals *cands* (and the assumptions) read that the original does not: the spawn worker
+        gets the original with its own globals only (under fork, the child has them all)."""
+        if not self.spawned:
+            return {}
+        expressions = [a.text for a in self.domain.assumptions if a.predicate is None]
+        return sending.globals_needed(self.func, [c.source for c in cands if c.func is None and c.source], expressions)
+
     def _benchmark(self, survivors: dict[int, Candidate], study: OriginalStudy) -> _BenchOut:
         if not survivors:
             return _BenchOut({}, {}, None)
         func, calls, opts = self.func, self.calls, self.opts
         chosen = list(survivors.values())
+        needed = self._needed(chosen)
 
         def job() -> tuple[timing.Samples, tuple[int, ...]]:
+            sending.provide(func, needed)
             funcs = [func] + [materialize(c, func) for c in chosen]
             samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
             return samples, peak_memory(funcs, calls)
@@ -223,8 +245,10 @@ class _Run:
             return None
         best = [(r.name, r.candidate) for r in sorted(faster, key=lambda r: -(r.speedup or 0))[:3] if r.candidate]
         func, calls, opts = self.func, self.calls, self.opts
+        needed = self._needed([cand for _, cand in best])
 
         def job() -> Scaling:
+            sending.provide(func, needed)
             funcs = [func] + [materialize(cand, func) for _, cand in best]
             return measure_scaling(funcs, [name for name, _ in best], calls, study.mutates_args, opts.time_budget)
 
@@ -263,7 +287,16 @@ class _Run:
             scaling=scaling,
             sources=self.sources,
             assumptions=self.domain.texts,
+            isolation=self.isolation,
         )
+
+
+def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
+    """Under spawn everything goes to the worker by value: what cannot go is one line, before anything runs."""
+    problem = sending.culprit({**sending.call_inputs(func, calls), **sending.function_environment(func)})
+    if problem:
+        raise OptimizeError(f"{problem}: pass what it holds instead (a list, an array, a path), or use "
+                            f"start_method='fork' where the platform has fork (Linux).")
 
 
 def _source(func: Callable[..., Any]) -> str | None:

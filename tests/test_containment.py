@@ -27,10 +27,10 @@ from pathlib import Path
 import pytest
 
 import jupyter_optimize.verify.judge
-from jupyter_optimize import optimize
-from jupyter_optimize.sandbox import CAN_FORK, containment, run_isolated
+from jupyter_optimize import optimize, sandbox
+from jupyter_optimize.sandbox import CAN_FORK, containment, run_isolated, spawn
 
-pytestmark = pytest.mark.skipif(not CAN_FORK, reason="the fork backend")
+pytestmark = pytest.mark.skipif(not CAN_FORK, reason="reads /proc and POSIX process groups")
 slow = pytest.mark.slow  # a full optimize() run; the children's own tests below it are quick
 
 QUICK = dict(time_budget=0.2, examples=10, verify_budget=0.3, sources="none")
@@ -69,9 +69,9 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int]]:
     return found
 
 
-def children() -> list[int]:
-    """Processes whose parent is this test process (from /proc)."""
-    me, found = os.getpid(), []
+def children(of: int | None = None) -> list[int]:
+    """Processes whose parent is this test process, or *of* (from /proc)."""
+    me, found = of or os.getpid(), []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
@@ -100,7 +100,9 @@ def world(tmp_path, monkeypatch):
     running = set(children())  # other tests' servers and kernels (the browser test's JupyterLab) are not ours
     yield user, home
     assert (snapshot(user), snapshot(home)) == before, "the user's folders changed"
-    assert set(children()) - running == set(), "a child outlived the run"
+    worker = spawn.current_pid()  # the spawn backend's worker is kept for the next run, and is alone
+    assert set(children()) - running - {worker} == set(), "a child outlived the run"
+    assert worker is None or children(of=worker) == [], "the worker has a child left running"
 
 
 # -- a child's scratch folder, directly ----------------------------------------
@@ -169,8 +171,13 @@ def test_refusals_are_recorded_even_when_caught(world):
 def test_the_child_has_its_own_group_and_no_way_out_through_inherited_files(world, tmp_path):
     log = open(tmp_path / "kernel.log", "w")  # noqa: SIM115 - a file the kernel keeps open, like a log
     try:
+        fd = log.fileno()  # a number: under spawn the worker has no such descriptor of the kernel's
+
         def job():
-            os.write(log.fileno(), b"from the child\n")
+            try:
+                os.write(fd, b"from the child\n")
+            except OSError:
+                pass
             return (os.getpgrp() == os.getpid(), os.getsid(0) != parent_session, sys.dont_write_bytecode,
                     tempfile.gettempdir().startswith(os.path.dirname(os.getcwd())))
 
@@ -326,10 +333,16 @@ def total(values):
             continue
     os._exit(0)
 """
+FRAMED = "struct.pack('!Q', len(forged)) + forged"  # how a spawn worker's replies are framed
 
 
 def test_a_forged_result_runs_nothing_in_the_kernel(world):
-    report = optimize(total, CALLS, candidates=[FORGER], **QUICK)
+    forger = FORGER
+    if sandbox.chosen() == "spawn":  # the worker's replies come in frames: forge one
+        forger = FORGER.replace("import os, pickle", "import os, pickle, struct").replace(
+            'os.write(int(fd), pickle.dumps(("ok", Payload(), "")))',
+            f'forged = pickle.dumps(("ok", Payload(), "", "")); os.write(int(fd), {FRAMED})')
+    report = optimize(total, CALLS, candidates=[forger], **QUICK)
     r = report.results[0]
     assert not (world[1] / "forged").exists()  # os.system never ran in this process
     assert r.verdict == "failed" and "not read back" in r.reason and "system" in r.reason
@@ -446,6 +459,7 @@ def test_a_timed_out_child_leaves_no_scratch_folder(world, tmp_path, monkeypatch
     report = optimize(total, CALLS, candidates=[hangs], **dict(QUICK, timeout=2))
     assert report.results[0].verdict == "failed"
     assert "timed out" in report.results[0].reason
+    spawn.stop()  # under spawn the worker that replaced the timed-out one has its own scratch folder; no-op under fork
     assert list(scratch_parent.iterdir()) == []
 
 

@@ -1,6 +1,7 @@
 """Traitlets settings of the llm source: %config, ipython_config.py, and the magic's flags on top."""
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from traitlets import TraitError
 from traitlets.config import Config, Configurable
 
 from jupyter_optimize.notebook import config as llmconfig
@@ -36,9 +37,17 @@ def test_config_magic_sets_what_the_run_uses(shell):
     shell.run_line_magic("config", "Optimize.timeout = 120")
     options = llmconfig.llm_options(shell, {"n_candidates": 3, "model": None, "repair": True})
     assert options == {"model": "qwen2.5-coder:7b", "base_url": "", "n_candidates": 3, "temperature": 0.7,
-                       "llm_timeout": 120.0, "repair": True}
+                       "llm_timeout": 120.0, "repair": True, "start_method": ""}
     Options.from_kwargs(**options)  # all of them are Options
     assert llmconfig.install(shell) is llmconfig.install(shell)  # registered once
+
+
+def test_config_chooses_the_isolation_backend_and_refuses_an_unknown_one(shell):
+    shell.run_line_magic("config", 'Optimize.start_method = "spawn"')
+    assert llmconfig.llm_options(shell, {})["start_method"] == "spawn"
+    assert llmconfig.llm_options(shell, {"start_method": "fork"})["start_method"] == "fork"  # the flag wins
+    with pytest.raises(TraitError, match="start_method must be 'fork' or 'spawn', got 'vfork'"):
+        llmconfig.install(shell).start_method = "vfork"
 
 
 def test_flags_override_the_configuration(shell):

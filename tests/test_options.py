@@ -68,9 +68,10 @@ def test_the_readme_names_every_option_in_python():
 @pytest.mark.parametrize("spec", OPTION_SPECS, ids=lambda spec: spec.name)
 def test_every_option_has_a_flag_on_the_magic_line(spec):
     for flag in spec.flags:
-        line = f"f(x) {flag}" if spec.is_switch else f"f(x) {flag} {SAMPLE_VALUES[spec.kind]}"
+        sample = next((choice for choice in spec.choices if choice), SAMPLE_VALUES.get(spec.kind, ""))
+        line = f"f(x) {flag}" if spec.is_switch else f"f(x) {flag} {sample}"
         given = parse_magic_line(line).options
-        expected = (not spec.default) if spec.is_switch else spec.kind(SAMPLE_VALUES[spec.kind])
+        expected = (not spec.default) if spec.is_switch else spec.kind(sample)
         assert given == {spec.name: expected}
         assert getattr(Options.from_kwargs(**given), spec.name) == expected
 
@@ -106,7 +107,7 @@ def test_defaults_and_quick():
 
 def test_config_traits_are_the_configurable_options():
     traits = config.Optimize.class_traits(config=True)
-    assert set(traits) == {"model", "base_url", "n_candidates", "temperature", "timeout"}
+    assert set(traits) == {"model", "base_url", "n_candidates", "temperature", "timeout", "start_method"}
     defaults = Options()
     for name, spec in config.CONFIGURABLE.items():
         assert traits[name].default() == getattr(defaults, spec.name)

@@ -227,16 +227,16 @@ def test_progress_only_moves_forward_also_when_repairing(monkeypatch):
     assert "repairing fake-1" in [message for message, _ in seen]
 
 
-def test_without_fork_the_report_says_once_that_nothing_was_limited(monkeypatch):
-    from jupyter_optimize import sandbox
-    from jupyter_optimize.sandbox.inprocess import IN_PROCESS_NOTE
+def test_without_fork_spawn_isolates_and_the_report_says_which_backend_ran(monkeypatch):
+    from jupyter_optimize.sandbox import methods
 
-    monkeypatch.setattr(sandbox, "CAN_FORK", False)
+    monkeypatch.setattr(methods, "CAN_FORK", False)
+    monkeypatch.delenv(methods.ENVIRONMENT, raising=False)
 
     def f(x):
         return x + 1
 
     report = optimize(f, [((1,), {})], candidates=[f, "def f(x):\n    return x + 2\n"], examples=5, **QUICK)
     assert [r.verdict for r in report.results] == ["not_faster", "incorrect"]
-    assert report.notes.count(IN_PROCESS_NOTE) == 1
-    assert repr(report).count("without a timeout or a memory cap") == 1
+    assert report.isolation == methods.DESCRIBED["spawn"]
+    assert "isolation: spawn: a fresh interpreter" in repr(report)

@@ -4,9 +4,7 @@ import time
 
 import pytest
 
-from jupyter_optimize import sandbox
 from jupyter_optimize.sandbox import ChildLimits, run_isolated, run_within
-from jupyter_optimize.sandbox.inprocess import IN_PROCESS_NOTE
 
 LIMITS = dict(timeout=5, memory_limit_mb=512)
 
@@ -61,11 +59,12 @@ def test_a_timeout_is_flagged_and_carries_the_limits_hint():
     assert not run_isolated(lambda: 1 / 0, **LIMITS).timed_out
 
 
-def test_without_fork_the_job_runs_here_and_the_result_says_it_had_no_limits(monkeypatch):
-    monkeypatch.setattr(sandbox, "CAN_FORK", False)
+def test_without_fork_the_job_is_spawned_in_a_fresh_interpreter(monkeypatch):
+    from jupyter_optimize.sandbox import methods
+
+    monkeypatch.setattr(methods, "CAN_FORK", False)
+    monkeypatch.delenv(methods.ENVIRONMENT, raising=False)
     data = []
-    result = run_isolated(lambda: data.append(1) or print("here") or 7, **LIMITS)
-    assert result.ok and result.value == 7 and result.output == "here\n" and data == [1]  # same process
-    failed = run_isolated(lambda: 1 / 0, **LIMITS)
-    assert failed.error == "ZeroDivisionError: division by zero"
-    assert result.note == failed.note == IN_PROCESS_NOTE and "without a timeout or a memory cap" in IN_PROCESS_NOTE
+    result = run_isolated(lambda: data.append(1) or print("here") or os.getpid(), **LIMITS)
+    assert result.ok and result.backend == "spawn" and result.output == "here\n" and data == []
+    assert result.value != os.getpid()

@@ -114,7 +114,8 @@ def time_taken(report: Report) -> Sentence | None:
     if not report.stage_seconds:
         return None
     stages = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.stage_seconds.items())
-    return Quiet("Time taken:"), f" {stages}"
+    isolated = f"; isolation: {report.isolation}" if report.isolation else ""
+    return Quiet("Time taken:"), f" {stages}{isolated}"
 
 
 # -- the verdict table -----------------------------------------------------------

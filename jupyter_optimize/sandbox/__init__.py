@@ -3,44 +3,47 @@
 `run_isolated(job, timeout=..., memory_limit_mb=...)` runs *job()* with its
 output captured, its memory capped and a timeout, and returns a
 `ChildResult`; `run_within(job, limits)` does the same with a `ChildLimits`
-(see `limits` for how long each stage's child may run). The backend is a
-forked child where `os.fork` exists, else the job runs in-process without
-those limits, and the result's `note` says so.
+(see `limits` for how long each stage's child may run). Two backends
+(`methods` chooses): `fork` runs the job in a forked copy of the kernel;
+`spawn` sends it by value (cloudpickle) to the kernel's worker, a fresh
+interpreter started once and reused.
 
-A forked child is also contained (`containment`, issue 14): it works in a
-scratch folder that mirrors the user's working folder (`scratch`), an audit
-hook refuses what would reach outside it (`audit`), and it runs in a process
-group of its own that the parent kills whole when the run ends.
+Either child is contained (`containment`, issue 14): it works in a scratch
+folder that mirrors the user's working folder (`scratch`), an audit hook
+refuses what would reach outside it (`audit`), and the kernel kills its
+whole process group when the run ends (fork) or the worker is replaced (spawn).
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from .child import ChildLimits, ChildResult
+from .methods import CAN_FORK, FORK, SPAWN, chosen
 
-CAN_FORK = hasattr(os, "fork")
 
-
-def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
+def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int, start_method: str = "") -> ChildResult:
     """Run *job()* isolated from this process and return what it returned."""
-    if not CAN_FORK:
-        from .inprocess import run_in_process
+    method = chosen(start_method)
+    if method == SPAWN:
+        from .spawn import run_spawned
 
-        return run_in_process(job)
-    from .fork import run_forked
+        result = run_spawned(job, timeout=timeout, memory_limit_mb=memory_limit_mb)
+    else:
+        from .fork import run_forked
 
-    return run_forked(job, timeout=timeout, memory_limit_mb=memory_limit_mb)
+        result = run_forked(job, timeout=timeout, memory_limit_mb=memory_limit_mb)
+    return replace(result, backend=method)
 
 
 def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
     """`run_isolated` under *limits*; a timeout's error carries the limits' hint."""
-    result = run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb)
+    result = run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb,
+                          start_method=limits.start_method)
     if result.timed_out and limits.timeout_hint:
         return replace(result, error=f"{result.error} ({limits.timeout_hint})")
     return result
 
 
-__all__ = ["CAN_FORK", "ChildLimits", "ChildResult", "run_isolated", "run_within"]
+__all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "chosen", "run_isolated", "run_within"]

@@ -1,6 +1,7 @@
 """What a sandboxed job may take and what it gives back, whichever backend ran it."""
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ class ChildLimits:
     timeout: float  # seconds
     memory_limit_mb: int
     timeout_hint: str = ""  # added to a timeout's message: why this limit, and how to allow more
+    start_method: str = ""  # "fork" or "spawn"; "" = $JUPYTER_OPTIMIZE_START_METHOD, else the platform's (see `methods`)
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,14 @@ class ChildResult:
     output: str = ""  # what the job printed
     note: str = ""  # something the user should know about how it ran (e.g. without isolation)
     timed_out: bool = False
+    backend: str = ""  # the backend that ran it ("fork" or "spawn")
+
+
+def crash_error(returncode: int, memory_limit_mb: int) -> str:
+    """Why a child that returned nothing ended: *returncode* as `subprocess` gives it (negative: a signal)."""
+    if returncode < 0:
+        sig = -returncode
+        name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
+        hint = f" (out of memory? limit {memory_limit_mb} MB)" if name == "SIGKILL" else ""
+        return f"crashed with {name}{hint}"
+    return f"ended the process (exit code {returncode}) without returning"

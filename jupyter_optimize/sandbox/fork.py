@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import faulthandler
 import fcntl
-import functools
-import importlib.util
 import io
 import os
 import pickle
@@ -36,8 +34,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from . import containment, readback, scratch
-from .child import ChildResult
+from . import containment, readback, scratch, tools
+from .child import ChildResult, crash_error
+from .memory import limit_address_space
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
 
@@ -53,7 +52,7 @@ def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) 
 
 
 def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int, root: str | None) -> ChildResult:
-    tool_folders = _tool_folders() if root is not None else ()
+    tool_folders = tools.tool_folders() if root is not None else ()
     try:
         user_folder = os.getcwd()
     except OSError:  # the working folder was deleted: mirror nothing
@@ -80,31 +79,13 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
     return _decode(payload, status, memory_limit_mb)
 
 
-def _tool_folders() -> tuple[containment.ToolFolder, ...]:
-    """Hypothesis's cache folder (see verify/search.py), writable by hypothesis itself.
-    Found anew each time: it follows $HOME and $XDG_CACHE_HOME."""
-    from ..verify.search import cache_directory
-
-    path, owners = cache_directory(), _package_folders("hypothesis")
-    return (containment.ToolFolder(path, owners), containment.ToolFolder(os.path.realpath(path), owners))
-
-
-@functools.cache
-def _package_folders(name: str) -> tuple[str, ...]:
-    spec = importlib.util.find_spec(name)
-    if spec is None:
-        return ()
-    locations = spec.submodule_search_locations or ()
-    return tuple(folder + os.sep for p in locations for folder in {p, os.path.realpath(p)})
-
-
 def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, root: str | None,
                 user_folder: str, tool_folders: tuple[containment.ToolFolder, ...]) -> None:
     code = 1
     try:
         os.setsid()  # its own session and process group, outside the kernel's
         captured = _silence_child()
-        _limit_memory(memory_limit_mb)  # before the containment, which refuses changing resource limits
+        limit_address_space(memory_limit_mb)  # before the containment, which refuses changing resource limits
         if root is not None:
             _neutralize_inherited(keep=write_end)
             containment.install(root, user_folder, tool_folders)
@@ -166,30 +147,6 @@ def _reaches_out(fd: int) -> bool:
         return stat.S_ISREG(mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
     except OSError:
         return False
-
-
-def _limit_memory(memory_limit_mb: int) -> None:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on POSIX
-        return
-    current = _address_space_bytes()
-    limit = current + memory_limit_mb * 2**20
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):  # macOS ignores or refuses RLIMIT_AS
-        pass
-
-
-def _address_space_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
 
 
 def _send(write_end: int, message: tuple[str, Any], output: str) -> None:
@@ -256,10 +213,4 @@ def _decode(payload: bytes, status: int, memory_limit_mb: int) -> ChildResult:
         if kind == "ok":
             return ChildResult(True, value=value, output=output)
         return ChildResult(False, error=value, output=output)
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
-        hint = f" (out of memory? limit {memory_limit_mb} MB)" if sig == signal.SIGKILL else ""
-        return ChildResult(False, error=f"crashed with {name}{hint}")
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return ChildResult(False, error=f"ended the process (exit code {code}) without returning")
+    return ChildResult(False, error=crash_error(os.waitstatus_to_exitcode(status), memory_limit_mb))
