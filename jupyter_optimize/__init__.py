@@ -24,10 +24,26 @@ __all__ = [
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
-    """`%load_ext jupyter_optimize`: registers %%optimize (IPython imported only here)."""
+    """`%load_ext jupyter_optimize`: registers %%optimize (IPython imported only here); under the
+    spawn backend, starts the worker in the background so the first run does not wait for it."""
     from .notebook.magic import register
 
     register(ipython)
+    _prestart_worker()
+
+
+def _prestart_worker() -> None:
+    from .options import Options
+    from .sandbox import SPAWN, chosen
+
+    try:
+        method = chosen()
+    except UsageProblem:  # a bad $JUPYTER_OPTIMIZE_START_METHOD: the first run says so, in one line
+        return
+    if method == SPAWN:
+        from .sandbox import spawn
+
+        spawn.prestart(Options().memory_limit_mb)
 
 
 def difference(original_value: Any, candidate_value: Any, *, rtol: float = 1e-7, atol: float = 1e-10,

@@ -170,8 +170,8 @@ class Options:
     start_method: str = option("", "--start-method", metavar="METHOD", config="start_method",
                                shown="$JUPYTER_OPTIMIZE_START_METHOD, else fork on Linux and spawn elsewhere",
                                choices=("", "fork", "spawn"),
-                               help="how candidates are isolated, `fork` or `spawn`: `fork` copies the kernel (Linux); `spawn` sends them "
-                                    "to a fresh interpreter (macOS, Windows)")
+                               help="how candidates are isolated, `fork` or `spawn`: `fork` copies the kernel (Linux); "
+                                    "`spawn` sends them to a fresh interpreter (macOS, Windows)")
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Options:

@@ -293,6 +293,8 @@ class _Run:
 
 def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
     """Under spawn everything goes to the worker by value: what cannot go is one line, before anything runs."""
+    if sending.sendable((func, list(calls))):  # one pickling; naming the culprit takes one per value
+        return
     problem = sending.culprit({**sending.call_inputs(func, calls), **sending.function_environment(func)})
     if problem:
         raise OptimizeError(f"{problem}: pass what it holds instead (a list, an array, a path), or use "

@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 import jupyter_optimize.verify.judge
 from jupyter_optimize.sandbox import CAN_FORK
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CAN_FORK, reason="the fork backend")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CAN_FORK, reason="a POSIX kernel (SIGKILL to the kernel)")]
 
 JUDGED = "files_written" in inspect.getsource(jupyter_optimize.verify.judge)
 NOTES = "the user's notes\n"

@@ -18,6 +18,7 @@ from jupyter_optimize.errors import UsageProblem
 from jupyter_optimize.sandbox import methods, run_isolated, spawn
 
 SPAWN = dict(timeout=30, memory_limit_mb=512, start_method="spawn")
+QUICK = dict(examples=5, verify_budget=0.3, time_budget=0.3)
 
 
 def _pid(result):
@@ -117,19 +118,38 @@ def test_the_worker_ends_with_the_kernel(tmp_path):
         pytest.fail("the worker outlived its kernel")
 
 
-def test_an_unsendable_argument_is_one_line_that_names_it(tmp_path):
-    out = open(tmp_path / "log.txt", "w")
+@pytest.mark.parametrize("make, kind", [
+    (lambda tmp: open(tmp / "log.txt", "w"), "an open file, _io.TextIOWrapper"),  # noqa: SIM115
+    (lambda tmp: (line for line in ["a"]), "a generator"),
+    (lambda tmp: threading.Lock(), "a lock, _thread.lock"),
+    (lambda tmp: __import__("sqlite3").connect(str(tmp / "db.sqlite")), "a connection, sqlite3.Connection"),
+])
+def test_an_unsendable_argument_is_one_line_that_names_it_and_its_type(tmp_path, make, kind):
+    def consume(f, lines):
+        return len(lines)
 
-    def write_all(f, lines):
-        for line in lines:
-            f.write(line)
-
+    value = make(tmp_path)
     with pytest.raises(OptimizeError) as caught:
-        optimize(write_all, [((out, ["a"]), {})], candidates=[write_all], start_method="spawn", sources=())
+        optimize(consume, [((value, ["a"]), {})], candidates=[consume], start_method="spawn", sources=())
     message = str(caught.value)
-    assert "\n" not in message
-    assert "`f`" in message and "an open file" in message and "_io.TextIOWrapper" in message
-    out.close()
+    assert "\n" not in message and f"`f` of the live call ({kind}" in message
+
+
+_LOG = None  # a module global the next test rebinds to a lock
+
+
+def test_an_unsendable_global_of_the_original_is_named():
+    def count(xs):
+        return len(xs) + (_LOG is None)
+
+    globals()["_LOG"] = threading.RLock()
+    try:
+        with pytest.raises(OptimizeError, match=r"the global `_LOG` \(a lock"):
+            optimize(count, [(([1],), {})], candidates=[count], start_method="spawn", sources=())
+        forked = optimize(count, [(([1],), {})], candidates=[count], start_method="fork", sources=(), **QUICK)
+        assert forked.results[0].verdict in ("faster", "not_faster")  # under fork the same global works
+    finally:
+        globals()["_LOG"] = None
 
 
 def test_an_unsendable_global_of_a_candidate_fails_that_candidate_only(tmp_path):

@@ -165,6 +165,7 @@ class Worker:
 
 _lock = threading.Lock()
 _worker: Worker | None = None
+started = 0  # workers started in this process (benchmarks/spawn_cost.py prints it)
 
 
 def run_spawned(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
@@ -213,8 +214,14 @@ def _worker_for(memory_limit_mb: int) -> Worker:
                                     and _worker.user_folder == folder):
         _retire()
     if _worker is None:
-        _worker = Worker(memory_limit_mb, folder)
+        _worker = _start(memory_limit_mb, folder)
     return _worker
+
+
+def _start(memory_limit_mb: int, folder: str) -> Worker:
+    global started
+    started += 1
+    return Worker(memory_limit_mb, folder)
 
 
 def _retire(restart: bool = False) -> None:
@@ -224,7 +231,7 @@ def _retire(restart: bool = False) -> None:
         old, _worker = _worker, None
         old.stop()
         if restart:
-            _worker = Worker(old.memory_limit_mb, old.user_folder)
+            _worker = _start(old.memory_limit_mb, old.user_folder)
 
 
 def _kernel_folder() -> str:

@@ -160,7 +160,9 @@ class _State:
         return cls()
 
     def left_behind(self, threads: int) -> str:
-        """What the job changed that would reach the next job ('' for nothing)."""
+        """What the job changed that would reach the next job ('' for nothing). A module's
+        function, class or submodule rebound (``np.sum = ...``) counts; its plain data does
+        not: libraries keep flags and caches there (hypothesis's ``_gc_initialized``)."""
         if threading.active_count() > threads:
             return "it left a thread running"
         if dict(os.environ) != self.environ:
@@ -170,7 +172,8 @@ class _State:
                 return f"it replaced the module {name}"
             now = vars(module)
             for key, value in bindings.items():
-                if now.get(key, _MISSING) is not value and not key.startswith("__"):
+                new = now.get(key, _MISSING)
+                if new is not value and not key.startswith("__") and (callable(value) or callable(new)):
                     return f"it rebound {name}.{key}"
         return ""
 
