@@ -42,6 +42,38 @@ def test_a_notebook_function_and_a_closure_are_sent_by_value():
     assert result.ok and result.value == [1.0, 2.0, 3.0]
 
 
+NOTEBOOK_CLASS = """\
+from dataclasses import dataclass
+
+@dataclass
+class Point:
+    x: float
+    y: float
+
+def norms(points):
+    out = []
+    for p in points:
+        out.append(Point(abs(p.x), abs(p.y)))
+    return out
+"""
+
+
+def test_a_class_defined_in_the_notebook_travels_both_ways(monkeypatch):
+    """Its instances go to the worker by value and come back (results, counterexamples) by name."""
+    import sys
+
+    cell = {"__name__": "__main__"}
+    exec(compile(NOTEBOOK_CLASS, "<cell>", "exec"), cell)  # as a notebook cell defines it: in __main__
+    monkeypatch.setattr(sys.modules["__main__"], "Point", cell["Point"], raising=False)
+    wrong = "def norms(points):\n    return [Point(p.x, abs(p.y)) for p in points]\n"
+    report = optimize(cell["norms"], [(([cell["Point"](1.0, -2.0)],), {})], candidates=[wrong],
+                      start_method="spawn", **QUICK)
+    cx = report.results[0].counterexample
+    assert report.results[0].verdict == "incorrect"
+    assert cx.inputs is not None and type(cx.inputs.args[0][0]) is cell["Point"]  # the kernel's own class
+    assert cx.likeness  # classified against the live call, as under fork
+
+
 def test_a_crash_replaces_the_worker_and_the_next_job_runs():
     before = _pid(run_isolated(os.getpid, **SPAWN))
     crashed = run_isolated(lambda: os._exit(3), **SPAWN)

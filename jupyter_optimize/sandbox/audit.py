@@ -154,6 +154,7 @@ _PROCESS_EVENTS: dict[str, Callable[[tuple[Any, ...]], str]] = {
     "os.forkpty": lambda a: "os.forkpty",
     "os.startfile": lambda a: f"os.startfile {a[0]}",
     "pty.spawn": lambda a: f"pty.spawn {_argv(a[0])}",
+    "_winapi.CreateProcess": lambda a: f"CreateProcess {a[0] or ''} {a[1] or ''}".rstrip(),  # Windows
 }
 
 

@@ -258,7 +258,6 @@ def install(root: str, user_folder: str, tool_folders: Sequence[ToolFolder] = ()
 def _close_unaudited_doors(box: Containment) -> None:
     """Functions that start a process or signal one without an audit event of their own
     (pidfds, and the fork-exec under subprocess and multiprocessing) refuse in the child."""
-    import _posixsubprocess
     import signal
 
     def refusing(action: str) -> Callable[..., NoReturn]:
@@ -277,4 +276,8 @@ def _close_unaudited_doors(box: Containment) -> None:
         setattr(os, "pidfd_open", guarded_pidfd_open)  # noqa: B010 (typed module attributes)
     if hasattr(signal, "pidfd_send_signal"):
         setattr(signal, "pidfd_send_signal", refusing("sending a signal through a process handle"))  # noqa: B010
+    try:
+        import _posixsubprocess
+    except ImportError:  # Windows: its process creation (_winapi.CreateProcess) raises an audit event
+        return
     setattr(_posixsubprocess, "fork_exec", refusing("starting a process (_posixsubprocess.fork_exec)"))  # noqa: B010

@@ -15,7 +15,8 @@ refuses writes outside it, connections, processes and signals.
 
 Each job is a cloudpickled callable; its reply is a plain pickle of
 ``(kind, value, output, retire)``, read back by the kernel through
-`readback.loads`. After a job the worker resets its scratch folder and
+`readback.loads` (a class of the notebook's is sent back by its name, which
+the kernel has: `_name_the_kernels_classes`). After a job the worker resets its scratch folder and
 checks that the job left nothing behind that would change the next job: a
 module attribute rebound (``np.sum = ...``), the environment, ``sys.path``,
 a thread still running. If it did, ``retire`` says what, and the worker
@@ -67,6 +68,8 @@ def main() -> None:
         except Exception:  # a job that needs it will say so
             pass
     import cloudpickle  # noqa: F401 - before the containment, like every import the jobs need
+
+    _name_the_kernels_classes()
 
     address_limit = init.address_limit and limit_address_space(init.memory_limit_mb)  # before the containment
     box = containment.install(init.root, init.user_folder, init.tool_folders) if init.root else None
@@ -123,24 +126,10 @@ def _run(payload: bytes, memory_limit_mb: int, box: containment.Containment | No
 
 
 def _encode(message: tuple[str, Any], output: str, retire: str) -> bytes:
-    buffer = io.BytesIO()
     try:
-        _ResultPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((*message, output, retire))
-        return buffer.getvalue()
+        return pickle.dumps((*message, output, retire), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         return pickle.dumps(("error", f"its result could not be sent back ({exc})", output, retire))
-
-
-class _ResultPickler(pickle.Pickler):
-    """Plain pickle, except that a class the job brought from the kernel's ``__main__`` (rebuilt
-    here by cloudpickle) is sent back by name: the kernel has it as ``__main__.<name>``."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, type) and obj.__module__ == "__main__" and "." not in obj.__qualname__:
-            main_module = sys.modules["__main__"]
-            if getattr(main_module, obj.__qualname__, None) is not obj:
-                setattr(main_module, obj.__qualname__, obj)
-        return NotImplemented
 
 
 _MISSING = object()
@@ -176,6 +165,23 @@ class _State:
                 if new is not value and not key.startswith("__") and (callable(value) or callable(new)):
                     return f"it rebound {name}.{key}"
         return ""
+
+
+def _name_the_kernels_classes() -> None:
+    """Pickle sends a class by module and name. A class a job brought from the kernel's ``__main__``
+    (a notebook's own, rebuilt here by cloudpickle) is found under that name in this ``__main__``,
+    so a result or a counterexample holding its instances goes back to the kernel, which has it."""
+    from cloudpickle import cloudpickle as internals
+
+    def find(name: str) -> type:
+        rebuilt = [kind for kind in list(internals._DYNAMIC_CLASS_TRACKER_BY_CLASS)
+                   if getattr(kind, "__module__", None) == "__main__" and getattr(kind, "__qualname__", None) == name]
+        if not rebuilt:
+            raise AttributeError(f"module '__main__' has no attribute {name!r}")
+        latest: type = rebuilt[-1]  # should the kernel have defined it twice
+        return latest
+
+    setattr(sys.modules["__main__"], "__getattr__", find)  # noqa: B010 - a module's __getattr__ (PEP 562)
 
 
 def _end_with_parent(parent_pid: int, root: str | None, box: containment.Containment | None) -> None:
