@@ -107,4 +107,7 @@ def test_ctrl_c_stops_the_run_and_leaves_no_worker(kernel):
     assert reply["parent_header"]["msg_id"] == msg_id
     assert gone_within(worker, 15), "the worker outlived Ctrl-C"
     status, outputs = execute(client, "print(repr(data))")
+    if status == "aborted":  # ipykernel drops requests that arrive just after an interrupted cell
+        time.sleep(1)
+        status, outputs = execute(client, "print(repr(data))")
     assert status == "ok" and printed(outputs).strip() == "[3, 1, 2]"
