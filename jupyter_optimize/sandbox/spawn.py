@@ -49,8 +49,14 @@ class Worker:
     def __init__(self, memory_limit_mb: int, user_folder: str):
         self.memory_limit_mb, self.user_folder = memory_limit_mb, user_folder
         self.root = scratch.create_root() if CONTAIN else None
-        self.process = subprocess.Popen([sys.executable, "-c", _LAUNCH], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, close_fds=True, **_own_group())
+        try:
+            self.process = subprocess.Popen([sys.executable, "-c", _LAUNCH], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+                                            **_own_group())
+        except OSError:
+            if self.root is not None:
+                scratch.remove_root(self.root)
+            raise
         self._replies: queue.Queue[bytes | None] = queue.Queue()
         threading.Thread(target=self._read_replies, name="jupyter-optimize-worker-replies", daemon=True).start()
         self.pid = self.process.pid
@@ -175,7 +181,10 @@ def run_spawned(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int)
     except sending.Unsendable as unsendable:
         return ChildResult(False, error=str(unsendable))
     with _lock:
-        worker = _worker_for(memory_limit_mb)
+        try:
+            worker = _worker_for(memory_limit_mb)
+        except OSError as exc:  # no interpreter to start, no processes left
+            return ChildResult(False, error=f"the spawn worker could not be started ({exc})")
         not_started = worker.wait_ready()
         if not_started:
             _retire()
