@@ -9,6 +9,7 @@ built (the README's options table says the same; a test keeps them equal).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import Field, dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -167,6 +168,9 @@ class Options:
     llm_timeout: float = option(60.0, "--llm-timeout", metavar="S", bound=POSITIVE, config="timeout",
                                 help="seconds to wait for one answer of the model")
     repair: bool = option(False, "--repair", help="send a rejected model candidate back once with its counterexample")
+    jobs: int | None = option(None, "-j", "--jobs", metavar="N", shown="the cores", bound=POSITIVE,
+                              help="candidates verified at once, each in its own child; 1 verifies them one after "
+                                   "another (benchmarking always runs alone)")
     start_method: str = option("", "--start-method", metavar="METHOD", config="start_method",
                                shown="$JUPYTER_OPTIMIZE_START_METHOD, else fork on Linux and spawn elsewhere",
                                choices=("", "fork", "spawn"),
@@ -187,6 +191,11 @@ class Options:
         options = cls(**{name: known[name].coerce(value) for name, value in kwargs.items()})
         options.validate()
         return options
+
+    @property
+    def parallel(self) -> int:
+        """How many candidates are verified at once: --jobs, else the cores."""
+        return self.jobs if self.jobs is not None else max(1, os.cpu_count() or 1)
 
     @property
     def child_timeout(self) -> float:

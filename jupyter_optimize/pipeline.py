@@ -8,7 +8,10 @@ evidence is `verdict`.
 """
 from __future__ import annotations
 
+import ast
+import functools
 import inspect
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +27,7 @@ from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
 from .sandbox import SPAWN, ChildLimits, ChildResult, limits, sending
 from .sandbox.methods import DESCRIBED
+from .schedule import run_all
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
@@ -95,6 +99,7 @@ class _Run:
         self.sources: tuple[str, ...] = ()  # the candidate sources that ran
         self.spawned = opts.start_method == SPAWN
         self.isolation = ""  # how the children ran (the report's evidence)
+        self.lock = threading.Lock()
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -108,9 +113,10 @@ class _Run:
     def child(self, job: Callable[[], Any], within: ChildLimits) -> ChildResult:
         """Run *job* in a sandbox child; a note on how it ran reaches the report once."""
         result = sandbox.run_within(job, within)
-        self.isolation = DESCRIBED.get(result.backend, self.isolation)
-        if result.note and result.note not in self.notes:
-            self.notes.append(result.note)
+        with self.lock:  # children run from several threads while candidates are verified in parallel
+            self.isolation = DESCRIBED.get(result.backend, self.isolation)
+            if result.note and result.note not in self.notes:
+                self.notes.append(result.note)
         return result
 
     def execute(self, given: list[Any], sources: tuple[str, ...]) -> Report:
@@ -121,9 +127,13 @@ class _Run:
             candidates = unique_names(as_candidates(given) + self._from_sources(sources, study))
         candidates, verified = self._verify_and_repair(candidates, study)
         survivors = {i: candidates[i] for i, v in verified.items() if isinstance(v, Check) and v.passed}
-        with self.stage("benchmark", f"Benchmarking {len(survivors)} candidate(s)", BENCHMARK_AT):
-            bench = self._benchmark(survivors, study)
-        results = [self._result(c, verified[i], bench.timings.get(i), bench.memory.get(i)) for i, c in enumerate(candidates)]
+        codes: dict[str, int] = {}
+        twin = {i: codes.setdefault(_code_key(c) or f"#{i}", i) for i, c in survivors.items()}  # same code: timed once
+        timed = {i: c for i, c in survivors.items() if twin[i] == i}
+        with self.stage("benchmark", f"Benchmarking {len(timed)} candidate(s)", BENCHMARK_AT):
+            bench = self._benchmark(timed, study)
+        results = [self._result(c, verified[i], bench.timings.get(twin.get(i, i)), bench.memory.get(twin.get(i, i)))
+                   for i, c in enumerate(candidates)]
         scaling = None
         if self.opts.scaling:
             with self.stage("scaling", "Timing growing inputs", SCALING_AT):
@@ -176,15 +186,26 @@ class _Run:
 
     def _verify_all(self, candidates: list[Candidate], study: OriginalStudy, first: int,
                     span: Span) -> dict[int, Verification]:
-        """Verify candidates[first:], moving the progress bar across *span*."""
+        """Verify candidates[first:], up to --jobs at once, moving the progress bar across *span* as
+        each verdict arrives. A candidate whose code is the same as an earlier one's is judged once."""
         start, end = span
         batch = candidates[first:]
-        verified: dict[int, Verification] = {}
-        for k, cand in enumerate(batch):
-            message = f"Verifying {cand.name} ({first + k + 1}/{len(candidates)})"
-            with self.stage("verify", message, start + (end - start) * k / len(batch)):
-                verified[first + k] = self._verify(cand, study)
-        return verified
+        firsts: dict[str, int] = {}  # code -> the first candidate in the batch with it
+        same_as = {k: firsts.setdefault(_code_key(c) or f"#{k}", k) for k, c in enumerate(batch)}
+        judged = sorted(set(same_as.values()))
+        count = 0
+
+        def arrived(j: int, verification: Verification) -> None:
+            nonlocal count
+            count += 1
+            cand = batch[judged[j]]
+            self.progress(f"Verified {count}/{len(judged)}: {cand.name}, {_briefly(verification)}",
+                          start + (end - start) * count / len(judged))
+
+        with self.stage("verify", f"Verifying {len(judged)} candidate(s)", start):
+            tasks = [functools.partial(self._verify, batch[k], study) for k in judged]
+            results = dict(zip(judged, run_all(tasks, self.opts.parallel, arrived)))
+        return {first + k: results[same_as[k]] for k in range(len(batch))}
 
     def _verify(self, cand: Candidate, study: OriginalStudy) -> Verification:
         if not study.determinism.deterministic:
@@ -289,6 +310,26 @@ class _Run:
             assumptions=self.domain.texts,
             isolation=self.isolation,
         )
+
+
+def _code_key(cand: Candidate) -> str | None:
+    """The candidate's code as its syntax tree (formatting and comments aside), or None without code."""
+    if cand.func is not None or not cand.source:
+        return None
+    try:
+        return ast.dump(ast.parse(cand.source))
+    except (SyntaxError, ValueError):
+        return cand.source
+
+
+def _briefly(verification: Verification) -> str:
+    """A verdict as it arrives, for the progress line: 'verified' or 'rejected: <why>'."""
+    if isinstance(verification, Check):
+        if verification.passed:
+            return "verified"
+        cx = verification.counterexample
+        return f"rejected: {cx.difference}" if cx is not None else "rejected"
+    return f"not verified: {getattr(verification, 'reason', '')}".rstrip(": ")
 
 
 def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:

@@ -46,4 +46,27 @@ def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
     return result
 
 
-__all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "chosen", "run_isolated", "run_within"]
+def cancel() -> None:
+    """Stop every child being waited for, in any thread (Ctrl-C while candidates are verified in parallel)."""
+    from . import spawn
+
+    spawn.cancel()
+    if CAN_FORK:
+        from . import fork
+
+        fork.cancel()
+
+
+def resume() -> None:
+    """After `cancel`, once the threads that waited have returned."""
+    from . import spawn
+
+    spawn.resume()
+    if CAN_FORK:
+        from . import fork
+
+        fork.resume()
+
+
+__all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "cancel", "chosen", "resume", "run_isolated",
+           "run_within"]

@@ -29,6 +29,7 @@ import select
 import signal
 import stat
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -39,6 +40,17 @@ from .child import ChildResult, crash_error
 from .memory import limit_address_space
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
+_cancelled = threading.Event()  # set by `cancel`: every child being waited for is killed
+
+
+def cancel() -> None:
+    """Kill every child being waited for now (Ctrl-C during parallel verification)."""
+    _cancelled.set()
+
+
+def resume() -> None:
+    """After `cancel`, once its waiters have returned: children may run again."""
+    _cancelled.clear()
 
 
 def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
@@ -68,13 +80,15 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
         os.close(read_end)
         _child_main(job, write_end, memory_limit_mb, root, user_folder, tool_folders)
     os.close(write_end)
-    payload, timed_out = b"", True  # stays so if reading is interrupted
+    payload, stopped = b"", "interrupted"  # stays so if reading is interrupted
     try:
-        payload, timed_out = _read_until(read_end, time.monotonic() + timeout)
+        payload, stopped = _read_until(read_end, time.monotonic() + timeout)
     finally:  # also on KeyboardInterrupt: never leave a child behind
         os.close(read_end)
-        status = _reap(pid, grace=0.0 if timed_out else 2.0)
-    if timed_out:
+        status = _reap(pid, grace=2.0 if not stopped else 0.0)
+    if stopped == "cancelled":
+        return ChildResult(False, error="stopped")
+    if stopped:
         return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
     return _decode(payload, status, memory_limit_mb)
 
@@ -161,18 +175,21 @@ def _send(write_end: int, message: tuple[str, Any], output: str) -> None:
     os.close(write_end)
 
 
-def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
+def _read_until(fd: int, deadline: float) -> tuple[bytes, str]:
+    """The child's whole reply, and '' or why reading stopped first ('timeout', 'cancelled')."""
     chunks: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            return b"", True
-        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            return b"", "timeout"
+        if _cancelled.is_set():
+            return b"", "cancelled"
+        ready, _, _ = select.select([fd], [], [], min(left, 0.25))
         if not ready:
             continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
-            return b"".join(chunks), False
+            return b"".join(chunks), ""
         chunks.append(chunk)
 
 

@@ -37,6 +37,7 @@ from .worker import Init
 START_TIMEOUT_S = 120.0  # Python's start and the imports, on a loaded machine
 GROWTH_LIMIT_MB = 512  # a worker whose resident memory grew by more than this after a job is replaced
 _POLL_S = 0.05
+MAX_IDLE = max(1, os.cpu_count() or 1)  # workers kept between runs: one per core (what --jobs uses by default)
 _PRELOAD = ("numpy", "pandas", "scipy", "polars")  # imported at the worker's start when the kernel has them
 CONTAIN = True  # measurement switch, as fork.CONTAIN (benchmarks/containment_cost.py)
 ADDRESS_LIMIT = True  # False: the worker sets no address-space limit, so the kernel watches (as on macOS, Windows)
@@ -90,9 +91,9 @@ class Worker:
         """Wait for the worker's start; None when it is ready, else why it is not."""
         if self._ready or self.ready_error:
             return self.ready_error
-        reply, _ = self._next_reply(time.monotonic() + START_TIMEOUT_S, None)
+        reply, over = self._next_reply(time.monotonic() + START_TIMEOUT_S, None)
         if reply is None:
-            self.ready_error = f"the worker did not start ({self._ended()})"
+            self.ready_error = "stopped" if over == "cancelled" else f"the worker did not start ({self._ended()})"
         else:
             _kind, facts = pickle.loads(reply)  # its own first frame, before any job ran in it
             self.address_limit, self._ready = bool(facts["address_limit"]), True
@@ -109,6 +110,9 @@ class Worker:
         watch = None if self.address_limit else MemoryWatch(self.pid)
         start = watch.resident_bytes() if watch else 0
         reply, over = self._next_reply(time.monotonic() + timeout, (watch, start))
+        if over == "cancelled":
+            self.stop()
+            return ChildResult(False, error="stopped"), False
         if over == "timeout":
             self.stop()
             return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True), False
@@ -131,6 +135,8 @@ class Worker:
             except queue.Empty:
                 if watch is not None and watch.resident_bytes() > start + cap:
                     return None, "memory"
+                if _cancelled.is_set():
+                    return None, "cancelled"
 
     def _decode(self, reply: bytes) -> tuple[ChildResult, bool]:
         try:
@@ -170,77 +176,101 @@ class Worker:
 
 
 _lock = threading.Lock()
-_worker: Worker | None = None
+_idle: list[Worker] = []  # ready for a job; the last one used is reused first
+_busy: set[Worker] = set()
+_cancelled = threading.Event()  # set by `cancel`: every job being waited for stops
 started = 0  # workers started in this process (benchmarks/spawn_cost.py prints it)
 
 
 def run_spawned(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
-    """Run *job()* in the kernel's worker and return what it returned."""
+    """Run *job()* in one of the kernel's workers and return what it returned. Concurrent callers
+    (verification in parallel, `--jobs`) each get a worker of their own: a pool that grows to
+    the number of jobs run at once and keeps at most `MAX_IDLE` of them between runs."""
     try:
         parcel = sending.dumps(job)
     except sending.Unsendable as unsendable:
         return ChildResult(False, error=str(unsendable))
-    with _lock:
-        try:
-            worker = _worker_for(memory_limit_mb)
-        except OSError as exc:  # no interpreter to start, no processes left
-            return ChildResult(False, error=f"the spawn worker could not be started ({exc})")
+    try:
+        worker = _acquire(memory_limit_mb)
+    except OSError as exc:  # no interpreter to start, no processes left
+        return ChildResult(False, error=f"the spawn worker could not be started ({exc})")
+    keep = False
+    try:
         not_started = worker.wait_ready()
         if not_started:
-            _retire()
             return ChildResult(False, error=not_started)
-        try:
-            result, keep = worker.run(parcel, timeout)
-        except BaseException:  # Ctrl-C while it ran: the worker goes, nothing is left running
-            _retire()
-            raise
-        if not keep:
-            _retire(restart=True)
+        result, keep = worker.run(parcel, timeout)
+    finally:  # also on Ctrl-C while it ran: that worker goes, nothing is left running
+        _release(worker, keep)
     return result
 
 
 def prestart(memory_limit_mb: int) -> None:
-    """Start the worker now, in the background, so the first run does not wait for Python and numpy."""
+    """Start a worker now, in the background, so the first run does not wait for Python and numpy."""
     with _lock:
-        _worker_for(memory_limit_mb)
+        if not _idle and not _busy:
+            _idle.append(_start(memory_limit_mb, _kernel_folder()))
+
+
+def cancel() -> None:
+    """Stop every job being waited for now (Ctrl-C during parallel verification): their workers go."""
+    _cancelled.set()
+
+
+def resume() -> None:
+    """After `cancel`, once its waiters have returned: jobs may run again."""
+    _cancelled.clear()
 
 
 def stop() -> None:
-    """Stop the worker (the kernel's exit does this too)."""
+    """Stop every worker (the kernel's exit does this too)."""
     with _lock:
-        _retire()
+        workers = [*_idle, *_busy]
+        _idle.clear()
+    for worker in workers:
+        worker.stop()
 
 
 def current_pid() -> int | None:
-    """The running worker's process id (for tests and benchmarks)."""
-    return _worker.pid if _worker is not None and _worker.alive() else None
+    """The process id of the worker the next job would get (for tests and benchmarks)."""
+    with _lock:
+        alive = [w for w in _idle if w.alive()]
+    return alive[-1].pid if alive else None
 
 
-def _worker_for(memory_limit_mb: int) -> Worker:
-    global _worker
+def _acquire(memory_limit_mb: int) -> Worker:
     folder = _kernel_folder()
-    if _worker is not None and not (_worker.alive() and _worker.memory_limit_mb == memory_limit_mb
-                                    and _worker.user_folder == folder):
-        _retire()
-    if _worker is None:
-        _worker = _start(memory_limit_mb, folder)
-    return _worker
+    with _lock:
+        while _idle:
+            worker = _idle.pop()
+            if worker.alive() and worker.memory_limit_mb == memory_limit_mb and worker.user_folder == folder:
+                _busy.add(worker)
+                return worker
+            worker.stop()  # another cap or working folder, or it ended: it cannot serve this run
+        worker = _start(memory_limit_mb, folder)
+        _busy.add(worker)
+        return worker
+
+
+def _release(worker: Worker, keep: bool) -> None:
+    """Back to the pool, or stopped; a worker stopped for what a job did is replaced at once
+    (the replacement warms up while the kernel goes on)."""
+    with _lock:
+        _busy.discard(worker)
+        if keep and worker.alive() and len(_idle) < MAX_IDLE:
+            _idle.append(worker)
+            return
+    worker.stop()
+    if not _cancelled.is_set():
+        with _lock:
+            if len(_idle) + len(_busy) < MAX_IDLE:
+                _idle.append(_start(worker.memory_limit_mb, worker.user_folder))
 
 
 def _start(memory_limit_mb: int, folder: str) -> Worker:
     global started
     started += 1
     return Worker(memory_limit_mb, folder)
-
-
-def _retire(restart: bool = False) -> None:
-    """Stop the worker; with *restart*, start its replacement at once (it warms up while the kernel goes on)."""
-    global _worker
-    if _worker is not None:
-        old, _worker = _worker, None
-        old.stop()
-        if restart:
-            _worker = _start(old.memory_limit_mb, old.user_folder)
 
 
 def _kernel_folder() -> str:

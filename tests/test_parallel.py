@@ -1,0 +1,99 @@
+"""Candidates verified in parallel (issue 18): the same verdicts as one after another,
+each verdict reported as it arrives, the same code judged once, Ctrl-C stopping every child."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from jupyter_optimize import optimize
+from jupyter_optimize.sandbox import spawn
+
+QUICK = dict(examples=60, verify_budget=0.5, time_budget=0.3, profile=False)
+
+
+def clip_sum(values, limit):
+    total = 0
+    for v in values:
+        total += min(v, limit)
+    return total
+
+
+CANDIDATES = [
+    "def clip_sum(values, limit):\n    return sum(min(v, limit) for v in values)\n",  # right
+    "def clip_sum(values, limit):\n    return min(sum(values), limit * len(values))\n",  # wrong on some inputs
+    "def clip_sum(values, limit):\n    return sum(values)\n",  # wrong on the live call
+    "def clip_sum(values, limit):\n    return sum(values) +\n",  # does not parse
+    "def clip_sum(values, limit):\n    return sum([min(v, limit) for v in values])\n",
+]
+CALLS = [(([5, 1, 9, 3, 7], 6), {})]
+
+
+def verdicts(report):
+    return [(r.verdict, r.counterexample.call if r.counterexample else None) for r in report.results]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_the_verdicts_do_not_depend_on_the_number_of_jobs(method):
+    one = optimize(clip_sum, CALLS, candidates=CANDIDATES, jobs=1, start_method=method, **QUICK)
+    two = optimize(clip_sum, CALLS, candidates=CANDIDATES, jobs=2, start_method=method, **QUICK)
+    assert verdicts(one) == verdicts(two)
+    assert [v for v, _ in verdicts(two)][1:4] == ["incorrect", "incorrect", "failed"]
+
+
+def test_each_verdict_is_reported_as_it_arrives():
+    seen = []
+    optimize(clip_sum, CALLS, candidates=CANDIDATES[:3], jobs=2, progress=lambda m, f: seen.append((m, f)), **QUICK)
+    arrived = [m for m, _ in seen if m.startswith("Verified ")]
+    assert len(arrived) == 3 and arrived[-1].startswith("Verified 3/3: ")
+    assert sum(m.endswith(", verified") for m in arrived) == 1 and sum(", rejected: " in m for m in arrived) == 2
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions)
+
+
+def test_the_same_code_is_judged_and_timed_once():
+    twice = [CANDIDATES[0], "def clip_sum(values, limit):\n    # the same, written again\n"
+                            "    return sum(min(v, limit)  for v in values)\n"]
+    seen = []
+    report = optimize(clip_sum, CALLS, candidates=twice, jobs=2, progress=lambda m, f: seen.append(m), **QUICK)
+    assert "Verifying 1 candidate(s)" in seen
+    first, second = report.results
+    assert first.check is second.check and first.timing is second.timing and first.verdict == second.verdict
+
+
+def _children() -> set[int]:
+    me, found = os.getpid(), set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path(f"/proc/{name}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == me and fields[0] != "Z":
+                found.add(int(name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(method):
+    sleeper = "def clip_sum(values, limit):\n    import time\n    time.sleep(60)\n    return 0\n"
+    before = _children() - {spawn.current_pid()}
+
+    def interrupt(message, fraction):
+        if message.startswith("Verified 1/2"):
+            raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        optimize(clip_sum, CALLS, candidates=[CANDIDATES[2], sleeper], jobs=2, progress=interrupt,
+                 start_method=method, timeout=120, **QUICK)
+    assert time.monotonic() - started < 30
+    deadline = time.monotonic() + 10
+    while _children() - before - {spawn.current_pid()} and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _children() - before - {spawn.current_pid()} == set()
