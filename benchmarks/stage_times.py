@@ -1,14 +1,23 @@
-"""Time of a full `%%optimize` of the demo with two candidates, stage by stage.
+"""Time of a full `%%optimize` of the demo, stage by stage: given candidates and the default path.
 
-Runs the real magic in an IPython shell (no kernel) several times and prints
-the time of each stage and of the whole cell. Goals: under 10 s; under 3 s with --quick.
+Runs the real magic in an IPython shell (no kernel). Prints, in one run so
+the figures compare as ratios on the same machine:
 
-    python benchmarks/stage_times.py [--runs 5] [--quick]
+* the demo with two given candidates (goal: under 1 s);
+* the default path, no --candidate (the offline sources), with --jobs 1 and
+  with the default (one job per core) side by side, alternating (goals on 2
+  cores: under 3 s, and at least 1.6x faster than --jobs 1);
+* with --first-run, a first run in a fresh process against a second one
+  (goal: at most 1.5x), each in a new interpreter.
+
+    python benchmarks/stage_times.py [--runs 5] [--quick] [--first-run]
 """
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 
 from IPython.testing.globalipapp import start_ipython
@@ -16,38 +25,71 @@ from IPython.utils.capture import capture_output
 
 from jupyter_optimize import demo
 
+GIVEN = "%%optimize equalize(img, mask); equalize(img, empty) --candidate fast --candidate wrong -o rep"
+DEFAULT_PATH = "%%optimize equalize(img, mask); equalize(img, empty) -o rep"
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="time `%%%%optimize ... --quick` (goal: < 3 s)")
-    args = parser.parse_args()
-    runs = args.runs
+
+def shell_with_demo():  # type: ignore[no-untyped-def]
     shell = start_ipython()
     shell.run_line_magic("load_ext", "jupyter_optimize")
     img = demo.photograph(128)
     mask = demo.circle_mask(img.shape)
     shell.user_ns.update(np=demo.np, img=img, mask=mask, empty=demo.np.zeros_like(mask),
                          fast=demo.VECTORIZED, wrong=demo.ARGMAX)
+    return shell
+
+
+def timed(shell, line: str) -> tuple[float, dict[str, float], list[str]]:  # type: ignore[no-untyped-def]
+    with capture_output():  # the report itself is not the point here
+        started = time.perf_counter()
+        shell.run_cell(line + "\n" + demo.ORIGINAL, silent=True)
+        seconds = time.perf_counter() - started
+    report = shell.user_ns["rep"]
+    return seconds, dict(report.stage_seconds), [f"{r.name}: {r.verdict}" for r in report.results]
+
+
+def summary(label: str, runs: list[tuple[float, dict[str, float], list[str]]], goal: str = "") -> float:
+    totals = [t for t, _, _ in runs]
+    print(f"{label}: {len(runs)} runs; verdicts {runs[-1][2]}")
+    for stage in runs[-1][1]:
+        values = [stages.get(stage, 0.0) for _, stages, _ in runs]
+        print(f"  {stage:<11} median {statistics.median(values):6.2f} s   max {max(values):6.2f} s")
+    median = statistics.median(totals)
+    print(f"  {'whole cell':<11} median {median:6.2f} s   max {max(totals):6.2f} s   {goal}")
+    return median
+
+
+def first_and_second() -> None:
+    """A fresh interpreter per measurement: its first %%optimize, then its second."""
+    code = (f"import time\nfrom benchmarks.stage_times import shell_with_demo, timed\n"
+            f"shell = shell_with_demo()\nfirst = timed(shell, {GIVEN!r})[0]\nsecond = timed(shell, {GIVEN!r})[0]\n"
+            "print(first, second)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    first, second = map(float, out[-2:])
+    print(f"first run in a fresh process {first:.2f} s, second {second:.2f} s: {first / second:.2f}x (goal: <= 1.5x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="add --quick to every run")
+    parser.add_argument("--first-run", action="store_true", help="also time a first run in a fresh process")
+    args = parser.parse_args()
     quick = " --quick" if args.quick else ""
-    cell = ("%%optimize equalize(img, mask); equalize(img, empty) --candidate fast --candidate wrong -o rep"
-            + quick + "\n" + demo.ORIGINAL)
-    totals, stages = [], {}
-    for _ in range(runs):
-        with capture_output():  # the report itself is not the point here
-            started = time.perf_counter()
-            shell.run_cell(cell, silent=True)
-            totals.append(time.perf_counter() - started)
-        report = shell.user_ns["rep"]
-        for name, seconds in report.stage_seconds.items():
-            stages.setdefault(name, []).append(seconds)
-        verdicts = [r.verdict for r in report.results]
-    print(f"%%optimize{quick} on the demo (128x128, 2 live calls, 2 candidates), {runs} runs; verdicts {verdicts}")
-    for name, values in stages.items():
-        print(f"  {name:<11} median {statistics.median(values):6.2f} s   max {max(values):6.2f} s")
-    goal = 3 if quick else 10
-    print(f"  {'whole cell':<11} median {statistics.median(totals):6.2f} s   max {max(totals):6.2f} s   (goal: < {goal} s)")
-    print(f"  speedup of the vectorized candidate in the last run: {shell.user_ns['rep'].results[0].speedup:.2f}x")
+    shell = shell_with_demo()
+    timed(shell, DEFAULT_PATH + quick)  # imports, numba's first compile: a kernel that has run before
+    given = [timed(shell, GIVEN + quick) for _ in range(args.runs)]
+    serial, parallel = [], []
+    for _ in range(args.runs):  # alternating, so both see the same load
+        serial.append(timed(shell, DEFAULT_PATH + " --jobs 1" + quick))
+        parallel.append(timed(shell, DEFAULT_PATH + quick))
+    print(f"%%optimize{quick} on the demo (128x128, 2 live calls)")
+    summary("two given candidates", given, "(goal: < 1 s)")
+    one = summary("default path, --jobs 1", serial)
+    many = summary("default path, default jobs (the cores)", parallel, "(goal: < 3 s)")
+    print(f"default path: default jobs {one / many:.2f}x faster than --jobs 1 (goal: >= 1.6x on 2 cores)")
+    if args.first_run:
+        first_and_second()
 
 
 if __name__ == "__main__":

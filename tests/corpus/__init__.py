@@ -113,7 +113,8 @@ class Outcome:
 
 
 # The corpus measures correctness, not speed: benchmark briefly, skip the profile.
-CORPUS_OPTIONS = {"time_budget": 0.3, "profile": False}
+# One candidate at a time (jobs=1), so the time between two verdicts is one candidate's verification.
+CORPUS_OPTIONS = {"time_budget": 0.3, "profile": False, "jobs": 1}
 
 
 def verify_entry(entry: Entry, assumed: bool = True, **options: Any) -> list[Outcome]:
@@ -131,10 +132,10 @@ def verify_entry(entry: Entry, assumed: bool = True, **options: Any) -> list[Out
                       assume=entry.assume if assumed else None,
                       progress=lambda message, fraction: marks.append((message, time.perf_counter())),
                       **{**CORPUS_OPTIONS, **options})
-    starts = [i for i, (message, _) in enumerate(marks) if message.startswith("Verifying ")]
-    seconds = [marks[i + 1][1] - marks[i][1] for i in starts]
+    seconds = _seconds_per_candidate(marks, [r.name for r in report.results])
     out = []
-    for (kind, label), result, spent in zip(entry.expected(), report.results, seconds, strict=True):
+    for (kind, label), result in zip(entry.expected(), report.results, strict=True):
+        spent = seconds.get(result.name, 0.0)  # 0: the same code as an earlier candidate, judged once
         cx = result.counterexample
         check = result.check
         outside = bool(cx and cx.inputs is not None and not domain.admits(func, cx.inputs))
@@ -143,6 +144,22 @@ def verify_entry(entry: Entry, assumed: bool = True, **options: Any) -> list[Out
                            check.inputs_tried if check else 0, check.notes if check else (),
                            assumed and bool(entry.assume), outside))
     return out
+
+
+def _seconds_per_candidate(marks: list[tuple[str, float]], names: list[str]) -> dict[str, float]:
+    """From the progress marks of a run with jobs=1: each candidate's name -> seconds from the previous
+    verdict (or the start of verification) to its own ("Verified 2/5: NAME, verified")."""
+    found: dict[str, float] = {}
+    last = next((t for message, t in marks if message.startswith("Verifying ")), None)
+    for message, t in marks:
+        if not message.startswith("Verified ") or last is None:
+            continue
+        said = message.split(": ", 1)[1]
+        name = max((n for n in names if said.startswith(f"{n}, ")), key=len, default=None)
+        if name is not None:
+            found[name] = t - last
+        last = t
+    return found
 
 
 def verify_named(name: str, assumed: bool = True, **options: Any) -> list[Outcome]:
