@@ -100,9 +100,9 @@ def world(tmp_path, monkeypatch):
     running = set(children())  # other tests' servers and kernels (the browser test's JupyterLab) are not ours
     yield user, home
     assert (snapshot(user), snapshot(home)) == before, "the user's folders changed"
-    worker = spawn.current_pid()  # the spawn backend's worker is kept for the next run, and is alone
-    assert set(children()) - running - {worker} == set(), "a child outlived the run"
-    assert worker is None or children(of=worker) == [], "the worker has a child left running"
+    workers = spawn.worker_pids()  # the spawn backend's workers are kept for the next run, and are alone
+    assert set(children()) - running - workers == set(), "a child outlived the run"
+    assert all(children(of=worker) == [] for worker in workers), "a worker has a child left running"
 
 
 # -- a child's scratch folder, directly ----------------------------------------

@@ -82,7 +82,7 @@ def _children() -> set[int]:
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(method):
     sleeper = "def clip_sum(values, limit):\n    import time\n    time.sleep(60)\n    return 0\n"
-    before = _children() - {spawn.current_pid()}
+    before = _children() - spawn.worker_pids()
 
     def interrupt(message, fraction):
         if message.startswith("Verified 1/2"):
@@ -94,6 +94,6 @@ def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(meth
                  start_method=method, timeout=120, **QUICK)
     assert time.monotonic() - started < 30
     deadline = time.monotonic() + 10
-    while _children() - before - {spawn.current_pid()} and time.monotonic() < deadline:
+    while _children() - before - spawn.worker_pids() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _children() - before - {spawn.current_pid()} == set()
+    assert _children() - before - spawn.worker_pids() == set()

@@ -194,14 +194,16 @@ def run_spawned(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int)
         worker = _acquire(memory_limit_mb)
     except OSError as exc:  # no interpreter to start, no processes left
         return ChildResult(False, error=f"the spawn worker could not be started ({exc})")
-    keep = False
+    keep, interrupted = False, True
     try:
         not_started = worker.wait_ready()
         if not_started:
+            interrupted = False
             return ChildResult(False, error=not_started)
         result, keep = worker.run(parcel, timeout)
-    finally:  # also on Ctrl-C while it ran: that worker goes, nothing is left running
-        _release(worker, keep)
+        interrupted = False
+    finally:  # also on Ctrl-C while it ran: that worker goes and none replaces it; nothing is left running
+        _release(worker, keep, replace=not interrupted)
     return result
 
 
@@ -231,6 +233,12 @@ def stop() -> None:
         worker.stop()
 
 
+def worker_pids() -> set[int]:
+    """The process ids of the workers kept for the next jobs (for tests)."""
+    with _lock:
+        return {w.pid for w in _idle if w.alive()}
+
+
 def current_pid() -> int | None:
     """The process id of the worker the next job would get (for tests and benchmarks)."""
     with _lock:
@@ -252,16 +260,16 @@ def _acquire(memory_limit_mb: int) -> Worker:
         return worker
 
 
-def _release(worker: Worker, keep: bool) -> None:
+def _release(worker: Worker, keep: bool, replace: bool = True) -> None:
     """Back to the pool, or stopped; a worker stopped for what a job did is replaced at once
-    (the replacement warms up while the kernel goes on)."""
+    (the replacement warms up while the kernel goes on), unless the run was interrupted."""
     with _lock:
         _busy.discard(worker)
         if keep and worker.alive() and len(_idle) < MAX_IDLE:
             _idle.append(worker)
             return
     worker.stop()
-    if not _cancelled.is_set():
+    if replace and not _cancelled.is_set():
         with _lock:
             if len(_idle) + len(_busy) < MAX_IDLE:
                 _idle.append(_start(worker.memory_limit_mb, worker.user_folder))
