@@ -9,6 +9,7 @@ evidence is `verdict`.
 from __future__ import annotations
 
 import inspect
+import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -268,6 +269,6 @@ class _Run:
 
 def _source(func: Callable[..., Any]) -> str | None:
     try:
-        return inspect.getsource(func)
+        return textwrap.dedent(inspect.getsource(func))  # a method's source is indented in its class
     except (OSError, TypeError):
         return None

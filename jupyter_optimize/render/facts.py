@@ -158,7 +158,11 @@ def evidence_cell(result: CandidateResult) -> str:
     if check is None:
         return "-"
     cover = f", {100 * check.coverage:.0f}% of lines" if check.coverage is not None else ""
-    return f"{check.live_passed} live + {check.generated_passed} generated{cover}"
+    return f"{evidence_cell_counts(check)}{cover}"
+
+
+def evidence_cell_counts(check: Check) -> str:
+    return f"{check.live_passed} live + {check.generated_passed} generated"
 
 
 def memory_cell(result: CandidateResult, original: int | None) -> str:
@@ -249,9 +253,14 @@ def evidence_items(result: CandidateResult, confidence: float) -> list[str]:
 
 
 def inputs_lines(check: Check) -> list[str]:
-    split = (f" ({check.live_passed} live, {check.generated_passed} generated passed)"
-             if check.live_passed or check.generated_passed else "")
-    lines = [f"Inputs tried: {check.inputs_tried}{split}"]
+    """The same counts as the table's 'inputs passed' cell, then how many runs they took."""
+    if check.live_passed or check.generated_passed:
+        distinct = check.live_passed + check.generated_passed
+        runs = f" ({check.inputs_tried} runs; a generated input equal to one already tried counts once)" \
+            if check.inputs_tried != distinct else ""
+        lines = [f"Inputs passed: {evidence_cell_counts(check)}{runs}"]
+    else:
+        lines = [f"Inputs tried: {check.inputs_tried}"]
     if check.coverage is not None:
         lines.append(f"Lines of the original reached: {100 * check.coverage:.0f}%")
     return lines
