@@ -187,6 +187,8 @@ def tab_title(result: CandidateResult, choice: str = "") -> str:
     """'fast · 8.0x faster', then '· accepted' once the user chose."""
     if result.verdict == "faster" and result.speedup:
         title = f"{result.name} · {result.speedup:.1f}x faster"
+    elif result.verdict == "not_faster" and result.speedup:
+        title = f"{result.name} · not faster ({result.speedup:.2f}x)"
     else:
         title = f"{result.name} · {result.verdict.replace('_', ' ')}"
     return f"{title} · {choice}" if choice else title
