@@ -71,9 +71,12 @@ def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, .
                       ) -> tuple[Callable[..., Any], float, int]:
     """A Python function calling *func* compiled for the calls' argument types; compile seconds; #types."""
     signature = _plain_signature(func)
+    types_seen = {_argument_types(numba, signature, call) for call in calls}
+    if _returns_a_dict(func):
+        raise NotTried("it returns a dict, which numba would return as a typed Dict that never equals the "
+                       "original's Python dict")
     dispatcher = numba.njit(cache=False, boundscheck=True)(func)  # out-of-range reads raise, as in Python
     started = time.perf_counter()
-    types_seen = {_argument_types(numba, signature, call) for call in calls}
     for types in types_seen:
         _compile(dispatcher, types)
     _check_results(numba, dispatcher)
@@ -126,6 +129,25 @@ def _unfit_container(numba: Any, numba_type: Any) -> str:
     if isinstance(numba_type, types.BaseTuple) and any(isinstance(t, types.UnicodeType) for t in numba_type.types):
         return "a tuple holding strings, which numba handles no faster than Python"
     return ""
+
+
+def _returns_a_dict(func: Callable[..., Any]) -> bool:
+    """Does a `return` give back a dict built in the function ({...}, dict(...), a comprehension, or a name
+    bound to one)? Read from the source, so no compile is spent on it."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    dict_names = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and _is_dict(node.value)
+                  for target in node.targets if isinstance(target, ast.Name)}
+    return any(isinstance(node, ast.Return) and node.value is not None
+               and (_is_dict(node.value) or isinstance(node.value, ast.Name) and node.value.id in dict_names)
+               for node in ast.walk(tree))
+
+
+def _is_dict(node: ast.expr) -> bool:
+    is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+    return isinstance(node, (ast.Dict, ast.DictComp)) or is_call
 
 
 def _check_results(numba: Any, dispatcher: Any) -> None:
