@@ -10,36 +10,17 @@ import textwrap
 
 import numpy as np
 import pytest
+from existing_code import CELL
 
 from jupyter_optimize.errors import UsageProblem
 from jupyter_optimize.sources.candidates import register_source
 from jupyter_optimize.study.callee import closure_values, resolve_callee
 from jupyter_optimize.study.livecalls import evaluate_line_calls
 
-CELL = '''
-def cube(x):
-    return x * x * x
-
-class Stats:
-    def __init__(self, values):
-        self.values = values
-
-    def total(self):
-        t = 0
-        for v in self.values:
-            t = t + v
-        return t
-
-def make_scaler(k):
-    def scaled(xs):
-        return [k * x for x in xs]
-    return scaled
-'''
-
 
 @pytest.fixture
 def ns():
-    """A kernel namespace after a cell defined cube, Stats and make_scaler (their source in linecache)."""
+    """A kernel namespace after a cell defined total, Stats and make_scaler (their source in linecache)."""
     namespace = {"__name__": "__main__"}
     exec(compile(CELL, register_source(CELL, "cell"), "exec"), namespace)
     namespace.update(stats=namespace["Stats"]([1, 2, 3]), triple=namespace["make_scaler"](3), np=np,
@@ -68,10 +49,10 @@ def geo(tmp_path, monkeypatch):
 
 
 def test_a_function_from_an_earlier_cell_lives_in_the_kernel(ns):
-    resolved, calls = evaluate_line_calls(["cube(3)", "cube(x=xs[0])"], ns)
-    assert resolved.func is ns["cube"] and resolved.bound == ()
-    assert resolved.home.kind == "kernel" and resolved.home.kernel_names == ("cube",)
-    assert [(c.args, c.kwargs) for c in calls] == [((3,), {}), ((), {"x": 1})]
+    resolved, calls = evaluate_line_calls(["total([3])", "total(xs=xs[:1])"], ns)
+    assert resolved.func is ns["total"] and resolved.bound == ()
+    assert resolved.home.kind == "kernel" and resolved.home.kernel_names == ("total",)
+    assert [(c.args, c.kwargs) for c in calls] == [(([3],), {}), ((), {"xs": [1]})]
 
 
 def test_a_module_function_names_its_module_file_and_lines(ns, geo):
@@ -103,7 +84,7 @@ def test_a_closure_keeps_its_free_variables_and_the_kernel_names_holding_it(ns):
 
 
 @pytest.mark.parametrize("callee, message", [
-    ("cub", "cub is not defined in the kernel; run the cell that defines it first. Did you mean: cube?"),
+    ("totl", "totl is not defined in the kernel; run the cell that defines it first. Did you mean: total?"),
     ("stats.totl", "stats (a Stats object) has no attribute 'totl'. Did you mean: total?"),
     ("Stats", "Stats is a class, not a function: optimize one of its methods on an instance"),
     ("len", "len is a built-in function (compiled code, with no Python source to rewrite)."),
@@ -124,11 +105,11 @@ def test_a_function_without_source_is_one_line(ns):
 
 
 @pytest.mark.parametrize("calls, message", [
-    (["cube(y)"], "In cube(y), the argument `y` raised NameError: name 'y' is not defined"),
-    (["cube(xs[9])"], "In cube(xs[9]), the argument `xs[9]` raised IndexError: list index out of range"),
-    (["cube(2)", "stats.total()"], "'stats.total()' calls stats.total, but the first call names cube"),
-    (["cube"], "'cube' is not a call"),
-    (["functools.partial(cube)(2)"], "functools.partial(cube): call a function by its name or a dotted name"),
+    (["total(y)"], "In total(y), the argument `y` raised NameError: name 'y' is not defined"),
+    (["total(xs[9])"], "In total(xs[9]), the argument `xs[9]` raised IndexError: list index out of range"),
+    (["total(xs)", "stats.total()"], "'stats.total()' calls stats.total, but the first call names total"),
+    (["total"], "'total' is not a call"),
+    (["functools.partial(total)(xs)"], "functools.partial(total): call a function by its name or a dotted name"),
 ])
 def test_mistakes_in_the_calls_are_one_line_quoting_the_part(ns, calls, message):
     with pytest.raises(UsageProblem) as caught:

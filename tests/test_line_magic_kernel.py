@@ -8,6 +8,7 @@ import ast
 import sys
 
 import pytest
+from existing_code import CELL, SMOOTH
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -27,38 +28,8 @@ Path("geo_k.py").write_text("def total(xs):\n    t = 0\n    for x in xs:\n      
 importlib.invalidate_caches()
 import geo_k
 
-def total(xs):
-    t = 0
-    for x in xs:
-        t = t + x
-    return t
-
-class Stats:
-    def __init__(self, values):
-        self.values = values
-
-    def total(self):
-        t = 0
-        for v in self.values:
-            t = t + v
-        return t
-
-def make_scaler(k):
-    def scaled_total(xs):
-        t = 0
-        for x in xs:
-            t = t + k * x
-        return t
-    return scaled_total
-
-def smooth(x: np.ndarray, alpha: float = 0.5) -> np.ndarray:
-    out = np.empty_like(x)
-    s = x[0]
-    for i in range(len(x)):
-        s = alpha * x[i] + (1 - alpha) * s
-        out[i] = s
-    return out
-
+{CELL}
+{SMOOTH}
 xs = list(range(3000))
 stats, triple, wave = Stats(xs), make_scaler(3), np.sin(np.linspace(0, 20, 3000))
 fast_total = "def total(xs):\n    return sum(xs)\n"
@@ -73,7 +44,7 @@ def children():
     pid = os.getpid()
     return [c for tid in os.listdir(f"/proc/{pid}/task")
             for c in open(f"/proc/{pid}/task/{tid}/children").read().split()]
-'''
+'''.replace("{CELL}", CELL).replace("{SMOOTH}", SMOOTH)
 
 RUNS = [
     f"%optimize total(xs) --candidate fast_total -o r_cell {QUICK}",

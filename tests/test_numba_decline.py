@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from existing_code import SMOOTH
 
 from jupyter_optimize.model import Call
 from jupyter_optimize.options import Options
@@ -17,15 +18,6 @@ from jupyter_optimize.sources.protocol import SourceRequest
 
 pytest.importorskip("numba")
 
-SMOOTH = '''
-def smooth(x: np.ndarray, alpha: float = 0.5) -> np.ndarray:
-    out = np.empty_like(x)
-    s = x[0]
-    for i in range(len(x)):
-        s = alpha * x[i] + (1 - alpha) * s
-        out[i] = s
-    return out
-'''
 
 SQUARES = '''
 def squares(n):

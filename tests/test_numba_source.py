@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from existing_code import SMOOTH
 
 from jupyter_optimize import optimize
 from jupyter_optimize.model import Call
@@ -18,15 +19,7 @@ pytestmark = pytest.mark.slow  # full runs of the pipeline: forked children, tim
 
 numba = pytest.importorskip("numba")
 
-LOOPY = '''
-def smooth(x, alpha=0.5):
-    out = np.empty_like(x)
-    s = x[0]
-    for i in range(len(x)):
-        s = alpha * x[i] + (1 - alpha) * s
-        out[i] = s
-    return out
-'''
+LOOPY = SMOOTH  # a loop numba compiles, annotated as a notebook would write it
 
 UNTYPEABLE = '''
 def describe(x):

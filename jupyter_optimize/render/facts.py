@@ -63,7 +63,9 @@ def ci_label(report: Report) -> str:
 
 
 def headline(report: Report) -> Sentence:
-    return (Strong(f"%%optimize {report.function}:"),
+    home = getattr(report, "home", None)
+    title = f"%optimize {home.expression}" if home is not None else f"%%optimize {report.function}"
+    return (Strong(f"{title}:"),
             f" {len(report.results)} candidate(s) on {len(report.calls)} live call(s)")
 
 
