@@ -45,11 +45,12 @@ def count_words(words):
     return counts
 
 
-def mean_of(values):
-    total = 0.0
-    for v in values:
-        total += v
-    return total / len(values)
+def nested_total(rows):
+    total = 0
+    for row in rows:
+        for v in row:
+            total += v
+    return total
 
 
 def total_of(records):
@@ -61,8 +62,8 @@ def column_sum(frame):
 
 
 @pytest.mark.parametrize("func, argument, said", [
-    (count_words, ["a", "b", "a"], "argument 'words' is a list of str: numba converts a Python list or set"),
-    (mean_of, [1.0, 2.0], "argument 'values' is a list of float: numba converts a Python list or set item by item"),
+    (count_words, ["a", "b", "a"], "argument 'words' is a list of str: a Python container of unicode_type"),
+    (nested_total, [[1, 2], [3]], "argument 'rows' is a list of list: a Python container of reflected list"),
     (total_of, [{"a": 1}, {"a": 2}], "argument 'records' is a list of dict, which numba cannot type"),
     (column_sum, pd.DataFrame({"a": [1, 2]}), "argument 'frame' is a DataFrame, which numba cannot type"),
 ])

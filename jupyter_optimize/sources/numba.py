@@ -122,8 +122,10 @@ def _unfit_container(numba: Any, numba_type: Any) -> str:
     """Why numba cannot help with a Python container of this type ('' when it can)."""
     types = numba.types
     if isinstance(numba_type, (types.List, types.Set)):  # numba's "reflected" containers
-        return ("numba converts a Python list or set item by item on every call and cannot type an empty one; "
-                "it helps with NumPy arrays")
+        inner = numba_type.dtype
+        if not isinstance(inner, (types.Number, types.Boolean)):
+            return (f"a Python container of {inner}, which numba converts item by item on every call "
+                    "(strings and nested containers gain nothing)")
     if isinstance(numba_type, types.BaseTuple) and any(isinstance(t, types.UnicodeType) for t in numba_type.types):
         return "a tuple holding strings, which numba handles no faster than Python"
     return ""
