@@ -189,6 +189,9 @@ def what_it_is(value: Any, text: str) -> str:
     if inspect.isclass(value):
         return (f"a class, not a function: optimize one of its methods on an instance, "
                 f"e.g. %optimize obj.method(...) with obj = {value.__name__}(...).")
+    if inspect.isfunction(getattr(value, "__wrapped__", None)):
+        return (f"{_kind(value)} made by a decorator around a function; optimize the function itself: "
+                f"%optimize {text}.__wrapped__(...).")
     if type(value).__name__ == "ufunc":
         return f"a numpy ufunc ({compiled})."
     if inspect.isbuiltin(value) or inspect.ismethoddescriptor(value):
