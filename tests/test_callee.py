@@ -91,7 +91,7 @@ def test_a_closure_keeps_its_free_variables_and_the_kernel_names_holding_it(ns):
     ("np.add", "np.add is a numpy ufunc (compiled code, with no Python source to rewrite)."),
     ("np", "np is a module, not a function"),
     ("xs", "xs is a list, not a function."),
-    ("cached", "cached is a functools._lru_cache_wrapper object made by a decorator around a function; "
+    ("cached", "cached is a _lru_cache_wrapper object made by a decorator around a function; "
                "optimize the function itself: %optimize cached.__wrapped__(...)."),
 ])
 def test_what_is_not_a_python_function_says_what_it_is(ns, callee, message):
