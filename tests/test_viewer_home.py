@@ -74,3 +74,27 @@ def test_the_html_report_lists_faster_candidates_first_and_folds_the_rest_togeth
         return page.index(f"<code>{name}</code></summary>")
 
     assert at("quick") < folded < at("slow") < at("broken")
+
+
+def test_accepting_a_module_function_says_its_file_is_unchanged(tmp_path, monkeypatch):
+    import sys
+
+    text = "k = 2\n\n\ndef scaled(xs):\n    out = []\n    for x in xs:\n        out.append(k * x)\n    return out\n"
+    (tmp_path / "scale_lm.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import scale_lm
+
+    from jupyter_optimize.study.callee import resolve_callee
+
+    namespace = {"scale_lm": scale_lm}
+    home = resolve_callee("scale_lm.scaled", namespace).home
+    report = Report("scaled", SOURCE, ("scaled(xs=[1])",), None, (result("quick", "faster", 2.0),), options=None,
+                    home=home)
+    shown = viewer.ReportViewer(report, namespace)
+    try:
+        shown.accept("quick")
+        assert scale_lm.scaled([1, 2]) == [2, 4] and scale_lm.scaled.__code__.co_filename != scale_lm.__file__
+        assert (tmp_path / "scale_lm.py").read_text() == text
+    finally:
+        sys.modules.pop("scale_lm", None)
+    assert "scale_lm.py itself is unchanged (the original is its lines 4-8)." in shown.panes["quick"].status.value

@@ -15,6 +15,7 @@ an InteractiveShell's ``user_ns`` and call ``button.click()``.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import ipywidgets as widgets
@@ -62,7 +63,7 @@ class ReportViewer:
         for other in self.panes.values():
             other.disable()
         self._retitle(name, ACCEPTED)
-        pane.say(facts.accepted(_subject(self.report), name))
+        pane.say(facts.accepted(_subject(self.report), name) + _file_unchanged(self.report))
 
     def reject(self, name: str) -> None:
         """Keep the original; this candidate's buttons are done."""
@@ -139,6 +140,14 @@ def offered(report: Report, result: CandidateResult) -> bool:
     if result.verdict not in apply.APPLICABLE or (result.speedup is not None and result.speedup < 1.0):
         return False
     return report.home is None or report.home.rebindable
+
+
+def _file_unchanged(report: Report) -> tuple[str, ...]:
+    home = report.home
+    if home is None or not home.file or home.lines is None:
+        return ()
+    return (f" {os.path.basename(home.file)} itself is unchanged (the original is its lines "
+            f"{home.lines[0]}-{home.lines[1]}).",)
 
 
 def _subject(report: Report) -> str:
