@@ -182,6 +182,7 @@ class Home:
     kernel_names: tuple[str, ...] = ()  # names in the kernel bound to the same function
     file: str = ""  # the file its code came from (module functions), and its lines
     lines: tuple[int, int] | None = None
+    static: bool = False  # a staticmethod of its class: rebound as one
     original: Any = field(default=None, compare=False, repr=False)  # the function itself, to rebuild a closure
 
     @property

@@ -95,3 +95,16 @@ def test_a_failing_candidate_leaves_the_module_as_it_was(ns):
     with pytest.raises(NotApplicable, match="RuntimeError: no"):
         bind_candidate(report["fast"], report.function, ns, report.home)
     assert ns["shapes_lm"].area is before
+
+
+def test_a_staticmethod_is_rebound_as_a_staticmethod_reached_through_the_class_or_an_object(ns):
+    code = "class Units:\n    @staticmethod\n    def double(x):\n        return x + x\n"
+    exec(compile(code, register_source(code, "units"), "exec"), ns)
+    ns["units"] = ns["Units"]()
+    for call in ("Units.double(2)", "units.double(2)"):
+        report = accepted_report(ns, call, "def double(x):\n    return 2 * x\n")
+        assert report.home.kind == "class" and report.home.static
+        bind_candidate(report["fast"], report.function, ns, report.home)
+        assert ns["units"].double(4) == 8 and ns["Units"].double(5) == 10
+        assert isinstance(vars(ns["Units"])["double"], staticmethod)
+        assert cell_text(report, report["fast"]).rstrip().endswith("Units.double = staticmethod(double)")

@@ -15,7 +15,7 @@ import inspect
 import sys
 import types
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import UsageProblem, close_matches
@@ -55,8 +55,10 @@ def resolve_callee(callee: str, namespace: Mapping[str, Any], visible: Iterable[
     _require_source(callee, value)
     if "<locals>" in value.__qualname__:
         return Resolved(value, (), _home("closure", callee, value, namespace))
-    if inspect.isclass(parent):  # Stats.variance(stats, x): the class attribute, self written out
-        return Resolved(value, (), _class_home(callee, value, parent, namespace, ".".join(parts[:-1])))
+    owner = parent if inspect.isclass(parent) else _static_owner(parent, parts[-1], value)
+    if owner is not None:  # Stats.variance(stats, x), or a staticmethod: the class attribute
+        home = _class_home(callee, value, owner, namespace, ".".join(parts[:-1]) if owner is parent else "")
+        return Resolved(value, (), replace(home, static=isinstance(_attribute_of(owner, value), staticmethod)))
     if value.__module__ in ("__main__", None) or value.__module__ == namespace.get("__name__"):
         return Resolved(value, (), _home("kernel", callee, value, namespace))
     return Resolved(value, (), _module_home(callee, value, namespace))
@@ -113,6 +115,22 @@ def _method(callee: str, method: types.MethodType, namespace: Mapping[str, Any])
     obj_text = callee.rsplit(".", 1)[0]
     owner_expression = _class_expression(owner, namespace) or (f"type({obj_text})" if owner is type(obj) else "")
     return Resolved(func, (obj,), _class_home(callee, func, owner, namespace, owner_expression))
+
+
+def _static_owner(parent: Any, name: str, func: types.FunctionType) -> type | None:
+    """The class of *parent* (an instance) whose staticmethod *name* is *func*, or None."""
+    if parent is None or inspect.ismodule(parent) or inspect.isclass(parent):
+        return None
+    klass = next((k for k in type(parent).__mro__ if isinstance(vars(k).get(name), staticmethod)), None)
+    return klass if klass is not None and vars(klass)[name].__func__ is func else None
+
+
+def _attribute_of(cls: type, func: types.FunctionType) -> Any:
+    for klass in cls.__mro__:
+        held = vars(klass).get(func.__name__)
+        if held is func or getattr(held, "__func__", None) is func:
+            return held
+    return None
 
 
 def _defining_class(cls: type, func: types.FunctionType) -> type:
