@@ -18,8 +18,8 @@ def smooth(x, window, weights=None):
 
 
 def test_n_is_named_by_the_largest_arguments_parameter():
-    assert size_measure(smooth, Call((np.zeros((4, 5)), 3))) == "n = elements of x (the largest argument)"
-    assert size_measure(smooth, Call(([1.0], 2), {"weights": [1, 2, 3]})) == "n = items of weights (the largest argument)"
+    assert size_measure(smooth, Call((np.zeros((4, 5)), 3))) == "n = elements of x, the largest argument"
+    assert size_measure(smooth, Call(([1.0], 2), {"weights": [1, 2, 3]})) == "n = items of weights, the largest argument"
     assert size_measure(smooth, Call((3, 4))) == "n = 1 (no argument has a size)"
 
 
@@ -33,8 +33,10 @@ def test_a_power_law_fits_and_a_step_does_not():
 def test_the_summary_says_what_n_is_and_flags_the_poor_fit():
     sizes = [100, 200, 400, 800, 1600, 3200]
     seconds = [[1e-6 * n, 1e-3 if n < 3200 else 5e-1] for n in sizes]
-    summary = _curves(["stepped"], sizes, seconds, "n = elements of x (the largest argument)").summary()
-    assert summary.startswith("n = elements of x (the largest argument): original ~n^1.0; stepped ~n^")
+    scaling = _curves(["stepped"], sizes, seconds, "n = elements of x, the largest argument")
+    summary = scaling.summary()
+    assert scaling.measure == "n = elements of x, the largest argument"
+    assert summary.startswith("original ~n^1.0; stepped ~n^")
     assert "stepped ~n^" in summary and "(poor fit, R² " in summary.split("stepped")[1]
     assert "poor fit" not in summary.split("stepped")[0]
 

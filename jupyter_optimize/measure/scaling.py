@@ -48,7 +48,7 @@ class Scaling:
     original: ScalingCurve
     candidates: tuple[ScalingCurve, ...]
     stops_winning: dict[str, int | None]  # candidate name -> the smallest size where it is not faster, or None
-    measure: str = ""  # what n counts: "n = elements of img"
+    measure: str = ""  # what n counts: "n = elements of img, the largest argument"; the report says it
 
     def summary(self) -> str:
         parts = [f"original ~n^{exponent_text(self.original.exponent)}{_fit_warning(self.original)}"]
@@ -60,7 +60,7 @@ class Scaling:
                 cross = crossover(self.original, curve)
                 where = f", would stop winning near n={cross:.3g} (extrapolated)" if cross else ", wins at every size tried"
             parts.append(f"{curve.name} ~n^{exponent_text(curve.exponent)}{_fit_warning(curve)}{where}")
-        return (f"{self.measure}: " if self.measure else "") + "; ".join(parts)
+        return "; ".join(parts)
 
 
 def _fit_warning(curve: ScalingCurve) -> str:
@@ -109,7 +109,7 @@ def size_measure(func: Callable[..., object], call: Call) -> str:
     name, value = max(sized, key=lambda item: _size(item[1]))
     unit = ("elements" if isinstance(value, np.ndarray) else "characters" if isinstance(value, str)
             else "items")
-    return f"n = {unit} of {name} (the largest argument)"
+    return f"n = {unit} of {name}, the largest argument"
 
 
 def _size(value: Any) -> int:

@@ -63,8 +63,7 @@ def ci_label(report: Report) -> str:
 
 
 def headline(report: Report) -> Sentence:
-    home = getattr(report, "home", None)
-    title = f"%optimize {home.expression}" if home is not None else f"%%optimize {report.function}"
+    title = f"%optimize {report.home.expression}" if report.home is not None else f"%%optimize {report.function}"
     return (Strong(f"{title}:"),
             f" {len(report.results)} candidate(s) on {len(report.calls)} live call(s)")
 
@@ -109,7 +108,9 @@ def note(text: str) -> Sentence:
 def scaling(report: Report) -> Sentence | None:
     if report.scaling is None:
         return None
-    return Strong("Scaling with input size:"), f" {report.scaling.summary()}"
+    measure = report.scaling.measure
+    lead = f"Scaling with input size ({measure}):" if measure else "Scaling with input size:"
+    return Strong(lead), f" {report.scaling.summary()}"
 
 
 def time_taken(report: Report) -> Sentence | None:
