@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 import inspect
-import sys
+import os
 import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -181,15 +181,9 @@ def _file_and_lines(func: types.FunctionType) -> tuple[str, tuple[int, int] | No
         path = inspect.getsourcefile(func) or ""
     except (OSError, TypeError):
         return "", None
-    if not path or path.startswith("<") or not _is_file(path):
+    if not path or path.startswith("<") or not os.path.isfile(path):
         return "", None
     return path, (start, start + len(lines) - 1)
-
-
-def _is_file(path: str) -> bool:
-    import os
-
-    return os.path.isfile(path)
 
 
 def _require_source(callee: str, func: types.FunctionType) -> None:
@@ -233,11 +227,6 @@ def _kind(value: Any) -> str:
     name = type(value).__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}" + (" object" if not isinstance(
         value, (int, float, str, bytes, list, dict, tuple, set)) else "")
-
-
-def module_of(home: Home) -> types.ModuleType | None:
-    """The module a Home's function was defined in, if it is imported."""
-    return sys.modules.get(home.module)
 
 
 def closure_values(func: Any) -> dict[str, Any]:
