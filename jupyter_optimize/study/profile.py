@@ -61,7 +61,8 @@ def _to_profile(func: Callable[..., object], stats: LineStats, rounds: int) -> L
     code = func.__code__
     timings: list[tuple[int, int, int]] = []  # (line number, hits, time in stats.unit)
     for (_filename, firstlineno, name), entries in stats.timings.items():
-        if name == code.co_name and firstlineno == code.co_firstlineno:
+        # line_profiler 5 names a method by its qualified name ("Ledger.balance")
+        if name.rsplit(".", 1)[-1] == code.co_name and firstlineno == code.co_firstlineno:
             timings = entries
     measured = {lineno: (hits, t * stats.unit) for lineno, hits, t in timings}
     total = sum(t for _, t in measured.values()) or 0.0
