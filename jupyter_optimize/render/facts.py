@@ -261,8 +261,8 @@ def inputs_lines(check: Check) -> list[str]:
     """The same counts as the table's 'inputs passed' cell, then how many runs they took."""
     if check.live_passed or check.generated_passed:
         distinct = check.live_passed + check.generated_passed
-        runs = f" ({check.inputs_tried} runs; a generated input equal to one already tried counts once)" \
-            if check.inputs_tried != distinct else ""
+        # runs count repeats (a generated input equal to one already tried) and a failing input too
+        runs = f" ({check.inputs_tried} runs in all)" if check.inputs_tried != distinct else ""
         lines = [f"Inputs passed: {evidence_cell_counts(check)}{runs}"]
     else:
         lines = [f"Inputs tried: {check.inputs_tried}"]
