@@ -165,6 +165,33 @@ class CandidateResult:
 
 
 @dataclass(frozen=True)
+class Home:
+    """Where the optimized function lives, so Accept can rebind it there (plain data, no live objects).
+
+    kind: "kernel" (a name in the notebook's namespace), "module" (an attribute of an imported module),
+    "class" (a method: an attribute of its class) or "closure" (made inside another function: only the
+    kernel names bound to it can be rebound).
+    """
+
+    kind: str
+    expression: str  # the callee as the user wrote it: "cube", "geo.cube", "stats.variance"
+    module: str = ""  # the function's __module__
+    owner: str = ""  # the module attribute path or class qualname it is set on: "cube", "Stats"
+    attribute: str = ""  # the name it is bound under there
+    owner_expression: str = ""  # how a notebook cell reaches the owner: "geo", "Stats", "type(stats)"
+    kernel_names: tuple[str, ...] = ()  # names in the kernel bound to the same function
+    file: str = ""  # the file its code came from (module functions), and its lines
+    lines: tuple[int, int] | None = None
+    static: bool = False  # a staticmethod of its class: rebound as one
+    original: Any = field(default=None, compare=False, repr=False)  # the function itself, to rebuild a closure
+
+    @property
+    def rebindable(self) -> bool:
+        """False for a closure no kernel name holds: nothing outside its maker can be changed."""
+        return self.kind != "closure" or bool(self.kernel_names)
+
+
+@dataclass(frozen=True)
 class Report:
     function: str
     original_source: str | None
@@ -180,6 +207,7 @@ class Report:
     sources: tuple[str, ...] = ()  # names of the candidate sources that ran
     assumptions: tuple[str, ...] = ()  # the domain in force (--assume): each expression, or a callable's name/source
     isolation: str = ""  # the backend the children ran in (sandbox.methods.DESCRIBED)
+    home: Home | None = None  # where the function lives (set by the line magic); None = a kernel name
 
     @property
     def accepted(self) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -344,6 +345,6 @@ def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
 
 def _source(func: Callable[..., Any]) -> str | None:
     try:
-        return inspect.getsource(func)
+        return textwrap.dedent(inspect.getsource(func))  # a method's source is indented in its class
     except (OSError, TypeError):
         return None

@@ -20,7 +20,7 @@ def test_demo_prints_verdicts_and_writes_html(tmp_path):
     page = (tmp_path / "r.html").read_text()
     assert "argmax(hist &gt; 0)" in page  # the diff
     assert page.count("data:image/png;base64,") == 2  # the runtime plot and the scaling plot
-    assert "Scaling with input size: original ~n^" in out.stdout
+    assert "Scaling with input size (n = elements of img, the largest argument): original ~n^" in out.stdout
 
 
 def test_bad_command_line_is_one_line():

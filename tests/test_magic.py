@@ -293,10 +293,13 @@ def test_the_help_lists_every_option_with_its_default(ip, capsys):
 def test_without_candidates_or_a_model_the_offline_sources_run(ip, capsys, monkeypatch):
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
+    ip.magics_manager.registry["OptimizeMagics"].hints_shown.clear()  # as in a new kernel
     run_ok(ip, f"%%optimize total([1, 2, 3]) -o rep {QUICK}\n{TOTAL}")
     assert HOW_TO_ADD_A_MODEL in capsys.readouterr().out
     origins = {r.origin for r in ip.user_ns["rep"].results}
     assert "numba" in origins and origins <= {"rules", "numba"}
+    run_ok(ip, f"%%optimize total([1, 2, 3]) -o rep {QUICK}\n{TOTAL}")
+    assert HOW_TO_ADD_A_MODEL not in capsys.readouterr().out  # said once per kernel
 
 
 def test_a_bad_option_value_is_one_usage_error(ip, capsys):

@@ -90,3 +90,19 @@ def test_03_runs_against_a_local_openai_compatible_server(tmp_path, monkeypatch)
     assert "values within [90, 200]" in text  # what the model is told about the image
     assert "lut[level] = min(255" in sent  # the source went out ...
     assert not re.search(r"\D{1,6}".join(map(str, row)), sent)  # ... and the pixels did not
+
+
+def test_05_optimizes_an_earlier_cells_function_a_method_and_a_module_function(tmp_path):
+    text = run("05-optimizing-existing-code.ipynb", tmp_path)
+    for name in ("unique_fast", "balance_fast", "vowels_fast"):
+        assert f"{{'{name}': 'faster'}}" in text, name
+    assert "n = 0" in text and "How many characters" not in text.split("{'vowels_fast'")[1].split("\n")[1]
+    for where, name in (("unique_in_order", "unique_fast"), ("ledger.balance", "balance_fast"),
+                        ("textstats.count_vowels", "vowels_fast")):
+        assert f"accepted for {where}: {name}" in text
+    assert "textstats.count_vowels now comes from: <jupyter_optimize candidate" in text
+    assert "Ledger.balance now comes from: <jupyter_optimize candidate" in text
+    assert "through the module: 2200 through the object:" in text
+    assert "is in a new cell below" in text
+    assert "textstats.py, lines 4-13." in text and "textstats.count_vowels = count_vowels" in text
+    assert (tmp_path / "textstats.py").read_text().count("for ch in text") == 1  # the file is unchanged

@@ -103,7 +103,7 @@ def test_evidence_says_what_the_verdict_stands_on():
     check = Check(True, 12, live_passed=2, generated_passed=9, lines_reached=(1, 2), lines_executable=(1, 2, 3, 4))
     result = CandidateResult("g", "user", None, "faster", "2x", check=check)
     items = facts.evidence_items(result, 0.99)
-    assert items == ["Inputs tried: 12 (2 live, 9 generated passed)", "Lines of the original reached: 50%",
+    assert items == ["Inputs passed: 2 live + 9 generated (12 runs in all)", "Lines of the original reached: 50%",
                      "the inputs never reached line(s) 3, 4 of the original"]
     assert facts.evidence_cell(result) == "2 live + 9 generated, 50% of lines"
     assert facts.format_bytes(512) == "512 B" and facts.format_bytes(3 * 1024 ** 3) == "3.0 GB"

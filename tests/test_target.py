@@ -33,3 +33,12 @@ def test_yield_in_a_nested_function_does_not_make_a_generator():
     cell = "def f(x):\n    def inner():\n        yield x\n    return list(inner())\n"
     (found,) = functions_in(cell)
     assert not found.is_generator and choose_target(cell) == "f"
+
+
+def test_a_method_in_the_cell_points_to_the_line_magic():
+    cell = "class Stats:\n    def __init__(self, v):\n        self.v = v\n\n    def variance(self):\n        return 0\n"
+    with pytest.raises(UsageProblem, match=r"^variance is a method of Stats: .*`%optimize obj\.variance\(\.\.\.\)`"):
+        choose_target(cell, "variance")
+    with pytest.raises(UsageProblem, match="variance is a method of Stats"):
+        choose_target(cell)
+    assert choose_target(cell + "\ndef helper(x):\n    return x\n") == "helper"

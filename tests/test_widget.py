@@ -272,7 +272,9 @@ def test_optimize_apply_puts_the_accepted_code_into_the_next_cell(ip, capsys):
 
 def test_other_line_magic_uses_are_one_line_usage_errors(ip):
     ip.run_line_magic("load_ext", "jupyter_optimize")
-    with pytest.raises(UsageError, match=r"%optimize apply \[NAME\]"):
+    with pytest.raises(UsageError, match=r"the subcommand is `%optimize apply \[NAME\]`"):
+        ip.run_line_magic("optimize", "apply a b")
+    with pytest.raises(UsageError, match=r"^In equalize\(img\), the argument `img` raised NameError"):
         ip.run_line_magic("optimize", "equalize(img)")
 
 

@@ -8,17 +8,27 @@ here, on Accept, does a candidate touch the user's real namespace:
   as a cell (its text registered in `linecache` so `inspect` and tracebacks
   can read it).
 
+Where it is bound follows the Report's `Home` (set by `%optimize CALL`): the
+kernel's names, the attribute of the module the function came from (its file
+is never edited), the class attribute for a method, the kernel names holding
+a closure (its maker still makes the original).
+
 No IPython import: the namespace is a plain dict (an InteractiveShell's
 ``user_ns`` in the kernel, any dict in tests).
 """
 from __future__ import annotations
 
 import inspect
+import os
+import sys
 from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 from ..errors import OptimizeError
-from ..model import CandidateResult, Report
+from ..model import CandidateResult, Home, Report
 from ..sources.candidates import register_source
+from ..study.callee import closure_values
 
 APPLICABLE = ("faster", "not_faster")  # verified: behaves like the original
 
@@ -27,18 +37,71 @@ class NotApplicable(OptimizeError):
     """The candidate cannot be put in place; the message says why, for the user."""
 
 
-def bind_candidate(result: CandidateResult, function: str, namespace: dict) -> Callable:
-    """Make *function* in *namespace* the candidate's code; return the new function."""
+def bind_candidate(result: CandidateResult, function: str, namespace: dict, home: Home | None = None) -> Callable:
+    """Make *function* (where *home* says it lives; by default the name in *namespace*) the candidate's code."""
     if result.verdict not in APPLICABLE:
         raise NotApplicable(f"{result.name} is {result.verdict}: only verified candidates can be accepted.")
+    if home is None or home.kind == "kernel" and not home.kernel_names:
+        return _bind_in(result, function, namespace)
+    if not home.rebindable:
+        raise NotApplicable(closure_reason(home))
+    if home.kind == "module":
+        new = _bind_in(result, function, vars(_module(home)))
+    elif home.kind == "class":
+        new = _bind_in(result, function, _globals_of(home, namespace), keep=True)
+        setattr(_owner_class(home, namespace), home.attribute, staticmethod(new) if home.static else new)
+    elif home.kind == "closure":
+        new = _bind_in(result, function, {**_globals_of(home, namespace), **closure_values(home.original)}, keep=True)
+    else:
+        new = _bind_in(result, function, namespace)
+    for name in home.kernel_names:
+        namespace[name] = new
+    return new
+
+
+def closure_reason(home: Home) -> str:
+    maker = home.original.__qualname__.split(".<locals>")[0] if home.original is not None else "another function"
+    return (f"{home.expression} is a closure made inside {maker}: it cannot be rebound from outside "
+            f"(no kernel name holds it). Put the accepted code into {maker} by hand.")
+
+
+def _bind_in(result: CandidateResult, function: str, namespace: dict, keep: bool = False) -> Callable:
+    """The candidate bound as *function* in *namespace* (with *keep*, the name there is left as it was)."""
     func = result.candidate.func if result.candidate is not None else None
-    if func is not None:
+    if func is None:
+        source = _source_of(result)
+        if source is None:
+            raise NotApplicable(f"{result.name} has neither code nor a function to put in place.")
+        before = namespace.get(function)
+        func = _execute(source, function, namespace)
+        if keep:
+            _restore(namespace, function, before)
+    elif not keep:
         namespace[function] = func
-        return func
-    source = _source_of(result)
-    if source is None:
-        raise NotApplicable(f"{result.name} has neither code nor a function to put in place.")
-    return _execute(source, function, namespace)
+    return func
+
+
+def _module(home: Home) -> ModuleType:
+    module = sys.modules.get(home.module)
+    if module is None:
+        raise NotApplicable(f"the module {home.module} is no longer imported, so {home.expression} cannot be rebound.")
+    return module
+
+
+def _globals_of(home: Home, namespace: dict) -> dict:
+    globals_ = getattr(home.original, "__globals__", None)
+    return globals_ if isinstance(globals_, dict) else namespace
+
+
+def _owner_class(home: Home, namespace: dict) -> type:
+    parts = home.owner.split(".")
+    module = sys.modules.get(home.module)
+    value: Any = namespace.get(parts[0]) if home.module == "__main__" or module is None else getattr(module, parts[0], None)
+    for part in parts[1:]:
+        value = getattr(value, part, None)
+    if not isinstance(value, type):
+        raise NotApplicable(f"the class {home.owner} of {home.expression} cannot be found any more.")
+    return value
 
 
 def _source_of(result: CandidateResult) -> str | None:
@@ -71,16 +134,57 @@ def _restore(namespace: dict, name: str, value: object) -> None:
 
 
 def cell_text(report: Report, result: CandidateResult) -> str:
-    """The code a new notebook cell gets for the accepted candidate."""
+    """The code a new notebook cell gets for the accepted candidate: the code, then the rebinding."""
     code = _source_of(result)
+    home = report.home
+    subject = home.expression if home is not None else report.function
     if code is None:
         raise NotApplicable(f"{result.name} is a function whose source cannot be read, so there is no code to insert; "
-                            f"it is bound as {report.function} in this kernel already.")
+                            f"it is bound as {subject} in this kernel already.")
     code = code.rstrip("\n") + "\n"
-    defined = _defined_name(result)
-    if defined and defined.isidentifier() and defined != report.function:
-        code += f"\n{report.function} = {defined}\n"
-    return f"# %optimize: {result.name} accepted for {report.function}, {result.reason}\n{code}"
+    defined = _defined_name(result) or report.function
+    defined = defined if defined.isidentifier() else report.function
+    header = f"# %optimize: {result.name} accepted for {subject}, {result.reason}\n"
+    return header + _where_comment(home) + _imports(home) + code + _rebinding(report.function, defined, home)
+
+
+def _where_comment(home: Home | None) -> str:
+    if home is None or not home.file or home.lines is None:
+        return ""
+    name = os.path.basename(home.file)
+    return (f"# {home.expression} comes from {home.file}, lines {home.lines[0]}-{home.lines[1]}.\n"
+            f"# This cell rebinds it in this kernel only; to keep the change, put the code into {name}\n"
+            "# there yourself (jupyter_optimize never edits files).\n")
+
+
+def _imports(home: Home | None) -> str:
+    if home is None or home.kind != "module":
+        return ""
+    alias = home.owner_expression
+    return f"import {home.module}\n\n" if alias == home.module else f"import {home.module} as {alias}\n\n"
+
+
+def _rebinding(function: str, defined: str, home: Home | None) -> str:
+    """The assignments after the code: where the function lives, then the kernel names that hold it."""
+    targets: list[str] = []
+    if home is not None and home.kind == "module":
+        targets.append(f"{home.owner_expression}.{home.attribute}")
+    elif home is not None and home.kind == "class":
+        if not home.owner_expression:
+            raise NotApplicable(f"the class of {home.expression} has no name in the kernel to assign the method to.")
+        targets.append(f"{home.owner_expression}.{home.attribute}")
+        if home.static:
+            return f"\n{targets[0]} = staticmethod({defined})\n"
+    if home is None or home.kind in ("kernel", "module", "closure"):
+        names = home.kernel_names if home is not None and home.kernel_names else (function,)
+        targets += [name for name in names if name != defined]
+    if not targets:
+        return ""
+    comment = ""
+    if home is not None and home.kind == "closure":
+        free = ", ".join(closure_values(home.original)) or "none"
+        comment = f"# a closure: its free variables ({free}) must exist where this cell runs\n"
+    return "\n" + comment + "".join(f"{target} = {defined}\n" for target in targets)
 
 
 def _defined_name(result: CandidateResult) -> str | None:

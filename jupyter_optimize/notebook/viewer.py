@@ -15,6 +15,7 @@ an InteractiveShell's ``user_ns`` and call ``button.click()``.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import ipywidgets as widgets
@@ -54,7 +55,7 @@ class ReportViewer:
         """Put candidate *name* in place of the function, in the kernel, now."""
         pane = self.panes[name]
         try:
-            apply.bind_candidate(self.report[name], self.report.function, self.namespace)
+            apply.bind_candidate(self.report[name], self.report.function, self.namespace, self.report.home)
         except apply.NotApplicable as problem:
             pane.say(facts.not_accepted(name, str(problem)), error=True)
             return
@@ -62,14 +63,14 @@ class ReportViewer:
         for other in self.panes.values():
             other.disable()
         self._retitle(name, ACCEPTED)
-        pane.say(facts.accepted(self.report.function, name))
+        pane.say(facts.accepted(_subject(self.report), name) + _file_unchanged(self.report))
 
     def reject(self, name: str) -> None:
         """Keep the original; this candidate's buttons are done."""
         self.report.record_choice(name, REJECTED)
         self.panes[name].disable()
         self._retitle(name, REJECTED)
-        self.panes[name].say(facts.rejected(self.report.function, name))
+        self.panes[name].say(facts.rejected(_subject(self.report), name))
 
     def _retitle(self, name: str, choice: str) -> None:
         if self.tabs is not None:
@@ -105,8 +106,11 @@ class CandidatePane:
         self.accept_button: widgets.Button | None = None
         self.reject_button: widgets.Button | None = None
         parts: list[widgets.Widget] = [html_box(report_html.candidate_header(result))]
-        if result.verdict in apply.APPLICABLE:
+        if offered(report, result):
             parts.append(self._buttons(report, viewer))
+        elif result.verdict in apply.APPLICABLE and report.home is not None and not report.home.rebindable:
+            self.say((apply.closure_reason(report.home),), quiet=True)
+            parts.append(self.status)
         parts += evidence_widgets(report, result)
         self.box = widgets.VBox(parts)
         self.box.add_class("jupyter-optimize-candidate")
@@ -114,11 +118,11 @@ class CandidatePane:
     def _buttons(self, report: Report, viewer: ReportViewer) -> widgets.Widget:
         name = self.result.name
         self.accept_button = widgets.Button(description="Accept", button_style="success", icon="check",
-                                            tooltip=f"Use {name} as {report.function} in this kernel")
+                                            tooltip=f"Use {name} as {_subject(report)} in this kernel")
         self.reject_button = widgets.Button(description="Reject", icon="times", tooltip="Keep the original")
         self.accept_button.on_click(lambda _button: viewer.accept(name))
         self.reject_button.on_click(lambda _button: viewer.reject(name))
-        self.say(facts.accept_hint(report.function, name), quiet=True)
+        self.say(facts.accept_hint(_subject(report), name), quiet=True)
         return widgets.HBox([self.accept_button, self.reject_button, self.status],
                             layout=widgets.Layout(align_items="center"))
 
@@ -129,6 +133,26 @@ class CandidatePane:
 
     def say(self, message: facts.Sentence, error: bool = False, quiet: bool = False) -> None:
         self.status.value = report_html.status(message, error=error, quiet=quiet)
+
+
+def offered(report: Report, result: CandidateResult) -> bool:
+    """Accept is offered for a verified candidate that is not slower than the original, where it can be rebound."""
+    if result.verdict not in apply.APPLICABLE or (result.speedup is not None and result.speedup < 1.0):
+        return False
+    return report.home is None or report.home.rebindable
+
+
+def _file_unchanged(report: Report) -> tuple[str, ...]:
+    home = report.home
+    if home is None or not home.file or home.lines is None:
+        return ()
+    return (f" {os.path.basename(home.file)} itself is unchanged (the original is its lines "
+            f"{home.lines[0]}-{home.lines[1]}).",)
+
+
+def _subject(report: Report) -> str:
+    """What Accept changes, as the user named it: `geo.cube`, `stats.variance`, or the function's name."""
+    return report.home.expression if report.home is not None else report.function
 
 
 def evidence_widgets(report: Report, result: CandidateResult) -> list[widgets.Widget]:

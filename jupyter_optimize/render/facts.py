@@ -63,7 +63,8 @@ def ci_label(report: Report) -> str:
 
 
 def headline(report: Report) -> Sentence:
-    return (Strong(f"%%optimize {report.function}:"),
+    title = f"%optimize {report.home.expression}" if report.home is not None else f"%%optimize {report.function}"
+    return (Strong(f"{title}:"),
             f" {len(report.results)} candidate(s) on {len(report.calls)} live call(s)")
 
 
@@ -107,7 +108,9 @@ def note(text: str) -> Sentence:
 def scaling(report: Report) -> Sentence | None:
     if report.scaling is None:
         return None
-    return Strong("Scaling with input size:"), f" {report.scaling.summary()}"
+    measure = report.scaling.measure
+    lead = f"Scaling with input size ({measure}):" if measure else "Scaling with input size:"
+    return Strong(lead), f" {report.scaling.summary()}"
 
 
 def time_taken(report: Report) -> Sentence | None:
@@ -159,7 +162,11 @@ def evidence_cell(result: CandidateResult) -> str:
     if check is None:
         return "-"
     cover = f", {100 * check.coverage:.0f}% of lines" if check.coverage is not None else ""
-    return f"{check.live_passed} live + {check.generated_passed} generated{cover}"
+    return f"{evidence_cell_counts(check)}{cover}"
+
+
+def evidence_cell_counts(check: Check) -> str:
+    return f"{check.live_passed} live + {check.generated_passed} generated"
 
 
 def memory_cell(result: CandidateResult, original: int | None) -> str:
@@ -184,6 +191,8 @@ def tab_title(result: CandidateResult, choice: str = "") -> str:
     """'fast · 8.0x faster', then '· accepted' once the user chose."""
     if result.verdict == "faster" and result.speedup:
         title = f"{result.name} · {result.speedup:.1f}x faster"
+    elif result.verdict == "not_faster" and result.speedup:
+        title = f"{result.name} · not faster ({result.speedup:.2f}x)"
     else:
         title = f"{result.name} · {result.verdict.replace('_', ' ')}"
     return f"{title} · {choice}" if choice else title
@@ -250,9 +259,14 @@ def evidence_items(result: CandidateResult, confidence: float) -> list[str]:
 
 
 def inputs_lines(check: Check) -> list[str]:
-    split = (f" ({check.live_passed} live, {check.generated_passed} generated passed)"
-             if check.live_passed or check.generated_passed else "")
-    lines = [f"Inputs tried: {check.inputs_tried}{split}"]
+    """The same counts as the table's 'inputs passed' cell, then how many runs they took."""
+    if check.live_passed or check.generated_passed:
+        distinct = check.live_passed + check.generated_passed
+        # runs count repeats (a generated input equal to one already tried) and a failing input too
+        runs = f" ({check.inputs_tried} runs in all)" if check.inputs_tried != distinct else ""
+        lines = [f"Inputs passed: {evidence_cell_counts(check)}{runs}"]
+    else:
+        lines = [f"Inputs tried: {check.inputs_tried}"]
     if check.coverage is not None:
         lines.append(f"Lines of the original reached: {100 * check.coverage:.0f}%")
     return lines

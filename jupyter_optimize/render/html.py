@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from ..model import CandidateResult, LineProfile, Report
+from ..model import VERDICTS, CandidateResult, LineProfile, Report
 from . import facts
 from .diff import diff_html
 from .facts import Code, Quiet, Sentence, Strong
@@ -25,8 +25,16 @@ def render(report: Report, plots: bool = False) -> str:
     embedded as PNG images (for a standalone file: they cost ~30 KB each)."""
     parts = [f'<div class="jupyter-optimize-report" style="color:{FG};font-size:13px">', summary(report)]
     parts += [paragraph(facts.note(note)) for note in report.notes]
-    for i, result in enumerate(facts.ranked(report.results)):
+    ranked = facts.ranked(report.results)
+    faster = [r for r in ranked if r.verdict == "faster"]
+    rest = [r for r in ranked if r.verdict != "faster"]
+    for i, result in enumerate(faster if faster else rest):
         parts.append(candidate_details(report, result, plots, expanded=plots and i == 0))
+    if faster and rest:  # the faster ones first; the others folded together under one line
+        counts = ", ".join(f"{n} {verdict.replace('_', ' ')}" for verdict in VERDICTS
+                           if (n := sum(r.verdict == verdict for r in rest)))
+        inner = "".join(candidate_details(report, result, plots, expanded=False) for result in rest)
+        parts.append(f"<details><summary>{len(rest)} other candidate(s): {escape(counts)}</summary>{inner}</details>")
     parts += _scaling(report, plots)
     if report.profile and report.profile.lines:
         parts.append(f"<details><summary>{escape(facts.profile_title(report.function))}</summary>"

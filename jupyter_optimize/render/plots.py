@@ -63,7 +63,7 @@ def scaling_figure(scaling: Scaling) -> Figure:
     for curve, colour in zip((scaling.original, *scaling.candidates), colours):
         ax.loglog(curve.sizes, curve.seconds, "o-", color=colour, markersize=4,
                   label=f"{_short(curve.name)} ~n^{exponent_text(curve.exponent)}")
-    ax.set_xlabel("input size (elements or items)", color=INK)
+    ax.set_xlabel(scaling.measure or "input size (elements or items)", color=INK)
     ax.set_ylabel("time per call", color=INK)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_seconds(v)))
     ax.tick_params(colors=INK, which="both")

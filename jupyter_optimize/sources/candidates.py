@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import OptimizeError
 from ..model import Candidate
+from ..study.callee import closure_values
 
 _counter = itertools.count(1)
 
@@ -71,7 +72,7 @@ def _from_source(source: str, original: Callable[..., object]) -> Callable[..., 
     if not any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
         raise CandidateProblem(f"its code does not define a function named {name}")
     filename = register_source(source, name)
-    namespace = dict(original.__globals__)
+    namespace = {**original.__globals__, **closure_values(original)}  # a closure's free variables, as globals
     try:
         exec(compile(tree, filename, "exec"), namespace)
     except Exception as exc:

@@ -17,6 +17,7 @@ one line, so the pipeline reports it as ``failed``.
 """
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
@@ -40,6 +41,10 @@ class CompileProblem(Exception):
     """numba cannot compile the function; the message is one line."""
 
 
+class NotTried(Exception):
+    """numba cannot help with these arguments or this result: said in a one-line note, no candidate."""
+
+
 def source(request: SourceRequest) -> SourceResult:
     from .protocol import SourceResult
 
@@ -51,6 +56,8 @@ def source(request: SourceRequest) -> SourceResult:
     request.progress(f"Compiling {func.__name__} with numba")
     try:
         wrapper, seconds, signatures = compile_for_calls(numba, func, request.calls)
+    except NotTried as unfit:
+        return SourceResult([], [f"numba: not tried for {func.__name__}: {unfit}"])
     except CompileProblem as problem:
         reason = f"numba cannot compile {func.__name__} in nopython mode: {problem}"
         return SourceResult([Candidate(NAME, "numba", source=None, func=None, explanation=reason)], [])
@@ -64,11 +71,15 @@ def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, .
                       ) -> tuple[Callable[..., Any], float, int]:
     """A Python function calling *func* compiled for the calls' argument types; compile seconds; #types."""
     signature = _plain_signature(func)
+    types_seen = {_argument_types(numba, signature, call) for call in calls}
+    if _returns_a_dict(func):
+        raise NotTried("it returns a dict, which numba would return as a typed Dict that never equals the "
+                       "original's Python dict")
     dispatcher = numba.njit(cache=False, boundscheck=True)(func)  # out-of-range reads raise, as in Python
     started = time.perf_counter()
-    types_seen = {_argument_types(numba, signature, call) for call in calls}
     for types in types_seen:
         _compile(dispatcher, types)
+    _check_results(numba, dispatcher)
     seconds = time.perf_counter() - started
     dispatcher.disable_compile()  # other argument types convert to these or fail: never compile in a child
     return _wrapper(func, dispatcher, signature), seconds, len(types_seen)
@@ -88,10 +99,66 @@ def _argument_types(numba: Any, signature: inspect.Signature, call: Call) -> tup
     types = []
     for name, value in bound.arguments.items():
         try:
-            types.append(_any_layout(numba.typeof(value)))
-        except (ValueError, TypeError) as exc:
-            raise CompileProblem(f"argument {name!r} ({type(value).__name__}) has no numba type: {one_line(exc)}") from None
+            numba_type = numba.typeof(value)
+        except (ValueError, TypeError):
+            raise NotTried(f"argument {name!r} is {_python_kind(value)}, which numba cannot type") from None
+        unfit = _unfit_container(numba, numba_type)
+        if unfit:
+            raise NotTried(f"argument {name!r} is {_python_kind(value)}: {unfit}")
+        types.append(_any_layout(numba_type))
     return tuple(types)
+
+
+def _python_kind(value: Any) -> str:
+    """'a list of dict', 'a DataFrame': what an argument is, in a few words."""
+    kind = type(value).__name__
+    if isinstance(value, (list, tuple, set, frozenset)) and value:
+        inner = sorted({type(item).__name__ for item in value})
+        return f"a {kind} of {' and '.join(inner[:3])}"
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
+
+
+def _unfit_container(numba: Any, numba_type: Any) -> str:
+    """Why numba cannot help with a Python container of this type ('' when it can)."""
+    types = numba.types
+    if isinstance(numba_type, (types.List, types.Set)):  # numba's "reflected" containers
+        inner = numba_type.dtype
+        if not isinstance(inner, (types.Number, types.Boolean)):
+            return (f"a Python container of {inner}, which numba converts item by item on every call "
+                    "(strings and nested containers gain nothing)")
+    if isinstance(numba_type, types.BaseTuple) and any(isinstance(t, types.UnicodeType) for t in numba_type.types):
+        return "a tuple holding strings, which numba handles no faster than Python"
+    return ""
+
+
+def _returns_a_dict(func: Callable[..., Any]) -> bool:
+    """Does a `return` give back a dict built in the function ({...}, dict(...), a comprehension, or a name
+    bound to one)? Read from the source, so no compile is spent on it."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    dict_names = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign) and _is_dict(node.value)
+                  for target in node.targets if isinstance(target, ast.Name)}
+    return any(isinstance(node, ast.Return) and node.value is not None
+               and (_is_dict(node.value) or isinstance(node.value, ast.Name) and node.value.id in dict_names)
+               for node in ast.walk(tree))
+
+
+def _is_dict(node: ast.expr) -> bool:
+    is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
+    return isinstance(node, (ast.Dict, ast.DictComp)) or is_call
+
+
+def _check_results(numba: Any, dispatcher: Any) -> None:
+    """A typed container result never equals what the original returns (a dict is not a numba typed Dict)."""
+    typed = (numba.types.DictType, numba.types.ListType)
+    for signature in dispatcher.nopython_signatures:
+        result = signature.return_type
+        if isinstance(result, typed):
+            kind = "Dict" if isinstance(result, numba.types.DictType) else "List"
+            raise NotTried(f"compiled, it returns a numba typed {kind}, which never equals the original's "
+                           f"Python {kind.lower()}")
 
 
 def _any_layout(numba_type: Any) -> Any:
@@ -124,15 +191,29 @@ def _wrapper(func: Callable[..., Any], dispatcher: Any, signature: inspect.Signa
 
 
 def display_source(func: Callable[..., Any], text: str | None) -> str | None:
-    """Code a user could run: the original under @numba.njit, behind a wrapper of the same name."""
+    """Code a user could run, and the code that was verified: the original under
+    ``@numba.njit(boundscheck=True)``, behind a wrapper of the same name whose header
+    is the original's as written (``np.ndarray``, not ``numpy.ndarray``)."""
     if text is None:
         return None
     inner = f"_{func.__name__}_nopython"
     body = textwrap.dedent(text).replace(f"def {func.__name__}(", f"def {inner}(", 1)
     params = ", ".join(inspect.signature(func).parameters)
-    header = str(inspect.signature(func))
-    return (f"import numba\n\n\n@numba.njit\n{body.rstrip()}\n\n\n"
-            f"def {func.__name__}{header}:\n    return {inner}({params})\n")
+    return (f"import numba\n\n\n@numba.njit(boundscheck=True)\n{body.rstrip()}\n\n\n"
+            f"def {func.__name__}({_header(func, body, inner)}:\n    return {inner}({params})\n")
+
+
+def _header(func: Callable[..., Any], body: str, inner: str) -> str:
+    """'x: np.ndarray, alpha: float = 0.5) -> np.ndarray': the parameters and result as the source writes them."""
+    try:
+        tree = ast.parse(body)
+    except SyntaxError:
+        tree = None
+    node = next((n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef) and n.name == inner), None)
+    if node is None:  # no source to copy: the parameters only, without annotations
+        return ", ".join(str(p.replace(annotation=p.empty)) for p in inspect.signature(func).parameters.values()) + ")"
+    result = f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""
+    return f"{ast.unparse(node.args)}){result}"
 
 
 def one_line(exc: BaseException) -> str:

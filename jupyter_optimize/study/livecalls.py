@@ -16,6 +16,8 @@ from ..model import Call
 if TYPE_CHECKING:
     from _typeshed import ProfileFunction
 
+    from .callee import Resolved
+
 MAX_RECORDED_CALLS = 5
 
 
@@ -42,6 +44,51 @@ def _evaluate_call(expr: str, target: str, namespace: dict[str, Any]) -> Call:
     except Exception as exc:
         raise UsageProblem(f"Evaluating the arguments of {expr} raised {type(exc).__name__}: {exc}") from None
     return Call(args, kwargs)
+
+
+def evaluate_line_calls(exprs: list[str] | tuple[str, ...], namespace: dict[str, Any],
+                        visible: list[str] | None = None) -> tuple[Resolved, list[Call]]:
+    """`%optimize CALL; CALL`: the function the first call's callee names, and every call's arguments.
+
+    A bound method's object comes first in each call (it is the method's ``self``).
+    """
+    from .callee import callee_text, resolve_callee
+
+    callee = callee_text(exprs[0])
+    resolved = resolve_callee(callee, namespace, visible)
+    calls = []
+    for expr in exprs:
+        other = callee_text(expr)
+        if other != callee:
+            raise UsageProblem(f"{expr!r} calls {other}, but the first call names {callee}: "
+                               f"every call on the line must call {callee}.")
+        args, kwargs = _arguments(expr, namespace)
+        calls.append(Call(resolved.bound + args, kwargs))
+    return resolved, calls
+
+
+def _arguments(expr: str, namespace: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Each argument evaluated on its own, so a failing one is quoted by itself."""
+    node = ast.parse(expr.strip(), mode="eval").body
+    assert isinstance(node, ast.Call)  # checked by callee_text
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for arg in node.args:
+        value = _value(arg.value if isinstance(arg, ast.Starred) else arg, expr, namespace)
+        args.extend(value) if isinstance(arg, ast.Starred) else args.append(value)
+    for keyword in node.keywords:
+        value = _value(keyword.value, expr, namespace)
+        kwargs.update(value) if keyword.arg is None else kwargs.__setitem__(keyword.arg, value)
+    return tuple(args), kwargs
+
+
+def _value(node: ast.expr, expr: str, namespace: dict[str, Any]) -> Any:
+    text = ast.unparse(node)
+    code = compile(ast.fix_missing_locations(ast.Expression(node)), "<%optimize line>", "eval")
+    try:
+        return eval(code, namespace)
+    except Exception as exc:
+        raise UsageProblem(f"In {expr.strip()}, the argument `{text}` raised {type(exc).__name__}: {exc}") from None
 
 
 def calls_from_variables(func: Callable[..., object], namespace: dict[str, Any]) -> list[Call]:

@@ -6,9 +6,11 @@ a copy of the function is profiled and the user's object is never touched
 """
 from __future__ import annotations
 
+import ast
 import copy
 import inspect
 import linecache
+import textwrap
 import time
 import types
 from collections.abc import Callable
@@ -59,7 +61,8 @@ def _to_profile(func: Callable[..., object], stats: LineStats, rounds: int) -> L
     code = func.__code__
     timings: list[tuple[int, int, int]] = []  # (line number, hits, time in stats.unit)
     for (_filename, firstlineno, name), entries in stats.timings.items():
-        if name == code.co_name and firstlineno == code.co_firstlineno:
+        # line_profiler 5 names a method by its qualified name ("Ledger.balance")
+        if name.rsplit(".", 1)[-1] == code.co_name and firstlineno == code.co_firstlineno:
             timings = entries
     measured = {lineno: (hits, t * stats.unit) for lineno, hits, t in timings}
     total = sum(t for _, t in measured.values()) or 0.0
@@ -75,13 +78,31 @@ def _share(measured: dict[int, tuple[int, float]], lineno: int, total: float) ->
 
 
 def _source_lines(func: Callable[..., object]) -> list[tuple[int, str]]:
+    """The function's lines with their numbers in its file, without its docstring (a library
+    function's 30-line docstring is no part of its profile)."""
     try:
         lines, start = inspect.getsourcelines(func)
     except (OSError, TypeError):
         code = func.__code__
         lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 :]
         start = code.co_firstlineno
-    return [(start + i, line.rstrip("\n")) for i, line in enumerate(lines)]
+    skipped = _docstring_lines(lines)
+    return [(start + i, line.rstrip("\n")) for i, line in enumerate(lines) if i not in skipped]
+
+
+def _docstring_lines(lines: list[str]) -> range:
+    """Indexes (0-based, into *lines*) of the function's docstring, or an empty range."""
+    try:
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except SyntaxError:
+        return range(0)
+    node = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if node is None or not node.body:
+        return range(0)
+    first = node.body[0]
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)):
+        return range(0)
+    return range(first.lineno - 1, (first.end_lineno or first.lineno))
 
 
 def _empty(func: Callable[..., object], note: str) -> LineProfile:

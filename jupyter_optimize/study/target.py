@@ -33,8 +33,12 @@ def functions_in(source: str) -> list[FunctionDef]:
 def choose_target(source: str, name: str | None = None) -> str:
     """The name of the function to optimize: the only one, or *name*."""
     defs = functions_in(source)
+    method = _method_hint(source, name)
+    if method and (not defs if name is None else name not in {d.name for d in defs}):
+        raise UsageProblem(method)
     if not defs:
-        raise UsageProblem("The cell defines no function: put the slow code in a `def` in this cell.")
+        raise UsageProblem("The cell defines no function: put the slow code in a `def` in this cell, or "
+                           "optimize a function defined elsewhere with `%optimize CALL`.")
     by_name = {d.name: d for d in defs}
     if name is None:
         if len(by_name) > 1:
@@ -52,6 +56,19 @@ def choose_target(source: str, name: str | None = None) -> str:
             f"{chosen.name} is a generator; wrap it in a function that returns a list and optimize that."
         )
     return chosen.name
+
+
+def _method_hint(source: str, name: str | None) -> str:
+    """For a cell whose classes define methods: how to optimize one ('' when it defines none that fits)."""
+    classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]  # parsed by functions_in
+    methods = [(cls.name, item.name) for cls in classes for item in cls.body
+               if isinstance(item, ast.FunctionDef) and not item.name.startswith("__")]
+    chosen = [(cls, m) for cls, m in methods if name is None or m == name]
+    if not chosen:
+        return ""
+    cls, method = chosen[0]
+    return (f"{method} is a method of {cls}: run this cell, make an object, then "
+            f"`%optimize obj.{method}(...)` (the line magic) optimizes it with obj as self.")
 
 
 def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
