@@ -146,7 +146,13 @@ class _Run:
 
     def _study(self) -> OriginalStudy:
         func, calls, tol, opts, domain = self.func, self.calls, self.tol, self.opts, self.domain
-        child = self.child(lambda: study_original(func, calls, tol, opts, domain), limits.for_study(opts))
+        needed = self._needed([])
+
+        def job() -> OriginalStudy:
+            sending.provide(func, needed)
+            return study_original(func, calls, tol, opts, domain)
+
+        child = self.child(job, limits.for_study(opts))
         if not child.ok:
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value

@@ -16,15 +16,21 @@ class Closed(Exception):
     """The other end went away before a whole frame arrived."""
 
 
-def write_frame(fd: int, payload: bytes) -> None:
-    view = memoryview(_HEADER.pack(len(payload)) + payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+class TooLarge(Closed):
+    """A frame claimed more bytes than the reader accepts (a job writing into the reply pipe)."""
 
 
-def read_frame(fd: int) -> bytes:
+def write_frame(fd: int, payload: bytes | memoryview) -> None:
+    for part in (memoryview(_HEADER.pack(len(payload))), memoryview(payload)):
+        while part:
+            written = os.write(fd, part)
+            part = part[written:]
+
+
+def read_frame(fd: int, limit: int | None = None) -> bytes:
     (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
+    if limit is not None and size > limit:
+        raise TooLarge(f"a frame of {size} bytes, more than the {limit} accepted")
     return _read_exactly(fd, size)
 
 

@@ -15,6 +15,7 @@ import inspect
 import io
 import linecache
 import pickle
+import sys
 import types
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -183,9 +184,11 @@ def _first_line(exc: BaseException) -> str:
 
 
 def globals_needed(original: Callable[..., Any], sources: Iterable[str], expressions: Iterable[str] = ()) -> dict[str, Any]:
-    """The globals of *original* that code run beside it in the worker reads and it does not
-    (a candidate's ``np`` when the original uses no numpy; a name in an ``--assume``): cloudpickle
-    sends a function with the globals its own code names, so these go along by hand (`provide`)."""
+    """The globals of *original*'s module that the worker must be given as the kernel has them:
+    those that code run beside it reads and it does not (a candidate's ``np`` when the original uses
+    no numpy; a name in an ``--assume``), since cloudpickle sends a function with the globals its own
+    code names; and, for a function of a module file (sent by reference, so the worker imports the
+    module from its file), the data it reads, which the kernel may have changed since (``m.SCALE = 2``)."""
     glob = getattr(original, "__globals__", None)
     code = getattr(original, "__code__", None)
     if glob is None or code is None:
@@ -197,12 +200,30 @@ def globals_needed(original: Callable[..., Any], sources: Iterable[str], express
             wanted |= _global_names(compile(text, "<sent>", mode))
         except (SyntaxError, ValueError):  # its own check reports it, in the worker
             continue
-    return {name: glob[name] for name in sorted(wanted - own) if name in glob}
+    needed = {name: glob[name] for name in sorted(wanted - own) if name in glob}
+    if _by_reference(original):
+        needed.update({name: glob[name] for name in sorted(own) if name in glob and _is_data(glob[name])})
+    return needed
 
 
 def provide(original: Callable[..., Any], needed: Mapping[str, Any]) -> None:
-    """In the worker: the globals *needed* that *original*'s namespace lacks (under fork, it has them all)."""
+    """In the worker: *original*'s namespace as the kernel has it for these names (under fork it is
+    the kernel's own; nothing is given)."""
     glob = getattr(original, "__globals__", None)
     if glob is not None:
-        for name, value in needed.items():
-            glob.setdefault(name, value)
+        glob.update(needed)
+
+
+def _by_reference(func: Callable[..., Any]) -> bool:
+    """Whether cloudpickle sends *func* by name: importable from its module, not defined in the notebook."""
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    if module is None or module.__name__ == "__main__":
+        return False
+    target: Any = module
+    for part in getattr(func, "__qualname__", "").split("."):
+        target = getattr(target, part, None)
+    return target is func
+
+
+def _is_data(value: Any) -> bool:
+    return not isinstance(value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType))

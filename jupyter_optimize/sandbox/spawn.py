@@ -1,12 +1,12 @@
-"""The spawn backend: jobs run in a fresh interpreter, the kernel's worker, sent by value.
+"""The spawn backend: each job runs in a fresh interpreter, a worker, sent to it by value.
 
 For macOS (where forking a process that loaded Accelerate or an
 Objective-C framework can crash or hang the child) and Windows (no fork).
-One worker (`worker.py`) is started per kernel and reused across candidates
-and runs, so Python's start and numpy's import are paid once; it is
-restarted when a job crashed it, ran past its timeout, grew its memory or
-left something behind (see `worker`), when the memory cap or the kernel's
-working folder changes, and the kernel stops it at exit.
+A worker (`worker.py`) runs one job and ends, as a forked child does: what
+a job leaves in its interpreter can never reach another job. Python's start,
+numpy's import and the containment are paid before any job exists: the
+kernel keeps `SPARES` workers started in advance (from ``%load_ext`` on)
+and starts a replacement each time a job takes one, so a job rarely waits.
 
 What the fork backend guarantees holds here too: a timeout per job (the
 worker is killed past it), a memory cap (the worker's own address-space
@@ -35,23 +35,25 @@ from .memory import MemoryWatch
 from .worker import Init
 
 START_TIMEOUT_S = 120.0  # Python's start and the imports, on a loaded machine
-GROWTH_LIMIT_MB = 512  # a worker whose resident memory grew by more than this after a job is replaced
+SPARES = max(1, os.cpu_count() or 1)  # workers kept started in advance: one per core, as many as --jobs uses
+BIG_INPUT_SHARE = 4  # a job whose pickle exceeds 1/this of the cap gets a worker whose cap allows for it
 _POLL_S = 0.05
-MAX_IDLE = max(1, os.cpu_count() or 1)  # workers kept between runs: one per core (what --jobs uses by default)
 _PRELOAD = ("numpy", "pandas", "scipy", "polars")  # imported at the worker's start when the kernel has them
 CONTAIN = True  # measurement switch, as fork.CONTAIN (benchmarks/containment_cost.py)
 ADDRESS_LIMIT = True  # False: the worker sets no address-space limit, so the kernel watches (as on macOS, Windows)
-_LAUNCH = "from jupyter_optimize.sandbox.worker import main; main()"
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_LAUNCH = ("import sys; sys.path.insert(0, sys.argv[1]); "  # this very jupyter_optimize, whatever the path says
+           "from jupyter_optimize.sandbox.worker import main; main()")
 
 
 class Worker:
-    """One fresh interpreter and the pipes to it."""
+    """One fresh interpreter, the pipes to it, and the one job it may run."""
 
     def __init__(self, memory_limit_mb: int, user_folder: str):
         self.memory_limit_mb, self.user_folder = memory_limit_mb, user_folder
         self.root = scratch.create_root() if CONTAIN else None
         try:
-            self.process = subprocess.Popen([sys.executable, "-c", _LAUNCH], stdin=subprocess.PIPE,
+            self.process = subprocess.Popen([sys.executable, "-c", _LAUNCH, _PACKAGE_PARENT], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
                                             **_own_group())
         except OSError:
@@ -59,12 +61,12 @@ class Worker:
                 scratch.remove_root(self.root)
             raise
         self._replies: queue.Queue[bytes | None] = queue.Queue()
+        self._limit = max(64 << 20, 2 * memory_limit_mb << 20)  # no frame from the worker may claim more
         threading.Thread(target=self._read_replies, name="jupyter-optimize-worker-replies", daemon=True).start()
         self.pid = self.process.pid
         self.address_limit = False
         self.ready_error: str | None = None
         self._ready = False
-        self._baseline = 0
         self._send(pickle.dumps(self._init(), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _init(self) -> Init:
@@ -73,7 +75,7 @@ class Worker:
         return Init(tuple(_kernel_path()), self.user_folder, self.root, self.memory_limit_mb, preload, tool_folders,
                     os.getpid(), ADDRESS_LIMIT)
 
-    def _send(self, frame: bytes) -> None:
+    def _send(self, frame: bytes | memoryview) -> None:
         stdin = self.process.stdin
         assert stdin is not None
         protocol.write_frame(stdin.fileno(), frame)
@@ -83,7 +85,7 @@ class Worker:
         assert stdout is not None
         try:
             while True:
-                self._replies.put(protocol.read_frame(stdout.fileno()))
+                self._replies.put(protocol.read_frame(stdout.fileno(), self._limit))
         except (protocol.Closed, OSError, ValueError):
             self._replies.put(None)
 
@@ -94,34 +96,33 @@ class Worker:
         reply, over = self._next_reply(time.monotonic() + START_TIMEOUT_S, None)
         if reply is None:
             self.ready_error = "stopped" if over == "cancelled" else f"the worker did not start ({self._ended()})"
+            return self.ready_error
+        kind, facts = pickle.loads(reply)  # its own first frame, before any job ran in it
+        if kind != "ready":
+            self.ready_error = f"the worker could not start: {facts}"
         else:
-            _kind, facts = pickle.loads(reply)  # its own first frame, before any job ran in it
             self.address_limit, self._ready = bool(facts["address_limit"]), True
-            self._baseline = MemoryWatch(self.pid).resident_bytes()
         return self.ready_error
 
-    def run(self, parcel: sending.Parcel, timeout: float) -> tuple[ChildResult, bool]:
-        """Run one job; the result, and whether the worker may run the next one."""
+    def run(self, parcel: sending.Parcel, timeout: float) -> ChildResult:
+        """Run the job; the worker has ended (or is stopped) when this returns."""
         try:
             self._send(pickle.dumps({"sys_path": tuple(_kernel_path()), "lines": parcel.lines}))
             self._send(parcel.payload)
         except OSError:
-            return ChildResult(False, error=f"the worker ended before the job reached it ({self._ended()})"), False
+            return ChildResult(False, error=f"the worker ended before the job reached it ({self._ended()})")
         watch = None if self.address_limit else MemoryWatch(self.pid)
         start = watch.resident_bytes() if watch else 0
         reply, over = self._next_reply(time.monotonic() + timeout, (watch, start))
         if over == "cancelled":
-            self.stop()
-            return ChildResult(False, error="stopped"), False
+            return ChildResult(False, error="stopped")
         if over == "timeout":
-            self.stop()
-            return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True), False
+            return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
         if over == "memory":
-            self.stop()
-            return ChildResult(False, error=f"ran out of memory (limit {self.memory_limit_mb} MB; stopped past it)"), False
+            return ChildResult(False, error=f"ran out of memory (limit {self.memory_limit_mb} MB; stopped past it)")
         if reply is None:
-            return ChildResult(False, error=self._ended()), False
-        return self._decode(reply)
+            return ChildResult(False, error=self._ended())
+        return _decode(reply)
 
     def _next_reply(self, deadline: float, watching: tuple[MemoryWatch | None, int] | None) -> tuple[bytes | None, str]:
         watch, start = watching or (None, 0)
@@ -131,36 +132,24 @@ class Worker:
             if left <= 0:
                 return None, "timeout"
             try:
-                return self._replies.get(timeout=min(left, _POLL_S if watch else 0.5)), ""
+                return self._replies.get(timeout=min(left, _POLL_S if watch else 0.25)), ""
             except queue.Empty:
                 if watch is not None and watch.resident_bytes() > start + cap:
                     return None, "memory"
                 if _cancelled.is_set():
                     return None, "cancelled"
 
-    def _decode(self, reply: bytes) -> tuple[ChildResult, bool]:
-        try:
-            kind, value, output, retire = readback.loads(reply)
-        except Exception as exc:  # forged or damaged by the code it ran: nothing of it is trusted
-            reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
-            return ChildResult(False, error=f"its result was not read back: {reason}"), False
-        grown = MemoryWatch(self.pid).resident_bytes() - self._baseline > GROWTH_LIMIT_MB * 2**20
-        keep = not retire and not grown
-        if kind == "ok":
-            return ChildResult(True, value=value, output=output), keep
-        return ChildResult(False, error=value, output=output), keep
-
     def _ended(self) -> str:
         try:
             code = self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self.stop()
             return "it stopped answering"
         return crash_error(code, self.memory_limit_mb)
 
     def stop(self) -> None:
-        """Kill the worker and whatever it left running, then remove its scratch folder."""
-        _kill_tree(self.process)
+        """Kill the worker and whatever it left running, then remove its scratch folder; once."""
+        if self.process.returncode is None:  # not reaped yet: its group id cannot have been reused
+            _kill_tree(self.process)
         for pipe in (self.process.stdin, self.process.stdout):
             try:
                 if pipe is not None:
@@ -175,43 +164,58 @@ class Worker:
         return self.process.poll() is None
 
 
+def _decode(reply: bytes) -> ChildResult:
+    try:
+        kind, value, output = readback.loads(reply)
+    except Exception as exc:  # forged or damaged by the code it ran: nothing of it is trusted
+        reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
+        return ChildResult(False, error=f"its result was not read back: {reason}")
+    if kind == "ok":
+        return ChildResult(True, value=value, output=output)
+    return ChildResult(False, error=value, output=output)
+
+
 _lock = threading.Lock()
-_idle: list[Worker] = []  # ready for a job; the last one used is reused first
+_spares: list[Worker] = []  # started, no job yet; the oldest first (the likeliest to be ready)
 _busy: set[Worker] = set()
 _cancelled = threading.Event()  # set by `cancel`: every job being waited for stops
 started = 0  # workers started in this process (benchmarks/spawn_cost.py prints it)
 
 
 def run_spawned(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
-    """Run *job()* in one of the kernel's workers and return what it returned. Concurrent callers
-    (verification in parallel, `--jobs`) each get a worker of their own: a pool that grows to
-    the number of jobs run at once and keeps at most `MAX_IDLE` of them between runs."""
+    """Run *job()* in a fresh worker (a spare, when one is started) and return what it returned."""
     try:
         parcel = sending.dumps(job)
     except sending.Unsendable as unsendable:
         return ChildResult(False, error=str(unsendable))
+    cap = _cap_for(memory_limit_mb, len(parcel.payload))
     try:
-        worker = _acquire(memory_limit_mb)
+        worker = _take(memory_limit_mb, cap)
     except OSError as exc:  # no interpreter to start, no processes left
         return ChildResult(False, error=f"the spawn worker could not be started ({exc})")
-    keep, interrupted = False, True
     try:
         not_started = worker.wait_ready()
         if not_started:
-            interrupted = False
             return ChildResult(False, error=not_started)
-        result, keep = worker.run(parcel, timeout)
-        interrupted = False
-    finally:  # also on Ctrl-C while it ran: that worker goes and none replaces it; nothing is left running
-        _release(worker, keep, replace=not interrupted)
-    return result
+        return worker.run(parcel, timeout)
+    finally:  # also on Ctrl-C while it ran: the worker goes, nothing is left running
+        with _lock:
+            _busy.discard(worker)
+        worker.stop()
+
+
+def _cap_for(memory_limit_mb: int, payload_bytes: int) -> int:
+    """The worker's cap: the user's, plus room for the job's own inputs when they are large (a forked
+    child's cap is counted from the kernel, which holds the inputs already)."""
+    if payload_bytes * BIG_INPUT_SHARE <= memory_limit_mb << 20:
+        return memory_limit_mb
+    return memory_limit_mb + 3 * (payload_bytes >> 20) + 1  # the frame, the objects, a copy
 
 
 def prestart(memory_limit_mb: int) -> None:
-    """Start a worker now, in the background, so the first run does not wait for Python and numpy."""
+    """Start the spare workers now, in the background, so the first run does not wait for Python and numpy."""
     with _lock:
-        if not _idle and not _busy:
-            _idle.append(_start(memory_limit_mb, _kernel_folder()))
+        _replenish(memory_limit_mb, _kernel_folder())
 
 
 def cancel() -> None:
@@ -225,54 +229,44 @@ def resume() -> None:
 
 
 def stop() -> None:
-    """Stop every worker (the kernel's exit does this too)."""
+    """Stop every worker, spare or busy (the kernel's exit does this too)."""
     with _lock:
-        workers = [*_idle, *_busy]
-        _idle.clear()
+        workers = [*_spares, *_busy]
+        _spares.clear()
     for worker in workers:
         worker.stop()
 
 
 def worker_pids() -> set[int]:
-    """The process ids of the workers kept for the next jobs (for tests)."""
+    """The process ids of the spare workers (for tests: they are meant to outlive a run)."""
     with _lock:
-        return {w.pid for w in _idle if w.alive()}
+        return {w.pid for w in _spares if w.alive()}
 
 
-def current_pid() -> int | None:
-    """The process id of the worker the next job would get (for tests and benchmarks)."""
-    with _lock:
-        alive = [w for w in _idle if w.alive()]
-    return alive[-1].pid if alive else None
-
-
-def _acquire(memory_limit_mb: int) -> Worker:
+def _take(memory_limit_mb: int, cap: int) -> Worker:
+    """A started spare for this cap and working folder (another spare replaces it), else a new worker
+    (a job with large inputs gets one whose *cap* allows for them; the spares keep the user's)."""
     folder = _kernel_folder()
     with _lock:
-        while _idle:
-            worker = _idle.pop()
-            if worker.alive() and worker.memory_limit_mb == memory_limit_mb and worker.user_folder == folder:
-                _busy.add(worker)
-                return worker
-            worker.stop()  # another cap or working folder, or it ended: it cannot serve this run
-        worker = _start(memory_limit_mb, folder)
+        stale = [w for w in _spares if not (w.alive() and w.memory_limit_mb == memory_limit_mb
+                                            and w.user_folder == folder)]
+        for worker in stale:
+            _spares.remove(worker)
+        if cap == memory_limit_mb and _spares:
+            worker = _spares.pop(0)
+        else:
+            worker = _start(cap, folder)
         _busy.add(worker)
-        return worker
+        _replenish(memory_limit_mb, folder)
+    for old in stale:  # another cap or working folder, or it ended: it cannot serve this run
+        old.stop()
+    return worker
 
 
-def _release(worker: Worker, keep: bool, replace: bool = True) -> None:
-    """Back to the pool, or stopped; a worker stopped for what a job did is replaced at once
-    (the replacement warms up while the kernel goes on), unless the run was interrupted."""
-    with _lock:
-        _busy.discard(worker)
-        if keep and worker.alive() and len(_idle) < MAX_IDLE:
-            _idle.append(worker)
-            return
-    worker.stop()
-    if replace and not _cancelled.is_set():
-        with _lock:
-            if len(_idle) + len(_busy) < MAX_IDLE:
-                _idle.append(_start(worker.memory_limit_mb, worker.user_folder))
+def _replenish(memory_limit_mb: int, folder: str) -> None:
+    """(Under the lock.) Start spares until `SPARES` wait for this cap and folder, unless a run was cancelled."""
+    while len(_spares) < SPARES and not _cancelled.is_set():
+        _spares.append(_start(memory_limit_mb, folder))
 
 
 def _start(memory_limit_mb: int, folder: str) -> Worker:

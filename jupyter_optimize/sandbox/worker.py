@@ -1,27 +1,30 @@
-"""The spawn backend's worker: a fresh interpreter that runs the kernel's jobs, one at a time.
+"""The spawn backend's worker: a fresh interpreter that runs one job of the kernel's, then ends.
 
 Started by `spawn` as ``python -c "...worker import main; main()"`` with two
 pipes for its stdin and stdout. It moves them to other descriptors at once
 and points 0, 1 and 2 at /dev/null, so nothing a job does with its
-descriptors reaches the kernel or the frames; what a job prints to
-``sys.stdout``/``sys.stderr`` is captured and sent back with its result.
+descriptors reaches the kernel; what a job prints to ``sys.stdout`` and
+``sys.stderr`` is captured and sent back with its result.
 
 The first frame (`Init`) says where the kernel works, its ``sys.path``, the
-memory cap and the scratch folder. The worker then imports what the jobs
-will need, caps its own address space (where the OS has such a cap), and
-installs the same containment a forked child has (`containment.install`):
-its cwd is a mirror of the kernel's working folder, and an audit hook
-refuses writes outside it, connections, processes and signals.
+memory cap and the scratch folder. The worker then imports what jobs need,
+caps its own address space (where the OS has such a cap), installs the same
+containment a forked child has (`containment.install`: its cwd is a mirror
+of the kernel's working folder, and an audit hook refuses writes outside
+it, connections, processes and signals) and says it is ready. All of that
+happens before any job exists, so the kernel keeps such workers started in
+advance (`spawn`) and a job rarely waits for one.
 
-Each job is a cloudpickled callable; its reply is a plain pickle of
-``(kind, value, output, retire)``, read back by the kernel through
-`readback.loads` (a class of the notebook's is sent back by its name, which
-the kernel has: `_name_the_kernels_classes`). After a job the worker resets its scratch folder and
-checks that the job left nothing behind that would change the next job: a
-module attribute rebound (``np.sum = ...``), the environment, ``sys.path``,
-a thread still running. If it did, ``retire`` says what, and the worker
-ends after replying; the kernel starts a fresh one. The worker also ends
-when the kernel does (its requests pipe closes, or its parent process goes).
+One job per worker, as one job per forked child: whatever a job leaves in
+its interpreter (a module attribute rebound, numpy's error state, a thread,
+a signal handler, a hook in ``sys.meta_path``) dies with it, so no job can
+change another's verdict, and a job cannot answer for a later one.
+
+The job is a cloudpickled callable; the reply is a plain pickle of
+``(kind, value, output)``, read back by the kernel through `readback.loads`
+(a class of the notebook's is sent back by its name, which the kernel has:
+`_name_the_kernels_classes`). The worker also ends when the kernel does (its
+requests pipe closes, or its parent process goes).
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ import pickle
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +61,28 @@ class Init:
 def main() -> None:
     requests, replies = _take_descriptors()
     init: Init = pickle.loads(protocol.read_frame(requests))  # from the kernel that started us
+    try:
+        address_limit, box = _prepare(init)
+    except BaseException as exc:  # said in the ready frame: the kernel shows it in one line
+        protocol.write_frame(replies, pickle.dumps(("failed", _why_not_ready(exc))))
+        os._exit(1)
+    protocol.write_frame(replies, pickle.dumps(("ready", {"pid": os.getpid(), "address_limit": address_limit})))
+    try:
+        header = pickle.loads(protocol.read_frame(requests))
+        payload = protocol.read_frame(requests)
+    except MemoryError:
+        protocol.write_frame(replies, _encode(("error", f"its inputs do not fit in the memory cap "
+                                                        f"({init.memory_limit_mb} MB); raise --memory-limit"), ""))
+        os._exit(0)
+    except protocol.Closed:  # the kernel is gone, or needs this worker no more
+        os._exit(0)
+    sys.path[:] = list(header["sys_path"])
+    linecache.cache.update(header["lines"])  # the source of the cells and candidates in the job
+    protocol.write_frame(replies, _run(payload, init.memory_limit_mb))
+    os._exit(0)
+
+
+def _prepare(init: Init) -> tuple[bool, containment.Containment | None]:
     sys.path[:] = list(init.sys_path)
     try:
         os.chdir(init.user_folder)
@@ -70,25 +96,19 @@ def main() -> None:
     import cloudpickle  # noqa: F401 - before the containment, like every import the jobs need
 
     _name_the_kernels_classes()
-
     address_limit = init.address_limit and limit_address_space(init.memory_limit_mb)  # before the containment
     box = containment.install(init.root, init.user_folder, init.tool_folders) if init.root else None
     _end_with_parent(init.parent_pid, init.root, box)
-    protocol.write_frame(replies, pickle.dumps(("ready", {"pid": os.getpid(), "address_limit": address_limit})))
-    threads = threading.active_count()
-    while True:
-        try:
-            header = pickle.loads(protocol.read_frame(requests))
-            payload = protocol.read_frame(requests)
-        except protocol.Closed:  # the kernel is gone
-            break
-        sys.path[:] = list(header["sys_path"])
-        linecache.cache.update(header["lines"])  # the source of the cells and candidates in the job
-        reply, retire = _run(payload, init.memory_limit_mb, box, threads)
-        protocol.write_frame(replies, reply)
-        if retire:
-            break
-    os._exit(0)
+    return address_limit, box
+
+
+def _why_not_ready(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and os.name == "nt" and getattr(exc, "winerror", None) == 1314:
+        return ("the scratch folder needs symbolic links, which Windows allows in Developer Mode "
+                "(Settings > For developers) or to administrators")
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" (at {os.path.basename(where.filename)}:{where.lineno})" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"
 
 
 def _take_descriptors() -> tuple[int, int]:
@@ -102,69 +122,29 @@ def _take_descriptors() -> tuple[int, int]:
     return requests, replies
 
 
-def _run(payload: bytes, memory_limit_mb: int, box: containment.Containment | None, threads: int) -> tuple[bytes, str]:
+def _run(payload: bytes, memory_limit_mb: int) -> bytes:
     import cloudpickle
 
-    before = _State.take()
     captured = io.StringIO()
-    saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = captured
     try:
         job = cloudpickle.loads(payload)
+        del payload
         message: tuple[str, Any] = ("ok", job())
     except MemoryError:
         message = ("error", f"ran out of memory (limit {memory_limit_mb} MB)")
     except BaseException as exc:  # the job's own failure, reported as data
         message = ("error", f"{type(exc).__name__}: {exc}")
     finally:
-        sys.stdout, sys.stderr = saved
-    retire = before.left_behind(threads)
-    if box is not None:
-        box.reset_files()
-        box.take_refusals()
-    return _encode(message, captured.getvalue(), retire), retire
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    return _encode(message, captured.getvalue())
 
 
-def _encode(message: tuple[str, Any], output: str, retire: str) -> bytes:
+def _encode(message: tuple[str, Any], output: str) -> bytes:
     try:
-        return pickle.dumps((*message, output, retire), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((*message, output), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
-        return pickle.dumps(("error", f"its result could not be sent back ({exc})", output, retire))
-
-
-_MISSING = object()
-
-
-class _State:
-    """What a job could leave behind for the next one: module bindings, the environment, threads
-    (``sys.path`` and the scratch folder are set anew for every job)."""
-
-    def __init__(self) -> None:
-        self.modules = {name: (module, dict(vars(module))) for name, module in list(sys.modules.items())
-                        if module is not None and hasattr(module, "__dict__")}
-        self.environ = dict(os.environ)
-
-    @classmethod
-    def take(cls) -> _State:
-        return cls()
-
-    def left_behind(self, threads: int) -> str:
-        """What the job changed that would reach the next job ('' for nothing). A module's
-        function, class or submodule rebound (``np.sum = ...``) counts; its plain data does
-        not: libraries keep flags and caches there (hypothesis's ``_gc_initialized``)."""
-        if threading.active_count() > threads:
-            return "it left a thread running"
-        if dict(os.environ) != self.environ:
-            return "it changed the environment variables"
-        for name, (module, bindings) in self.modules.items():
-            if sys.modules.get(name, module) is not module:
-                return f"it replaced the module {name}"
-            now = vars(module)
-            for key, value in bindings.items():
-                new = now.get(key, _MISSING)
-                if new is not value and not key.startswith("__") and (callable(value) or callable(new)):
-                    return f"it rebound {name}.{key}"
-        return ""
+        return pickle.dumps(("error", f"its result could not be sent back ({exc})", output))
 
 
 def _name_the_kernels_classes() -> None:

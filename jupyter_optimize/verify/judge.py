@@ -254,6 +254,11 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    if not hasattr(signal, "setitimer"):  # Windows
+        with _watchdog_limit(seconds):
+            yield
+        return
+
     def expire(signum: int, frame: types.FrameType | None) -> NoReturn:
         raise TooSlow()
 
@@ -264,6 +269,36 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _watchdog_limit(seconds: float) -> Iterator[None]:
+    """`time_limit` without SIGALRM: a timer thread interrupts the main thread (as Ctrl-C would),
+    which becomes TooSlow here. It stops Python code at its next line; a call blocked in C ends first."""
+    import _thread
+
+    state = threading.Lock()
+    armed, fired = [True], [False]
+
+    def expire() -> None:
+        with state:
+            if armed[0]:
+                fired[0] = True
+                _thread.interrupt_main()
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except KeyboardInterrupt:
+        if fired[0]:
+            raise TooSlow() from None
+        raise
+    finally:
+        with state:
+            armed[0] = False
+        timer.cancel()
 
 
 def counterexample(name: str, call: Call, orig: Outcome, cand: Outcome, why: str, params: list[str]) -> Counterexample:
