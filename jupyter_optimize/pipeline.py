@@ -79,7 +79,8 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     run = _Run(func, live, replace(opts, start_method=method), progress or (lambda message, fraction: None), domain)
     if hint:
         run.notes.append(hint)
-    return run.execute(given, names)
+    with sandbox.run_scope(method, opts.memory_limit_mb):
+        return run.execute(given, names)
 
 
 @dataclass(frozen=True)

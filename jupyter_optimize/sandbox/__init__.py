@@ -15,7 +15,8 @@ whole process group when the run ends (fork) or the worker is replaced (spawn).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -46,6 +47,24 @@ def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
     return result
 
 
+@contextmanager
+def run_scope(method: str, memory_limit_mb: int) -> Iterator[None]:
+    """Around one run of the pipeline: under spawn, the spare workers it takes are replaced after it,
+    not while they would compete with its jobs for the cores."""
+    if method != SPAWN:
+        yield
+        return
+    from . import spawn
+
+    spawn.begin_run()
+    try:
+        yield
+    except BaseException:  # Ctrl-C, or a run that stopped on an error: no new workers are started for it
+        spawn.end_run(memory_limit_mb, replenish=False)
+        raise
+    spawn.end_run(memory_limit_mb)
+
+
 def cancel() -> None:
     """Stop every child being waited for, in any thread (Ctrl-C while candidates are verified in parallel)."""
     from . import spawn
@@ -68,5 +87,5 @@ def resume() -> None:
         fork.resume()
 
 
-__all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "cancel", "chosen", "resume", "run_isolated",
+__all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "cancel", "chosen", "resume", "run_isolated", "run_scope",
            "run_within"]

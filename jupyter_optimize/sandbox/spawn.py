@@ -5,8 +5,10 @@ Objective-C framework can crash or hang the child) and Windows (no fork).
 A worker (`worker.py`) runs one job and ends, as a forked child does: what
 a job leaves in its interpreter can never reach another job. Python's start,
 numpy's import and the containment are paid before any job exists: the
-kernel keeps `SPARES` workers started in advance (from ``%load_ext`` on)
-and starts a replacement each time a job takes one, so a job rarely waits.
+kernel keeps `SPARES` workers started in advance (from ``%load_ext`` on);
+a run takes them as it goes (starting more only when it runs out), and
+their replacements start when the run ends, so they do not compete with
+its jobs for the cores.
 
 What the fork backend guarantees holds here too: a timeout per job (the
 worker is killed past it), a memory cap (the worker's own address-space
@@ -35,7 +37,7 @@ from .memory import MemoryWatch
 from .worker import Init
 
 START_TIMEOUT_S = 120.0  # Python's start and the imports, on a loaded machine
-SPARES = max(1, os.cpu_count() or 1)  # workers kept started in advance: one per core, as many as --jobs uses
+SPARES = 4  # workers kept started in advance: a study, two candidates and a benchmark (each about 80 MB)
 BIG_INPUT_SHARE = 4  # a job whose pickle exceeds 1/this of the cap gets a worker whose cap allows for it
 _POLL_S = 0.05
 _PRELOAD = ("numpy", "pandas", "scipy", "polars")  # imported at the worker's start when the kernel has them
@@ -179,6 +181,7 @@ _lock = threading.Lock()
 _spares: list[Worker] = []  # started, no job yet; the oldest first (the likeliest to be ready)
 _busy: set[Worker] = set()
 _cancelled = threading.Event()  # set by `cancel`: every job being waited for stops
+_runs = 0  # runs going on (`begin_run`): spares are replaced once they end, not while they compete for the cores
 started = 0  # workers started in this process (benchmarks/spawn_cost.py prints it)
 
 
@@ -212,6 +215,23 @@ def _cap_for(memory_limit_mb: int, payload_bytes: int) -> int:
     return memory_limit_mb + 3 * (payload_bytes >> 20) + 1  # the frame, the objects, a copy
 
 
+def begin_run() -> None:
+    """A run starts: it takes spares as it needs them; starting their replacements waits for `end_run`."""
+    global _runs
+    with _lock:
+        _runs += 1
+
+
+def end_run(memory_limit_mb: int, replenish: bool = True) -> None:
+    """A run ended: start the spares the next one will take, while the user reads the report
+    (not after Ctrl-C: an interrupted run leaves no worker it started behind)."""
+    global _runs
+    with _lock:
+        _runs = max(0, _runs - 1)
+        if not _runs and replenish:
+            _replenish(memory_limit_mb, _kernel_folder())
+
+
 def prestart(memory_limit_mb: int) -> None:
     """Start the spare workers now, in the background, so the first run does not wait for Python and numpy."""
     with _lock:
@@ -237,6 +257,14 @@ def stop() -> None:
         worker.stop()
 
 
+def wait_for_spares() -> None:
+    """Until every spare worker has started (benchmarks: time a run, not the spares' start after the last)."""
+    with _lock:
+        spares = list(_spares)
+    for worker in spares:
+        worker.wait_ready()
+
+
 def worker_pids() -> set[int]:
     """The process ids of the spare workers (for tests: they are meant to outlive a run)."""
     with _lock:
@@ -257,7 +285,8 @@ def _take(memory_limit_mb: int, cap: int) -> Worker:
         else:
             worker = _start(cap, folder)
         _busy.add(worker)
-        _replenish(memory_limit_mb, folder)
+        if not _runs:
+            _replenish(memory_limit_mb, folder)
     for old in stale:  # another cap or working folder, or it ended: it cannot serve this run
         old.stop()
     return worker
