@@ -10,11 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 rng = np.random.default_rng(7)
 F = rng.normal(size=40)
 F2 = rng.normal(size=(6, 5))
 U8 = rng.integers(0, 256, size=(9, 11), dtype=np.uint8)
+SHOP = pd.DataFrame({"item": ["tea", "jam", "tea", "oil", "jam", "tea"], "cost": [2.5, 4.0, np.nan, 7.25, 4.0, 1.0],
+                     "units": [1.0, 2.0, 3.0, 1.0, 5.0, 2.0]}, index=[10, 4, 7, 1, 8, 3])  # non-default index
+SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
+TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
 WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
 
 
@@ -418,6 +423,117 @@ def is_prime(n):
         d += 1
     return n > 1
 ''', (7919,), (91,)),
+    # -- frame-row-loop (pandas) ---------------------------------------------
+    case("frame-row-loop", "order_values", '''
+def order_values(df):
+    values = []
+    for _, row in df.iterrows():
+        v = row["cost"] * row["units"]
+        if v > 8:
+            values.append(v - 1)
+        else:
+            values.append(v)
+    df["value"] = values
+    return df
+''', (SHOP.copy(),), (SHOP0.copy(),)),
+    case("frame-row-loop", "labels_text", '''
+def labels_text(df):
+    text = ""
+    for r in df.itertuples():
+        text = text + r.item.upper() + "=" + str(r.units) + "\\n"
+    return text
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "running_units", '''
+def running_units(df):
+    total = 0.0
+    seen = []
+    for i in range(len(df)):
+        total += df["units"].iloc[i]
+        seen.append(total)
+    return seen, total
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "root_costs", '''
+def root_costs(s):
+    out = []
+    for v in s:
+        out.append(math.sqrt(v))
+    return out
+''', (TEMPS.abs(),), (TEMPS,)),
+    # -- frame-apply (pandas) ------------------------------------------------
+    case("frame-apply", "flag_rows", '''
+def flag_rows(df):
+    return df.apply(lambda r: r["cost"] > 3 and r["units"] < 3, axis=1)
+''', (SHOP,), (SHOP0,)),
+    case("frame-apply", "feel", '''
+def feel(temps):
+    return temps.map(lambda t: "cold" if t < 5 else "warm")
+''', (TEMPS,), (TEMPS.iloc[:0],)),
+    case("frame-apply", "shout", '''
+def shout(df):
+    return df["item"].apply(lambda x: x.upper() + "!")
+''', (SHOP,), (SHOP0,)),
+    # -- column-comprehension (pandas) ---------------------------------------
+    case("column-comprehension", "item_codes", '''
+def item_codes(df, codes):
+    return [codes[x] for x in df["item"]]
+''', (SHOP, {"tea": 1, "jam": 2, "oil": 3}), (SHOP, {"tea": 1})),
+    case("column-comprehension", "big_costs", '''
+def big_costs(df):
+    return [c * 2 for c in df["cost"] if c > 3]
+''', (SHOP,), (SHOP0,)),
+    case("column-comprehension", "halves", '''
+def halves(temps):
+    return [t / 2 for t in temps]
+''', (TEMPS,)),
+    # -- unique-groupby (pandas) ---------------------------------------------
+    case("unique-groupby", "cost_by_item", '''
+def cost_by_item(df):
+    totals = {}
+    for item in df["item"].unique():
+        part = df[df["item"] == item]
+        totals[item] = part["cost"].sum()
+    return totals
+''', (SHOP,), (SHOP0,)),
+    case("unique-groupby", "mean_units_sorted", '''
+def mean_units_sorted(df):
+    out = {}
+    for k in sorted(df["item"].unique()):
+        out[k] = df[df["item"] == k]["units"].mean()
+    return out
+''', (SHOP,)),
+    case("unique-groupby", "share", '''
+def share(df):
+    res = {}
+    for k in df["item"].unique():
+        sel = df.loc[df["item"] == k]
+        res[k] = sel["units"].sum() / len(sel)
+    return res
+''', (SHOP,)),
+    # -- dict-groupby (pandas) -----------------------------------------------
+    case("dict-groupby", "item_counts", '''
+def item_counts(df):
+    counts = {}
+    for x in df["item"]:
+        counts[x] = counts.get(x, 0) + 1
+    return counts
+''', (SHOP,), (SHOP0,)),
+    case("dict-groupby", "units_by_item", '''
+def units_by_item(df):
+    units = {}
+    for k, u in zip(df["item"], df["units"]):
+        if k in units:
+            units[k] += u
+        else:
+            units[k] = u
+    return units
+''', (SHOP,)),
+    case("dict-groupby", "cost_by_item_rows", '''
+def cost_by_item_rows(df):
+    spent = {}
+    for r in df.itertuples():
+        spent[r.item] = spent.get(r.item, 0) + r.cost
+    return spent
+''', (SHOP,), (SHOP.fillna(0.0),)),
 ]
 
 DECLINES = [
@@ -579,4 +695,45 @@ def changes_in_loop(x):
 ''', (F.copy(),)),
 ]
 
-NAMESPACE = {"np": np, "math": math, "level_of": level_of}
+DECLINES += [
+    case("frame-row-loop", "prints_rows", '''
+def prints_rows(df):
+    out = []
+    for _, row in df.iterrows():
+        print(row["item"])
+        out.append(row["cost"])
+    return out
+''', (SHOP.iloc[:2],)),
+    case("frame-row-loop", "carried", '''
+def carried(df):
+    out = []
+    prev = 0.0
+    for c in df["units"]:
+        out.append(c - prev)
+        prev = c
+    return out
+''', (SHOP,)),
+    case("frame-apply", "needs_other_row", '''
+def needs_other_row(df):
+    return df.apply(lambda r: helper(r), axis=1)
+''', (SHOP,)),
+    case("column-comprehension", "unknown_call", '''
+def unknown_call(df):
+    return [level_of(v) for v in df["units"]]
+''', (SHOP,)),
+    case("unique-groupby", "not_empty_before", '''
+def not_empty_before(df, totals):
+    for item in df["item"].unique():
+        totals[item] = df[df["item"] == item]["cost"].sum()
+    return totals
+''', (SHOP, {"tea": 1.0})),
+    case("dict-groupby", "counts_by_two", '''
+def counts_by_two(df):
+    counts = {}
+    for x in df["item"]:
+        counts[x] = counts.get(x, 1) + 1
+    return counts
+''', (SHOP,)),
+]
+
+NAMESPACE = {"np": np, "math": math, "pd": pd, "level_of": level_of, "helper": lambda r: r}

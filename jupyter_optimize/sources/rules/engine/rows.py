@@ -1,0 +1,563 @@
+"""Loops over a frame's rows: what one round reads, and what the whole loop computes.
+
+`row_loop` recognises the ways notebooks walk a frame or Series row by row
+(``iterrows``, ``itertuples``, ``range(len(df))`` with ``.at``/``.loc``/
+``.iloc``/``[i]``, ``zip`` of columns, a column itself) and gives a
+`Columns` translator whose field reads are the whole columns, plus the
+guards under which the columns hold what the rounds would have seen.
+
+`Round` then runs the loop body symbolically, once for all rows: temporaries
+become column expressions, ``if`` statements become ``np.where`` (or a
+filter, when only one branch appends), ``out.append(e)`` becomes one list,
+``acc += e`` a cumulative sum (in the loop's order, so float sums round the
+same way), ``s += text`` one ``"".join``.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass, field
+
+from .build import assign, call, const, name, parse_expr
+from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
+from .context import Context
+from .edits import guarded_replace, replace_stmts
+from .names import mutated_names, names_loaded, names_stored
+from .rewrite import Decline, Edit
+
+LABEL, POSITION = "label", "position"
+
+
+@dataclass
+class RowLoop:
+    """One loop over rows: the translator of its field reads, and what they need to hold."""
+
+    cols: Columns
+    length: ast.expr  # the number of rounds
+    guards: list[ast.expr] = field(default_factory=list)
+
+
+def frame_kind(ctx: Context, node: ast.expr) -> str | None:
+    """"DataFrame" or "Series" when *node* is a name that always held one."""
+    if isinstance(node, ast.Name):
+        kind = ctx.kind(node.id)
+        if kind is not None and kind.type in ("DataFrame", "Series"):
+            return kind.type
+    return None
+
+
+def column_of(ctx: Context, node: ast.expr) -> ast.expr | None:
+    """``df["c"]``, ``df.c`` (df a DataFrame) or a Series name, with .values/.to_numpy()/.tolist() dropped."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("to_numpy", "tolist", "to_list"):
+        node = node.func.value
+    elif isinstance(node, ast.Attribute) and node.attr == "values":
+        node = node.value
+    if frame_kind(ctx, node) == "Series":
+        return node
+    if isinstance(node, ast.Subscript) and frame_kind(ctx, node.value) == "DataFrame" and _text(node.slice):
+        return node
+    if isinstance(node, ast.Attribute) and frame_kind(ctx, node.value) == "DataFrame" and _plain_field(node.attr):
+        return ast.Subscript(node.value, const(node.attr), ast.Load())
+    return None
+
+
+def frame_of(column: ast.expr) -> str:
+    """The name of the frame (or Series) a column expression reads."""
+    return column.id if isinstance(column, ast.Name) else frame_of(column.value)  # type: ignore[attr-defined]
+
+
+def _text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _plain_field(attr: str) -> bool:
+    """An attribute that reads a column, not a method or property of frames and Series."""
+    pd = sys.modules.get("pandas")
+    if pd is None:
+        return False
+    return not attr.startswith("_") and not hasattr(pd.Series, attr) and not hasattr(pd.DataFrame, attr)
+
+
+def _column(frame: str, col: str) -> ast.expr:
+    return ast.Subscript(name(frame), const(col), ast.Load())
+
+
+def row_loop(ctx: Context, loop: ast.For) -> RowLoop:
+    """The rows *loop* walks, or Decline."""
+    it, target = loop.iter, loop.target
+    body_reads = names_loaded(loop.body)
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and frame_kind(ctx, it.func.value) == "DataFrame":
+        frame = it.func.value.id  # type: ignore[attr-defined]
+        if it.func.attr == "iterrows" and not it.args and not it.keywords:
+            if not (isinstance(target, ast.Tuple) and len(target.elts) == 2
+                    and all(isinstance(e, ast.Name) for e in target.elts)):
+                raise Decline("iterrows without `for label, row in`")
+            if target.elts[0].id in body_reads:  # type: ignore[attr-defined]
+                raise Decline("the loop reads the row's label")
+            return _row_view(ctx, frame, target.elts[1].id)  # type: ignore[attr-defined]
+        if it.func.attr == "itertuples" and not it.args and all(
+                k.arg == "index" and isinstance(k.value, ast.Constant) for k in it.keywords):
+            if not isinstance(target, ast.Name):
+                raise Decline("itertuples unpacked into names")
+            return _tuple_view(ctx, frame, target.id)
+    if _is_range_of_len(ctx, it) and isinstance(target, ast.Name):
+        return _position_view(ctx, _range_subject(it), target.id)  # type: ignore[arg-type]
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "zip" and not it.keywords:
+        columns = [column_of(ctx, a) for a in it.args]
+        if not columns or None in columns or not isinstance(target, ast.Tuple) or len(target.elts) != len(columns) \
+                or not all(isinstance(e, ast.Name) for e in target.elts):
+            raise Decline("zip of something other than columns of one frame")
+        if len({frame_of(c) for c in columns if c is not None}) != 1:
+            raise Decline("zip of columns of different frames (the rows might not line up)")
+        return _values_view(ctx, {e.id: c for e, c in zip(target.elts, columns)})  # type: ignore[attr-defined,misc]
+    column = column_of(ctx, it)
+    if column is not None and isinstance(target, ast.Name):
+        return _values_view(ctx, {target.id: column})
+    raise Decline("not a loop over a frame's rows")
+
+
+def _cols(ctx: Context, reader: object, index: ast.expr) -> Columns:
+    cols = Columns(ctx, reader)  # type: ignore[arg-type]
+    cols.index = index
+    return cols
+
+
+def _index(frame: str) -> ast.expr:
+    return ast.Attribute(name(frame), "index", ast.Load())
+
+
+def _length(frame: str) -> ast.expr:
+    return call("len", name(frame))
+
+
+def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
+    read_cols: set[str] = set()
+
+    def read(node: ast.expr) -> ast.expr | None:
+        col = _field_of(node, row)
+        if col is None:
+            return None
+        read_cols.add(col)
+        return _column(frame, col)
+
+    cols = _cols(ctx, read, _index(frame))
+    cols.varying.add(row)
+    pd = ctx.module("pandas")
+    # a row of a frame whose columns differ in numeric dtype is upcast (ints become floats): fall back there
+    same = parse_expr(f"(len(set({frame}.dtypes)) == 1 or not all({pd}.api.types.is_numeric_dtype(t) "
+                      f"for t in {frame}.dtypes))")
+    return RowLoop(cols, _length(frame), [same, _has_columns(frame, read_cols)])
+
+
+class _ColumnsCheck(ast.expr):
+    """Filled in once the body is translated: every column read exists (else the original's error)."""
+
+
+def _has_columns(frame: str, read_cols: set[str]) -> ast.expr:
+    node = _ColumnsCheck()
+    node.frame, node.read = frame, read_cols  # type: ignore[attr-defined]
+    return node
+
+
+def finish_guard(node: ast.expr) -> ast.expr:
+    if isinstance(node, _ColumnsCheck):
+        cols = sorted(node.read)  # type: ignore[attr-defined]
+        return parse_expr(f"set({cols!r}) <= set({node.frame}.columns)")  # type: ignore[attr-defined]
+    return node
+
+
+def _field_of(node: ast.expr, row: str) -> str | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == row \
+            and _text(node.slice):
+        return node.slice.value  # type: ignore[attr-defined,no-any-return]
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == row \
+            and _plain_field(node.attr):
+        return node.attr
+    return None
+
+
+def _tuple_view(ctx: Context, frame: str, row: str) -> RowLoop:
+    read_cols: set[str] = set()
+
+    def read(node: ast.expr) -> ast.expr | None:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == row:
+            if node.attr == "Index" or not node.attr.isidentifier() or node.attr.startswith("_"):
+                raise Decline("itertuples' Index or a renamed field")
+            read_cols.add(node.attr)
+            return _column(frame, node.attr)
+        return None
+
+    cols = _cols(ctx, read, _index(frame))
+    cols.varying.add(row)
+    return RowLoop(cols, _length(frame), [_has_columns(frame, read_cols)])
+
+
+def _is_range_of_len(ctx: Context, it: ast.expr) -> bool:
+    return isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" \
+        and len(it.args) == 1 and not it.keywords and _range_subject(it) is not None
+
+
+def _range_subject(it: ast.Call) -> str | None:
+    arg = it.args[0]
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id == "len" and len(arg.args) == 1 \
+            and isinstance(arg.args[0], ast.Name):
+        return arg.args[0].id
+    if isinstance(arg, ast.Subscript) and isinstance(arg.value, ast.Attribute) and arg.value.attr == "shape" \
+            and isinstance(arg.value.value, ast.Name) and isinstance(arg.slice, ast.Constant) and arg.slice.value == 0:
+        return arg.value.value.id
+    return None
+
+
+def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
+    kind = frame_kind(ctx, name(frame))
+    if kind is None:
+        raise Decline(f"{frame} is not a frame or Series")
+    ways: set[str] = set()
+    read_cols: set[str] = set()
+
+    def read(node: ast.expr) -> ast.expr | None:
+        found = _positional_read(node, frame, i, kind)
+        if found is None:
+            return None
+        way, col = found
+        ways.add(way)
+        if col is None:
+            return name(frame)
+        read_cols.add(col)
+        return _column(frame, col)
+
+    cols = _cols(ctx, read, _index(frame))
+    cols.varying.add(i)
+    pd = ctx.module("pandas")
+    loop = RowLoop(cols, _length(frame))
+    loop.guards.append(_LabelCheck(frame, ways, pd))
+    if kind == "DataFrame":
+        loop.guards.append(_has_columns(frame, read_cols))
+    return loop
+
+
+class _LabelCheck(ast.expr):
+    """Reads by label at the position: the same row only where the index is 0, 1, 2, ..."""
+
+    def __init__(self, frame: str, ways: set[str], pd: str) -> None:
+        super().__init__()
+        self.frame, self.ways, self.pd = frame, ways, pd
+
+
+def finish(node: ast.expr) -> ast.expr | None:
+    """A guard as code, once the body is translated (None: no condition needed)."""
+    if isinstance(node, _LabelCheck):
+        if LABEL not in node.ways:
+            return None
+        return parse_expr(f"{node.frame}.index.equals({node.pd}.RangeIndex(len({node.frame})))")
+    return finish_guard(node)
+
+
+def _positional_read(node: ast.expr, frame: str, i: str, kind: str) -> tuple[str, str | None] | None:
+    """(label or position, column) for reads of row *i*: df.at[i, "c"], df["c"][i], df.iloc[i]["c"], s[i], ..."""
+    def is_i(n: ast.expr) -> bool:
+        return isinstance(n, ast.Name) and n.id == i
+
+    def is_frame(n: ast.expr) -> bool:
+        return isinstance(n, ast.Name) and n.id == frame
+
+    if not isinstance(node, ast.Subscript):
+        return None
+    value, index = node.value, node.slice
+    if kind == "DataFrame":
+        if isinstance(value, ast.Attribute) and value.attr in ("at", "loc") and is_frame(value.value) \
+                and isinstance(index, ast.Tuple) and len(index.elts) == 2 and is_i(index.elts[0]) \
+                and _text(index.elts[1]):
+            return LABEL, index.elts[1].value  # type: ignore[attr-defined]
+        if isinstance(value, ast.Subscript) and is_frame(value.value) and _text(value.slice) and is_i(index):
+            return LABEL, value.slice.value  # type: ignore[attr-defined]
+        if isinstance(value, ast.Attribute) and value.attr in ("loc", "at", "iloc", "iat") and is_i(index) \
+                and isinstance(value.value, ast.Subscript) and is_frame(value.value.value) and _text(value.value.slice):
+            return (POSITION if value.attr.startswith("i") else LABEL), value.value.slice.value  # type: ignore[attr-defined]
+        return None
+    if is_frame(value) and is_i(index):
+        return LABEL, None
+    if isinstance(value, ast.Attribute) and value.attr in ("loc", "at", "iloc", "iat") and is_frame(value.value) \
+            and is_i(index):
+        return (POSITION if value.attr.startswith("i") else LABEL), None
+    return None
+
+
+def _values_view(ctx: Context, bound: dict[str, ast.expr]) -> RowLoop:
+    frame = frame_of(next(iter(bound.values())))
+    cols = _cols(ctx, lambda node: None, _index(frame))
+    for var, column in bound.items():
+        cols.env[var] = Tr(column, COL)
+    guards: list[ast.expr] = []
+    if frame_kind(ctx, name(frame)) == "DataFrame":
+        read = {c.slice.value for c in bound.values() if isinstance(c, ast.Subscript)}  # type: ignore[attr-defined]
+        guards.append(_has_columns(frame, read))
+    return RowLoop(cols, _length(frame), guards)
+
+
+# -- one round, run for all rows at once ----------------------------------------------------------
+
+
+@dataclass
+class Effects:
+    """What a round does: names it sets, lists it appends to (value, mask), accumulators it updates."""
+
+    appends: dict[str, tuple[Tr, Tr | None]] = field(default_factory=dict)
+    accs: dict[str, tuple[str, Tr]] = field(default_factory=dict)  # name -> ("+" | "*" | "max" | "min" | "join", value)
+    running: dict[str, str] = field(default_factory=dict)  # accumulator read in the round -> its running values
+
+
+IDENTITY = {"+": 0, "*": 1}
+
+
+class Round:
+    """Run a loop body symbolically over whole columns (see the module docstring)."""
+
+    def __init__(self, ctx: Context, rows: RowLoop, loop: ast.For) -> None:
+        self.ctx, self.rows, self.cols = ctx, rows, rows.cols
+        self.cols.varying |= names_stored(loop.body) | names_stored([loop.target]) | mutated_names(loop.body)
+        self.effects = Effects()
+        self.pending: dict[str, str] = {}  # running-values name -> accumulator
+
+    def run(self, body: list[ast.stmt]) -> Effects:
+        self._block(body, None, self.effects)
+        used = names_loaded([v.node for v, _ in self.effects.appends.values()]
+                            + [m.node for _, m in self.effects.appends.values() if m is not None]
+                            + [v.node for _, v in self.effects.accs.values()])
+        self.effects.running = {acc: tmp for tmp, acc in self.pending.items() if tmp in used}
+        return self.effects
+
+    def _block(self, body: list[ast.stmt], mask: Tr | None, eff: Effects) -> None:
+        for stmt in body:
+            self._stmt(stmt, mask, eff)
+
+    def _stmt(self, stmt: ast.stmt, mask: Tr | None, eff: Effects) -> None:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            target = stmt.targets[0].id
+            acc = self._accumulation(target, stmt.value)
+            if acc is not None:
+                return self._accumulate(target, acc[0], acc[1], mask, eff)
+            if mask is not None:
+                raise Decline("a temporary set under a condition")
+            self.cols.env[target] = self.cols.expr(stmt.value)
+            return None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            op = {ast.Add: "+", ast.Mult: "*"}.get(type(stmt.op))
+            if op is None:
+                raise Decline("an update other than += or *=")
+            return self._accumulate(stmt.target.id, op, stmt.value, mask, eff)
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _is_append(stmt.value):
+            lst = stmt.value.func.value.id  # type: ignore[attr-defined]
+            if lst in eff.appends or lst in self.cols.env:
+                raise Decline(f"{lst} gets two values per row")
+            eff.appends[lst] = (self.cols.expr(stmt.value.args[0]), mask)
+            return None
+        if isinstance(stmt, ast.If):
+            return self._if(stmt, mask, eff)
+        if isinstance(stmt, ast.Pass):
+            return None
+        raise Decline(f"a {type(stmt).__name__} statement in the loop")
+
+    def _accumulation(self, target: str, value: ast.expr) -> tuple[str, ast.expr] | None:
+        """``acc = acc + e`` (for text also ``acc + a + b``), ``acc = max(acc, e)``: (operation, e)."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("max", "min") \
+                and len(value.args) == 2 and isinstance(value.args[0], ast.Name) and value.args[0].id == target:
+            return value.func.id, value.args[1]
+        pieces: list[ast.expr] = []
+        node = value
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            pieces.insert(0, node.right)
+            node = node.left
+        if not (isinstance(node, ast.Name) and node.id == target and pieces):
+            return None
+        if len(pieces) > 1 and not self._is_text(target):
+            raise Decline("a running total of several terms (regrouping them would round differently)")
+        out = pieces[0]
+        for p in pieces[1:]:  # text: (s + a) + b is s + (a + b)
+            out = ast.BinOp(out, ast.Add(), p)
+        return "+", out
+
+    def _is_text(self, acc: str) -> bool:
+        kinds = self.ctx.kinds_of(acc)
+        return bool(kinds) and all(k.type == "str" for k in kinds)
+
+    def _accumulate(self, acc: str, op: str, value: ast.expr, mask: Tr | None, eff: Effects) -> None:
+        if acc in self.cols.env or acc in eff.accs:
+            raise Decline(f"{acc} is updated twice in a round, or after being set")
+        tr = self.cols.expr(value)
+        if self._is_text(acc) and op == "+":
+            if mask is not None:
+                raise Decline("text joined under a condition")
+            eff.accs[acc] = ("join", tr)
+            return
+        if op in ("max", "min"):
+            if mask is not None:
+                raise Decline("a running max or min under a condition")
+            self.cols._no_missing(tr)  # max(acc, nan) keeps acc, max(nan, x) keeps nan: numpy cannot say that
+        elif mask is not None:
+            tr = self.cols.where(mask, _broadcast(tr, self.cols), Tr(const(IDENTITY[op]), CONST, NUMBER))
+        eff.accs[acc] = (op, tr)
+        if mask is None:  # read later in the round: the running value
+            self._running_env(acc, eff)
+
+    def _if(self, stmt: ast.If, mask: Tr | None, eff: Effects) -> None:
+        test = self.cols.expr(stmt.test)
+        if test.sort != BOOL or test.shape == CONST:
+            raise Decline("a condition that is not a per-row comparison")
+        before = dict(self.cols.env)
+        branches = []
+        for body, cond in ((stmt.body, test), (stmt.orelse, _negate(test))):
+            self.cols.env = dict(before)
+            sub = Effects()
+            assigned_mask = _and(mask, cond)
+            for s in body:
+                if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) \
+                        and self._accumulation(s.targets[0].id, s.value) is None:
+                    self.cols.env[s.targets[0].id] = self.cols.expr(s.value)
+                else:
+                    self._stmt(s, assigned_mask, sub)
+            branches.append((dict(self.cols.env), sub))
+        (env_a, eff_a), (env_b, eff_b) = branches
+        self.cols.env = dict(before)
+        for var in set(env_a) | set(env_b):
+            a, b = env_a.get(var), env_b.get(var)
+            if a is b:
+                self.cols.env[var] = a  # type: ignore[assignment]
+            elif a is None or b is None:
+                raise Decline(f"{var} is set in one branch only")
+            else:
+                self.cols.env[var] = self.cols.where(test, a, b)
+        self._merge_appends(test, eff_a, eff_b, mask, eff)
+        for acc_name in set(eff_a.accs) | set(eff_b.accs):
+            if acc_name in eff.accs:
+                raise Decline(f"{acc_name} is updated twice in a round")
+            parts = [e.accs.get(acc_name) for e in (eff_a, eff_b)]
+            ops = {p[0] for p in parts if p is not None}
+            if len(ops) != 1 or ops & {"join", "max", "min"}:
+                raise Decline(f"{acc_name} is updated differently in the branches")
+            op = ops.pop()
+            zero = Tr(const(IDENTITY[op]), CONST, NUMBER)
+            ta, tb = [p[1] if p is not None else zero for p in parts]
+            # each branch already multiplied its own condition in; the sum of the two is the update
+            joined = ast.BinOp(_arr(ta, self.cols), ast.Add() if op == "+" else ast.Mult(), _arr(tb, self.cols))
+            eff.accs[acc_name] = (op, Tr(joined, ARR, NUMBER))
+            self._running_env(acc_name, eff)
+
+    def _running_env(self, acc: str, eff: Effects) -> None:
+        """Reads of *acc* later in the round see its running values (computed once, if read)."""
+        tmp = eff.running.get(acc) or self.ctx.fresh(f"{acc}_running")
+        self.cols.env[acc] = Tr(name(tmp), ARR, NUMBER)
+        self.pending[tmp] = acc
+
+    def _merge_appends(self, test: Tr, a: Effects, b: Effects, mask: Tr | None, eff: Effects) -> None:
+        for lst in set(a.appends) | set(b.appends):
+            if lst in eff.appends:
+                raise Decline(f"{lst} gets two values per row")
+            va, vb = a.appends.get(lst), b.appends.get(lst)
+            if va is not None and vb is not None:
+                eff.appends[lst] = (self.cols.where(test, _broadcast(va[0], self.cols), _broadcast(vb[0], self.cols)),
+                                    mask)
+            else:
+                got = va if va is not None else vb
+                assert got is not None
+                eff.appends[lst] = got
+
+
+def _is_append(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and node.func.attr == "append" and isinstance(node.func.value, ast.Name) \
+        and len(node.args) == 1 and not node.keywords
+
+
+def _negate(test: Tr) -> Tr:
+    return Tr(ast.UnaryOp(ast.Invert(), test.node), test.shape, BOOL)
+
+
+def _and(mask: Tr | None, test: Tr) -> Tr:
+    if mask is None:
+        return test
+    return Tr(ast.BinOp(mask.node, ast.BitAnd(), test.node), ARR if ARR in (mask.shape, test.shape) else COL, BOOL)
+
+
+def _broadcast(value: Tr, cols: Columns) -> Tr:
+    """A per-row value even where the code gives a constant (np.where broadcasts it)."""
+    if value.shape == CONST and not isinstance(value.node, (ast.Constant, ast.Name, ast.UnaryOp)):
+        raise Decline("a computed constant in a per-row position")
+    return value
+
+
+def _arr(value: Tr, cols: Columns) -> ast.expr:
+    return call(f"{cols.np}.asarray", value.node) if value.shape != CONST else value.node
+
+
+# -- writing the loop's result ------------------------------------------------------------------
+
+
+def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.stmt]:
+    """Statements that give every list and accumulator the value the loop would have left."""
+    cols = rows.cols
+    out: list[ast.stmt] = []
+    for acc, tmp in eff.running.items():
+        op, value = eff.accs[acc]
+        out.append(assign(tmp, running_values(acc, op, value, cols)))
+    for lst, (value, mask) in eff.appends.items():
+        if lst not in lists:
+            raise Decline(f"{lst} is not a list")
+        out.append(ast.Expr(call(ast.Attribute(name(lst), "extend", ast.Load()), _values(value, mask, rows))))
+    for acc, (op, value) in eff.accs.items():
+        if value.shape == CONST:
+            value = Tr(call(f"{cols.np}.full", rows.length, value.node), ARR, value.sort)
+        if op == "join":  # "".join raises TypeError on a piece that is not text, as s + piece does
+            joined = call(ast.Attribute(const(""), "join", ast.Load()), cols.as_list(value))
+            out.append(ast.AugAssign(name(acc), ast.Add(), joined))
+        elif acc in eff.running:
+            tmp = eff.running[acc]
+            last = ast.IfExp(call("len", name(tmp)), ast.Subscript(name(tmp), const(-1), ast.Load()), name(acc))
+            out.append(assign(acc, last))
+        else:
+            out.append(_running(acc, op, value, cols))
+    return out
+
+
+def _values(value: Tr, mask: Tr | None, rows: RowLoop) -> ast.expr:
+    cols = rows.cols
+    if value.shape == CONST:
+        if not isinstance(value.node, (ast.Constant, ast.Name, ast.UnaryOp)):
+            raise Decline("a computed constant appended per row")
+        count: ast.expr = rows.length if mask is None else call("int", call(f"{cols.np}.count_nonzero", _arr(mask, cols)))
+        return ast.BinOp(ast.List([value.node], ast.Load()), ast.Mult(), count)
+    if mask is None:
+        return cols.as_list(value)
+    if value.shape == COL and mask.shape == COL:
+        return call(ast.Attribute(ast.Subscript(value.node, mask.node, ast.Load()), "tolist", ast.Load()))
+    chosen = ast.Subscript(_arr(value, cols), _arr(mask, cols), ast.Load())
+    return call(ast.Attribute(chosen, "tolist", ast.Load()))
+
+
+RUNNING = {"+": "add", "*": "multiply", "max": "fmax", "min": "fmin"}
+
+
+def _running(acc: str, op: str, value: Tr, cols: Columns) -> ast.stmt:
+    """The accumulator's last value, accumulated in the loop's order (a float sum rounds as the loop's does)."""
+    last = ast.Subscript(running_values(acc, op, value, cols, first=0), const(-1), ast.Load())
+    return assign(acc, last)
+
+
+def running_values(acc: str, op: str, value: Tr, cols: Columns, first: int = 1) -> ast.expr:
+    """Every round's value of the accumulator after its update, in the loop's order (from *first*: 1 skips the start)."""
+    np = cols.np
+    steps = call(f"{np}.concatenate", ast.List([ast.List([name(acc)], ast.Load()), _arr(value, cols)], ast.Load()))
+    running = call(f"{np}.{RUNNING[op]}.accumulate", steps)
+    return ast.Subscript(running, ast.Slice(const(first), None, None), ast.Load()) if first else running
+
+
+def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt]) -> Edit:
+    """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise)."""
+    tests = [g for g in (finish(g) for g in guards) if g is not None]
+    if not tests:
+        return replace_stmts(ctx, stmt, stmt, stmts)
+    return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)
+
+
+__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish",
+           "frame_kind", "guarded", "result_statements", "row_loop", "running_values"]
