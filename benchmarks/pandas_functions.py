@@ -126,6 +126,14 @@ def log_readings(df):
     return logs
 
 
+def returns_table(df):
+    returned = pd.DataFrame(columns=["city", "refund"])
+    for i in range(len(df)):
+        if df["status"].iloc[i] == "returned":
+            returned.loc[len(returned)] = [df["city"].iloc[i], df["price"].iloc[i] * df["qty"].iloc[i]]
+    return returned
+
+
 CODES = {c: k for k, c in enumerate(CITIES)}
 
 
@@ -165,6 +173,7 @@ CASES: dict[str, Case] = {
                        lambda: [((orders(15, 100), CODES), {}), ((orders(16, 0), CODES), {}),
                                 ((orders(17, 50), {c: 1 for c in CITIES[:3]}), {})]),
     "csv_report": _orders_cases(csv_report, 10000),
+    "returns_table": _orders_cases(returns_table, 1500),
     "log_readings": Case(log_readings, lambda: [((sensors(18, 20000),), {})],
                          lambda: [((shuffled(sensors(19, 300), 4),), {}), ((sensors(20, 0),), {}),
                                   ((_bad_reading(sensors(21, 20)),), {})]),

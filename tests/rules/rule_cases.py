@@ -323,6 +323,13 @@ def countdown(n):
         n -= 1
     return s
 ''', (12,)),
+    case("string-join", "receipt", '''
+def receipt(items):
+    text = ""
+    for name, price in items:
+        text = text + name + ": " + str(price * 1.1) + "\\n"
+    return text
+''', ([("tea", 2.5), ("jam", 0.1), ("oil", 3.0)],), ([("a", 1)],)),
     # -- append-comprehension ------------------------------------------------
     case("append-comprehension", "squares", '''
 def squares(xs):
@@ -509,6 +516,29 @@ def share(df):
         res[k] = sel["units"].sum() / len(sel)
     return res
 ''', (SHOP,)),
+    # -- append-rows (pandas) ------------------------------------------------
+    case("append-rows", "restock", '''
+def restock(df):
+    orders = pd.DataFrame(columns=["item", "need"])
+    for i in range(len(df)):
+        if df["units"].iloc[i] < 3:
+            orders.loc[len(orders)] = [df["item"].iloc[i], 3 - df["units"].iloc[i]]
+    return orders
+''', (SHOP,), (SHOP0,)),
+    case("append-rows", "grow_by_concat", '''
+def grow_by_concat(df):
+    out = pd.DataFrame()
+    for item, cost in zip(df["item"], df["cost"]):
+        out = pd.concat([out, pd.DataFrame([{"item": item, "double": cost * 2}])], ignore_index=True)
+    return out
+''', (SHOP,), (SHOP0,)),
+    case("append-rows", "one_row_frames", '''
+def one_row_frames(n):
+    pieces = []
+    for k in range(n):
+        pieces.append(pd.DataFrame([{"k": k, "square": k * k}]))
+    return pd.concat(pieces, ignore_index=True)
+''', (5,), (0,)),
     # -- dict-groupby (pandas) -----------------------------------------------
     case("dict-groupby", "item_counts", '''
 def item_counts(df):
@@ -727,6 +757,20 @@ def not_empty_before(df, totals):
         totals[item] = df[df["item"] == item]["cost"].sum()
     return totals
 ''', (SHOP, {"tea": 1.0})),
+    case("append-rows", "reads_the_frame", '''
+def reads_the_frame(df):
+    out = pd.DataFrame(columns=["a"])
+    for v in df["units"]:
+        out.loc[len(out)] = [v + len(out)]
+    return out
+''', (SHOP,)),
+    case("frame-row-loop", "math_factorial", '''
+def math_factorial(df):
+    out = []
+    for v in df["units"]:
+        out.append(math.factorial(int(v)))
+    return out
+''', (SHOP,)),
     case("dict-groupby", "counts_by_two", '''
 def counts_by_two(df):
     counts = {}

@@ -58,6 +58,14 @@ def counts(df):
         c[r.shop] = c.get(r.shop, 0) + 1
     return c
 ''',
+    "append-rows": '''
+def expensive(df):
+    out = pd.DataFrame(columns=["shop", "amount"])
+    for i in range(len(df)):
+        if df["amount"].iloc[i] > 80:
+            out.loc[len(out)] = [df["shop"].iloc[i], df["amount"].iloc[i]]
+    return out
+''',
 }
 
 

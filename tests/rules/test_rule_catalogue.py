@@ -32,10 +32,11 @@ def define(source: str, namespace: dict | None = None):
     return namespace[name]
 
 
-def rewrite(case: Case) -> str | None:
+def rewrite(case: Case, declined: list[str] | None = None) -> str | None:
     func = define(case.source)
     kinds = learn_kinds(func, [Call.coerce(c) for c in case.calls()]).kinds
-    state = apply_rule(State(case.source.lstrip("\n")), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds))
+    state = apply_rule(State(case.source.lstrip("\n")), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds),
+                       declined)
     return state.text if state else None
 
 
@@ -84,7 +85,16 @@ def outcome(func, args, kwargs):
 
 @pytest.mark.parametrize("case", DECLINES, ids=lambda c: f"{c.rule}/{c.label}")
 def test_rule_declines_outside_its_preconditions(case: Case):
-    assert rewrite(case) is None
+    declined: list[str] = []
+    assert rewrite(case, declined) is None
+    assert declined and all(declined), "a decline says why"
+    reasons = "".join(f"# - {why}\n" for why in dict.fromkeys(declined))
+    recorded = f"# rule: {case.rule}\n# ---- before\n{case.source.lstrip()}# ---- declined, because\n{reasons}"
+    path = GOLDEN / case.rule / "declined" / f"{case.label}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(recorded)
+    assert recorded == path.read_text()
 
 
 def test_every_rule_has_three_cases_and_a_decline():
@@ -105,4 +115,4 @@ def test_catalogue_is_documented():
 
 def test_no_stale_golden_files():
     recorded = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.txt")}
-    assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES}
+    assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES} | {f"{c.rule}/declined/{c.label}.txt" for c in DECLINES}

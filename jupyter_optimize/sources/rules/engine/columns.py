@@ -256,7 +256,7 @@ class Columns:
 
     def _math(self, fname: str, args: list[ast.expr]) -> Tr:
         if fname not in MATH_UFUNCS or len(args) != 1:
-            raise Decline(f"math.{fname}")
+            raise Decline(f"math.{fname} has no numpy form the translator uses")
         x = self.expr(args[0])
         if x.shape == CONST:
             raise Decline("a math call on a constant")
@@ -267,7 +267,7 @@ class Columns:
     def _builtin(self, fname: str, args: list[ast.expr], node: ast.Call) -> Tr:
         known = self.ctx.kind(fname)
         if known is not None and known.type not in ("builtin_function_or_method", "type"):
-            raise Decline(f"{fname} is not the builtin")
+            raise Decline(f"{fname}() is a function of the user's: what it does per row is not known")
         xs = [self.expr(a) for a in args]
         if all(x.shape == CONST for x in xs):
             return Tr(copy.deepcopy(node), CONST)
@@ -288,7 +288,7 @@ class Columns:
             return Tr(call(ast.Attribute(ast.Attribute(x.node, "str", ast.Load()), "len", ast.Load())), COL, NUMBER)
         if fname in ("int", "float") and len(xs) == 1:
             return self._number_of(fname, xs[0])
-        raise Decline(f"{fname}() of a per-row value")
+        raise Decline(f"{fname}() of a per-row value has no whole-column form here")
 
     def _number_of(self, fname: str, x: Tr) -> Tr:
         """int(x) / float(x): from text under a guard that every string parses the plain way; from numbers directly."""

@@ -81,7 +81,8 @@ def rewrite_outer_loops(fn: ast.FunctionDef, ctx: Context, edit_for: LoopEdit) -
             continue
         try:
             edits.append(edit_for(fn, loop, ctx))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
         done.append(loop)
     return Rewrite(edits) if edits else None

@@ -357,7 +357,8 @@ class Round:
             return self._if(stmt, mask, eff)
         if isinstance(stmt, ast.Pass):
             return None
-        raise Decline(f"a {type(stmt).__name__} statement in the loop")
+        first = ast.unparse(stmt).splitlines()[0]
+        raise Decline(f"`{first}` is not a temporary, an append, a running total or an if")
 
     def _accumulation(self, target: str, value: ast.expr) -> tuple[str, ast.expr] | None:
         """``acc = acc + e`` (for text also ``acc + a + b``), ``acc = max(acc, e)``: (operation, e)."""

@@ -42,7 +42,8 @@ def frame_apply(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     for node in _calls(fn):
         try:
             edits.append(_apply_edit(node, ctx))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
     return Rewrite(edits) if edits else None
 
@@ -144,6 +145,7 @@ def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             text = ast.unparse(values) if guard is None else \
                 f"({ast.unparse(values)} if {ast.unparse(guard)} else {ast.unparse(node)})"
             edits.append(replace_expr(ctx, node, text))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
     return Rewrite(edits) if edits else None
