@@ -18,6 +18,7 @@ F2 = rng.normal(size=(6, 5))
 U8 = rng.integers(0, 256, size=(9, 11), dtype=np.uint8)
 SHOP = pd.DataFrame({"item": ["tea", "jam", "tea", "oil", "jam", "tea"], "cost": [2.5, 4.0, np.nan, 7.25, 4.0, 1.0],
                      "units": [1.0, 2.0, 3.0, 1.0, 5.0, 2.0]}, index=[10, 4, 7, 1, 8, 3])  # non-default index
+NUMBERS = pd.DataFrame({"cost": [2.5, 4.0, np.nan, 7.25], "count": [1, 2, 3, 4]}, index=[3, 2, 1, 0])  # int + float: rows upcast
 SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
 TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
 WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
@@ -443,6 +444,13 @@ def order_values(df):
     df["value"] = values
     return df
 ''', (SHOP.copy(),), (SHOP0.copy(),)),
+    case("frame-row-loop", "per_unit", '''
+def per_unit(df):
+    out = []
+    for i in range(len(df)):
+        out.append(df.iloc[i]["cost"] / df.iloc[i]["count"])
+    return pd.Series(out, index=df.index, name="per_unit")
+''', (NUMBERS,), (NUMBERS.iloc[:0],), (NUMBERS.assign(count=0),)),
     case("frame-row-loop", "labels_text", '''
 def labels_text(df):
     text = ""

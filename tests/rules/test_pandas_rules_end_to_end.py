@@ -16,7 +16,7 @@ from jupyter_optimize.sources.candidates import register_source
 def frame(n: int = 3000) -> pd.DataFrame:
     rng = np.random.default_rng(3)
     return pd.DataFrame({"shop": rng.choice(["north", "south", "east", "west"], n),
-                         "amount": rng.uniform(1.0, 90.0, n).round(2), "items": rng.integers(1, 6, n).astype(float)},
+                         "amount": rng.uniform(1.0, 90.0, n).round(2), "items": rng.integers(1, 6, n)},
                         index=rng.permutation(n) + 100)
 
 

@@ -26,6 +26,7 @@ from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
 
 LABEL, POSITION = "label", "position"
+ROW_LABEL, ROW_POSITION = "row by label", "row by position"  # df.loc[i]["c"], df.iloc[i]["c"]: a whole row, upcast
 
 
 @dataclass
@@ -139,15 +140,33 @@ def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
         if col is None:
             return None
         read_cols.add(col)
-        return _column(frame, col)
+        return row_field(ctx, frame, col)
 
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(row)
+    return RowLoop(cols, _length(frame), [row_types_known(ctx, frame), _has_columns(frame, read_cols)])
+
+
+def _plain_numbers(ctx: Context, frame: str) -> str:
+    """True when every column is a numpy int or float: a row of them holds the columns' common type."""
+    return f"all(isinstance(t, {ctx.module('numpy')}.dtype) and t.kind in 'iuf' for t in {frame}.dtypes)"
+
+
+def row_field(ctx: Context, frame: str, col: str) -> ast.expr:
+    """A row's field as a column: a row of plain numbers of several dtypes holds their common type
+    (ints become floats), so the column is cast to it; any other row keeps each column's values."""
+    np = ctx.module("numpy")
+    return parse_expr(f"({frame}[{col!r}].astype({np}.result_type(*{frame}.dtypes)) "
+                      f"if len(set({frame}.dtypes)) > 1 and {_plain_numbers(ctx, frame)} else {frame}[{col!r}])")
+
+
+def row_types_known(ctx: Context, frame: str) -> ast.expr:
+    """The rows' field types are known: one dtype, plain numbers (their common type), or some column
+    that is not a number (the row holds objects, each of its column's type); else (booleans among numbers,
+    nullable number dtypes) the original runs."""
     pd = ctx.module("pandas")
-    # a row of a frame whose columns differ in numeric dtype is upcast (ints become floats): fall back there
-    same = parse_expr(f"(len(set({frame}.dtypes)) == 1 or not all({pd}.api.types.is_numeric_dtype(t) "
-                      f"for t in {frame}.dtypes))")
-    return RowLoop(cols, _length(frame), [same, _has_columns(frame, read_cols)])
+    return parse_expr(f"(len(set({frame}.dtypes)) == 1 or {_plain_numbers(ctx, frame)} or not all("
+                      f"{pd}.api.types.is_numeric_dtype(t) for t in {frame}.dtypes))")
 
 
 class _ColumnsCheck(ast.expr):
@@ -215,16 +234,20 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
         raise Decline(f"{frame} is not a frame or Series")
     ways: set[str] = set()
     read_cols: set[str] = set()
+    whole_rows: list[str] = []
 
     def read(node: ast.expr) -> ast.expr | None:
         found = _positional_read(node, frame, i, kind)
         if found is None:
             return None
         way, col = found
-        ways.add(way)
+        ways.add(LABEL if way == ROW_LABEL else way)
         if col is None:
             return name(frame)
         read_cols.add(col)
+        if way in (ROW_LABEL, ROW_POSITION):
+            whole_rows.append(col)
+            return row_field(ctx, frame, col)
         return _column(frame, col)
 
     cols = _cols(ctx, read, _index(frame))
@@ -234,7 +257,16 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     loop.guards.append(_LabelCheck(frame, ways, pd))
     if kind == "DataFrame":
         loop.guards.append(_has_columns(frame, read_cols))
+        loop.guards.append(_WholeRows(row_types_known(ctx, frame), whole_rows))
     return loop
+
+
+class _WholeRows(ast.expr):
+    """The row-types guard, needed once some read takes a whole row (``df.iloc[i]["c"]``)."""
+
+    def __init__(self, test: ast.expr, reads: list[str]) -> None:
+        super().__init__()
+        self.test, self.reads = test, reads
 
 
 class _LabelCheck(ast.expr):
@@ -247,6 +279,8 @@ class _LabelCheck(ast.expr):
 
 def finish(node: ast.expr) -> ast.expr | None:
     """A guard as code, once the body is translated (None: no condition needed)."""
+    if isinstance(node, _WholeRows):
+        return node.test if node.reads else None
     if isinstance(node, _LabelCheck):
         if LABEL not in node.ways:
             return None
@@ -272,6 +306,10 @@ def _positional_read(node: ast.expr, frame: str, i: str, kind: str) -> tuple[str
             return LABEL, index.elts[1].value  # type: ignore[attr-defined]
         if isinstance(value, ast.Subscript) and is_frame(value.value) and _text(value.slice) and is_i(index):
             return LABEL, value.slice.value  # type: ignore[attr-defined]
+        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) \
+                and value.value.attr in ("iloc", "loc") and is_frame(value.value.value) and is_i(value.slice) \
+                and _text(index):
+            return (ROW_POSITION if value.value.attr == "iloc" else ROW_LABEL), index.value  # type: ignore[attr-defined]
         if isinstance(value, ast.Attribute) and value.attr in ("loc", "at", "iloc", "iat") and is_i(index) \
                 and isinstance(value.value, ast.Subscript) and is_frame(value.value.value) and _text(value.value.slice):
             return (POSITION if value.attr.startswith("i") else LABEL), value.value.slice.value  # type: ignore[attr-defined]
