@@ -451,6 +451,25 @@ def per_unit(df):
         out.append(df.iloc[i]["cost"] / df.iloc[i]["count"])
     return pd.Series(out, index=df.index, name="per_unit")
 ''', (NUMBERS,), (NUMBERS.iloc[:0],), (NUMBERS.assign(count=0),)),
+    case("frame-row-loop", "mark_bargains", '''
+def mark_bargains(df):
+    df = df.reset_index(drop=True)
+    df["deal"] = "no"
+    df["spend"] = 0.0
+    for i in range(len(df)):
+        df.at[i, "spend"] = df.at[i, "cost"] * df.at[i, "units"]
+        if df.at[i, "cost"] < 3:
+            df.at[i, "deal"] = "yes"
+    return df
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "size_by_label", '''
+def size_by_label(df):
+    df = df.copy()
+    df["size"] = ""
+    for label, row in df.iterrows():
+        df.loc[label, "size"] = "big" if row["units"] > 2 else "small"
+    return df
+''', (SHOP,), (SHOP0,), (pd.concat([SHOP, SHOP]),)),
     case("frame-row-loop", "labels_text", '''
 def labels_text(df):
     text = ""
@@ -742,6 +761,13 @@ def prints_rows(df):
         out.append(row["cost"])
     return out
 ''', (SHOP.iloc[:2],)),
+    case("frame-row-loop", "reads_what_it_writes", '''
+def reads_what_it_writes(df):
+    df = df.reset_index(drop=True)
+    for i in range(1, len(df)):
+        df.at[i, "units"] = df.at[i, "units"] + df.at[i - 1, "units"]
+    return df
+''', (SHOP,)),
     case("frame-row-loop", "carried", '''
 def carried(df):
     out = []

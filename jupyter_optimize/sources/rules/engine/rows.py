@@ -18,7 +18,7 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
-from .build import assign, call, const, name, parse_expr
+from .build import assign, call, const, name, parse_expr, same
 from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
 from .context import Context
 from .edits import guarded_replace, replace_stmts
@@ -36,6 +36,9 @@ class RowLoop:
     cols: Columns
     length: ast.expr  # the number of rounds
     guards: list[ast.expr] = field(default_factory=list)
+    frame: str = ""  # the frame whose cells a round may write: ``df.at[key, "c"] = v``
+    key: str = ""  # the name that says the round's row in such a write
+    on_write: list[ast.expr] = field(default_factory=list)  # what writes need (a unique index, 0..n-1)
 
 
 def frame_kind(ctx: Context, node: ast.expr) -> str | None:
@@ -87,16 +90,19 @@ def _column(frame: str, col: str) -> ast.expr:
 def row_loop(ctx: Context, loop: ast.For) -> RowLoop:
     """The rows *loop* walks, or Decline."""
     it, target = loop.iter, loop.target
-    body_reads = names_loaded(loop.body)
     if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and frame_kind(ctx, it.func.value) == "DataFrame":
         frame = it.func.value.id  # type: ignore[attr-defined]
         if it.func.attr == "iterrows" and not it.args and not it.keywords:
             if not (isinstance(target, ast.Tuple) and len(target.elts) == 2
                     and all(isinstance(e, ast.Name) for e in target.elts)):
                 raise Decline("iterrows without `for label, row in`")
-            if target.elts[0].id in body_reads:  # type: ignore[attr-defined]
+            label = target.elts[0].id  # type: ignore[attr-defined]
+            if label in names_loaded(_outside_writes(loop.body, frame, label)):
                 raise Decline("the loop reads the row's label")
-            return _row_view(ctx, frame, target.elts[1].id)  # type: ignore[attr-defined]
+            view = _row_view(ctx, frame, target.elts[1].id)  # type: ignore[attr-defined]
+            view.frame, view.key = frame, label
+            view.on_write.append(parse_expr(f"{frame}.index.is_unique"))
+            return view
         if it.func.attr == "itertuples" and not it.args and all(
                 k.arg == "index" and isinstance(k.value, ast.Constant) for k in it.keywords):
             if not isinstance(target, ast.Name):
@@ -116,6 +122,29 @@ def row_loop(ctx: Context, loop: ast.For) -> RowLoop:
     if column is not None and isinstance(target, ast.Name):
         return _values_view(ctx, {target.id: column})
     raise Decline("not a loop over a frame's rows")
+
+
+def write_target(node: ast.expr, frame: str, key: str) -> str | None:
+    """The column of ``frame.at[key, "c"]`` / ``frame.loc[key, "c"]``, else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr in ("at", "loc") \
+            and isinstance(node.value.value, ast.Name) and node.value.value.id == frame \
+            and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2 \
+            and isinstance(node.slice.elts[0], ast.Name) and node.slice.elts[0].id == key and _text(node.slice.elts[1]):
+        return node.slice.elts[1].value  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
+def _outside_writes(body: list[ast.stmt], frame: str, key: str) -> list[ast.AST]:
+    """The body's nodes, with the targets of cell writes taken out."""
+    out: list[ast.AST] = []
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.Assign):
+            out += [t for t in node.targets if write_target(t, frame, key) is None] + [node.value]
+        elif isinstance(node, ast.expr) and not isinstance(node, ast.Name):
+            continue
+        elif isinstance(node, ast.stmt) and not isinstance(node, ast.Assign):
+            out += [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+    return out
 
 
 def _cols(ctx: Context, reader: object, index: ast.expr) -> Columns:
@@ -253,7 +282,8 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(i)
     pd = ctx.module("pandas")
-    loop = RowLoop(cols, _length(frame))
+    loop = RowLoop(cols, _length(frame), frame=frame if kind == "DataFrame" else "", key=i)
+    loop.on_write.append(parse_expr(f"{frame}.index.equals({pd}.RangeIndex(len({frame})))"))
     loop.guards.append(_LabelCheck(frame, ways, pd))
     if kind == "DataFrame":
         loop.guards.append(_has_columns(frame, read_cols))
@@ -344,6 +374,7 @@ class Effects:
     appends: dict[str, tuple[Tr, Tr | None]] = field(default_factory=dict)
     accs: dict[str, tuple[str, Tr]] = field(default_factory=dict)  # name -> ("+" | "*" | "max" | "min" | "join", value)
     running: dict[str, str] = field(default_factory=dict)  # accumulator read in the round -> its running values
+    writes: dict[str, Tr] = field(default_factory=dict)  # column written cell by cell -> its new values
 
 
 IDENTITY = {"+": 0, "*": 1}
@@ -371,6 +402,10 @@ class Round:
             self._stmt(stmt, mask, eff)
 
     def _stmt(self, stmt: ast.stmt, mask: Tr | None, eff: Effects) -> None:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and self.rows.frame:
+            col = write_target(stmt.targets[0], self.rows.frame, self.rows.key)
+            if col is not None:
+                return self._write(col, stmt.value, mask)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             target = stmt.targets[0].id
             acc = self._accumulation(target, stmt.value)
@@ -397,6 +432,16 @@ class Round:
             return None
         first = ast.unparse(stmt).splitlines()[0]
         raise Decline(f"`{first}` is not a temporary, an append, a running total or an if")
+
+    def _write(self, col: str, value: ast.expr, mask: Tr | None) -> None:
+        """``df.at[i, "c"] = v``: the column's new values (where a condition holds; the old ones elsewhere)."""
+        if col in self.effects.writes:
+            raise Decline(f"column {col!r} is written twice in a round")
+        new = self.cols.expr(value)
+        if mask is not None:
+            old = Tr(ast.Subscript(name(self.rows.frame), const(col), ast.Load()), COL)
+            new = self.cols.where(mask, _broadcast(new, self.cols), old)
+        self.effects.writes[col] = new
 
     def _accumulation(self, target: str, value: ast.expr) -> tuple[str, ast.expr] | None:
         """``acc = acc + e`` (for text also ``acc + a + b``), ``acc = max(acc, e)``: (operation, e)."""
@@ -490,6 +535,8 @@ class Round:
         self.pending[tmp] = acc
 
     def _merge_appends(self, test: Tr, a: Effects, b: Effects, mask: Tr | None, eff: Effects) -> None:
+        if a.writes or b.writes:
+            raise Decline("a cell written in a branch")
         for lst in set(a.appends) | set(b.appends):
             if lst in eff.appends:
                 raise Decline(f"{lst} gets two values per row")
@@ -536,6 +583,11 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
     """Statements that give every list and accumulator the value the loop would have left."""
     cols = rows.cols
     out: list[ast.stmt] = []
+    for col, value in eff.writes.items():  # in place, as the cell writes: no alignment on the index
+        cells = ast.Subscript(ast.Attribute(name(rows.frame), "loc", ast.Load()),
+                              ast.Tuple([ast.Slice(None, None, None), const(col)], ast.Load()), ast.Store())
+        out.append(ast.Assign([cells], value.node if value.shape == CONST else _arr(value, cols), lineno=0))
+        rows.guards += [parse_expr(f"{col!r} in {rows.frame}.columns"), *rows.on_write]
     for acc, tmp in eff.running.items():
         op, value = eff.accs[acc]
         out.append(assign(tmp, running_values(acc, op, value, cols)))
@@ -592,7 +644,10 @@ def running_values(acc: str, op: str, value: Tr, cols: Columns, first: int = 1) 
 
 def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt]) -> Edit:
     """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise)."""
-    tests = [g for g in (finish(g) for g in guards) if g is not None]
+    tests: list[ast.expr] = []
+    for test in (finish(g) for g in guards):
+        if test is not None and not any(same(test, t) for t in tests):
+            tests.append(test)
     if not tests:
         return replace_stmts(ctx, stmt, stmt, stmts)
     return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)

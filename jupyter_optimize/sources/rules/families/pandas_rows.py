@@ -25,7 +25,7 @@ from ..engine.context import Context
 from ..engine.loops import read_outside, rewrite_outer_loops
 from ..engine.names import names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import Round, guarded, result_statements, row_loop
+from ..engine.rows import Round, guarded, result_statements, row_loop, write_target
 
 
 def frame_row_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -38,13 +38,22 @@ def frame_row_loop(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     return rewrite_outer_loops(fn, ctx, _row_loop_edit)
 
 
+def _in_write_target(loop: ast.For, node: ast.AST, frame: str, key: str) -> bool:
+    return any(write_target(t, frame, key) is not None and any(n is node for n in ast.walk(t))
+               for a in ast.walk(loop) if isinstance(a, ast.Assign) for t in a.targets)
+
+
 def _row_loop_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     if loop.orelse:
         raise Decline("the loop has an else clause")
     rows = row_loop(ctx, loop)
     effects = Round(ctx, rows, loop).run(loop.body)
-    if not effects.appends and not effects.accs:
-        raise Decline("the loop neither appends, accumulates nor joins text")
+    if not effects.appends and not effects.accs and not effects.writes:
+        raise Decline("the loop neither appends, accumulates, joins text nor writes cells")
+    written = {c for c in effects.writes}
+    if written & {n.value for n in ast.walk(loop) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and not _in_write_target(loop, n, rows.frame, rows.key)}:
+        raise Decline("the loop reads a column it writes")
     temps = (names_stored(loop.body) | names_stored([loop.target])) - set(effects.accs)
     leaked = read_outside(fn, loop, temps)
     if leaked:
