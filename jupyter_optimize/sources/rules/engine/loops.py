@@ -106,6 +106,15 @@ def previous_statement(fn: ast.FunctionDef, stmt: ast.stmt) -> ast.stmt | None:
     return block[position - 1]
 
 
+def empty_dict_before(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.Assign, str]:
+    """``d = {}`` directly before *loop*, and the name d (else Decline)."""
+    init = previous_statement(fn, loop)
+    if isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name) \
+            and isinstance(init.value, ast.Dict) and not init.value.keys:
+        return init, init.targets[0].id
+    raise Decline("the loop does not directly follow `d = {}`")
+
+
 def enclosing_loops(fn: ast.FunctionDef, stmt: ast.stmt) -> list[Loop]:
     """Loops that contain *stmt*, outermost first."""
     return [loop for loop in loops_in(fn) if loop is not stmt and inside(stmt, loop)]

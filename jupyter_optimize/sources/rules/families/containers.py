@@ -8,7 +8,7 @@ from ..engine.build import assign, call, const, name
 from ..engine.context import Context
 from ..engine.edits import insert_after, insert_before, replace_expr, replace_stmts
 from ..engine.kinds import HASHABLE, Kind, hashable
-from ..engine.loops import Loop, body_of, loops_in, outermost_loops, previous_statement, read_outside
+from ..engine.loops import Loop, body_of, empty_dict_before, loops_in, outermost_loops, previous_statement, read_outside
 from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
 from ..engine.rewrite import Decline, Edit, Rewrite
 
@@ -123,11 +123,7 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 def _counting_loop(fn: ast.FunctionDef, loop: ast.For) -> tuple[ast.stmt, str, ast.expr]:
     if loop.orelse or len(loop.body) != 1:
         raise Decline("not a for loop with a single counting statement")
-    init = previous_statement(fn, loop)
-    if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
-            and isinstance(init.value, ast.Dict) and not init.value.keys):
-        raise Decline("the loop does not directly follow `counts = {}`")
-    counts = init.targets[0].id
+    init, counts = empty_dict_before(fn, loop)
     key = _counted_key(loop.body[0], counts)
     loop_names = names_stored([loop.target])
     if names_loaded([key]) - loop_names or read_outside(fn, loop, loop_names):

@@ -20,9 +20,9 @@ import ast
 import copy
 
 from ..engine.build import assign, call, const, name, same
-from ..engine.columns import COL, Tr
+from ..engine.columns import COL
 from ..engine.context import Context
-from ..engine.loops import previous_statement, read_outside, rewrite_outer_loops
+from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded
 from ..engine.rewrite import Decline, Edit, Rewrite
 from ..engine.rows import column_of, guarded, row_loop
@@ -63,19 +63,15 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
             and isinstance(target.slice, ast.Name) and target.slice.id == k):
         raise Decline("the result is not stored under the key")
     result = target.value.id
-    init = previous_statement(fn, loop)
-    if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
-            and init.targets[0].id == result and isinstance(init.value, ast.Dict) and not init.value.keys):
+    if empty_dict_before(fn, loop)[1] != result:
         raise Decline(f"{result} is not an empty dict just before the loop")
     if read_outside(fn, loop, {k, *subs}):
         raise Decline("the key or the selection is read after the loop")
-    pd = ctx.module("pandas")
     by = f"{frame}.groupby({key!r}, sort={sort})"
     value = _group_expr(body[0].value, subs, frame, mask_of, k, key, by)
     grouped = ctx.fresh(f"{result}_by_{key}" if key.isidentifier() else f"{result}_groups")
     new: list[ast.stmt] = [assign(grouped, ast.parse(value, mode="eval").body),
            ast.Expr(ast.parse(f"{result}.update(zip({grouped}.index, {grouped}.to_numpy()))", mode="eval").body)]
-    del pd
     guard = ast.parse(f"{frame}[{key!r}].notna().all()", mode="eval").body
     return guarded(ctx, loop, [guard], new)
 
@@ -93,7 +89,7 @@ def _unique_keys(ctx: Context, it: ast.expr) -> tuple[str, str, bool]:
     raise Decline("not a loop over a column's unique() values")
 
 
-def _is_mask(node: ast.expr, frame: str, mask_of: str, k: str, key: str, ctx: Context | None = None) -> bool:
+def _is_mask(node: ast.expr, frame: str, mask_of: str, k: str, key: str) -> bool:
     wanted = ast.parse(mask_of, mode="eval").body
     flipped = ast.parse(f"{k} == {frame}[{key!r}]", mode="eval").body
     attr = ast.parse(f"{frame}.{key} == {k}", mode="eval").body if key.isidentifier() else wanted
@@ -172,11 +168,7 @@ def dict_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     if loop.orelse or len(loop.body) != 1:
         raise Decline("not one update per round")
-    init = previous_statement(fn, loop)
-    if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
-            and isinstance(init.value, ast.Dict) and not init.value.keys):
-        raise Decline("the loop does not directly follow `d = {}`")
-    d = init.targets[0].id
+    _, d = empty_dict_before(fn, loop)
     key, value = _dict_update(loop.body[0], d)
     rows = row_loop(ctx, loop)
     cols = rows.cols
@@ -228,4 +220,4 @@ def _dict_update(stmt: ast.stmt, d: str) -> tuple[ast.expr, ast.expr]:
     raise Decline("the loop body is not a dict count or sum")
 
 
-__all__ = ["dict_groupby", "unique_groupby", "Tr"]
+__all__ = ["dict_groupby", "unique_groupby"]
