@@ -470,6 +470,14 @@ def size_by_label(df):
         df.loc[label, "size"] = "big" if row["units"] > 2 else "small"
     return df
 ''', (SHOP,), (SHOP0,), (pd.concat([SHOP, SHOP]),)),
+    case("frame-row-loop", "cheap_records", '''
+def cheap_records(df):
+    records = []
+    for _, row in df.iterrows():
+        if row["cost"] < 5:
+            records.append({"item": row["item"], "total": row["cost"] * row["units"]})
+    return pd.DataFrame(records)
+''', (SHOP,), (SHOP0,)),
     case("frame-row-loop", "labels_text", '''
 def labels_text(df):
     text = ""

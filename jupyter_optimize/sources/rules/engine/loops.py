@@ -30,7 +30,10 @@ def loops_in(fn: ast.FunctionDef) -> list[Loop]:
         for stmt in body:
             if isinstance(stmt, (ast.For, ast.While)):
                 out.append(stmt)
-            if isinstance(stmt, SCOPE_NODES) or is_fallback(stmt):
+            if isinstance(stmt, SCOPE_NODES):
+                continue
+            if is_fallback(stmt):  # the rewritten form may hold loops of its own; the original is left alone
+                visit(stmt.body)  # type: ignore[attr-defined]
                 continue
             for block in _blocks(stmt):
                 visit(block)
@@ -54,9 +57,16 @@ def outermost_loops(fn: ast.FunctionDef) -> list[Loop]:
 
 
 def is_fallback(stmt: ast.stmt) -> bool:
-    """``if guard: <whole-array form> else: <the original loop>``, as `guarded_replace` writes it: leave it alone."""
-    return (isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], (ast.For, ast.While))
-            and not any(isinstance(n, (ast.For, ast.While)) for s in stmt.body for n in ast.walk(s)))
+    """``if guard: <rewritten form> else: <the original loop>``, as `guarded_replace` writes it: leave the
+    original alone. The rewritten form has no loop, or a rewritten copy of the original one (same target and
+    iterable)."""
+    if not (isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], (ast.For, ast.While))):
+        return False
+    original = stmt.orelse[0]
+    loops = [n for s in stmt.body for n in ast.walk(s) if isinstance(n, (ast.For, ast.While))]
+    return not loops or isinstance(original, ast.For) and any(
+        isinstance(n, ast.For) and ast.dump(n.target) == ast.dump(original.target)
+        and ast.dump(n.iter) == ast.dump(original.iter) for n in loops)
 
 
 LoopEdit = Callable[[ast.FunctionDef, ast.For, Context], Edit]

@@ -169,11 +169,12 @@ def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
         if col is None:
             return None
         read_cols.add(col)
-        return row_field(ctx, frame, col)
+        return row_field(ctx, frame, col, row_type)
 
+    row_type = ctx.fresh(f"{frame}_row_type")
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(row)
-    return RowLoop(cols, _length(frame), [row_types_known(ctx, frame), _has_columns(frame, read_cols)])
+    return RowLoop(cols, _length(frame), [row_types_known(ctx, frame, row_type), _has_columns(frame, read_cols)])
 
 
 def _plain_numbers(ctx: Context, frame: str) -> str:
@@ -181,21 +182,21 @@ def _plain_numbers(ctx: Context, frame: str) -> str:
     return f"all(isinstance(t, {ctx.module('numpy')}.dtype) and t.kind in 'iuf' for t in {frame}.dtypes)"
 
 
-def row_field(ctx: Context, frame: str, col: str) -> ast.expr:
+def row_field(ctx: Context, frame: str, col: str, row_type: str) -> ast.expr:
     """A row's field as a column: a row of plain numbers of several dtypes holds their common type
-    (ints become floats), so the column is cast to it; any other row keeps each column's values."""
-    np = ctx.module("numpy")
-    return parse_expr(f"({frame}[{col!r}].astype({np}.result_type(*{frame}.dtypes)) "
-                      f"if len(set({frame}.dtypes)) > 1 and {_plain_numbers(ctx, frame)} else {frame}[{col!r}])")
+    (ints become floats), so the column is cast to it (*row_type*, set by the guard); any other row keeps
+    each column's values."""
+    return parse_expr(f"({frame}[{col!r}] if {row_type} is None else {frame}[{col!r}].astype({row_type}))")
 
 
-def row_types_known(ctx: Context, frame: str) -> ast.expr:
-    """The rows' field types are known: one dtype, plain numbers (their common type), or some column
-    that is not a number (the row holds objects, each of its column's type); else (booleans among numbers,
-    nullable number dtypes) the original runs."""
-    pd = ctx.module("pandas")
-    return parse_expr(f"(len(set({frame}.dtypes)) == 1 or {_plain_numbers(ctx, frame)} or not all("
-                      f"{pd}.api.types.is_numeric_dtype(t) for t in {frame}.dtypes))")
+def row_types_known(ctx: Context, frame: str, row_type: str) -> ast.expr:
+    """The rows' field types are known: plain numbers (their common type, kept in *row_type*), one dtype,
+    or some column that is not a number (the row holds objects, each of its column's type); else (booleans
+    among numbers, nullable number dtypes) the original runs. Evaluated first, so *row_type* is set."""
+    pd, np = ctx.module("pandas"), ctx.module("numpy")
+    return parse_expr(f"(({row_type} := ({np}.result_type(*{frame}.dtypes) if len(set({frame}.dtypes)) > 1 "
+                      f"and {_plain_numbers(ctx, frame)} else None)) is not None or len(set({frame}.dtypes)) == 1 "
+                      f"or not all({pd}.api.types.is_numeric_dtype(t) for t in {frame}.dtypes))")
 
 
 class _ColumnsCheck(ast.expr):
@@ -264,6 +265,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     ways: set[str] = set()
     read_cols: set[str] = set()
     whole_rows: list[str] = []
+    row_type = ctx.fresh(f"{frame}_row_type")
 
     def read(node: ast.expr) -> ast.expr | None:
         found = _positional_read(node, frame, i, kind)
@@ -276,7 +278,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
         read_cols.add(col)
         if way in (ROW_LABEL, ROW_POSITION):
             whole_rows.append(col)
-            return row_field(ctx, frame, col)
+            return row_field(ctx, frame, col, row_type)
         return _column(frame, col)
 
     cols = _cols(ctx, read, _index(frame))
@@ -286,8 +288,8 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     loop.on_write.append(parse_expr(f"{frame}.index.equals({pd}.RangeIndex(len({frame})))"))
     loop.guards.append(_LabelCheck(frame, ways, pd))
     if kind == "DataFrame":
+        loop.guards.insert(0, _WholeRows(row_types_known(ctx, frame, row_type), whole_rows))
         loop.guards.append(_has_columns(frame, read_cols))
-        loop.guards.append(_WholeRows(row_types_known(ctx, frame), whole_rows))
     return loop
 
 
@@ -380,6 +382,15 @@ class Effects:
 IDENTITY = {"+": 0, "*": 1}
 
 
+@dataclass(frozen=True)
+class Record(Tr):
+    """A tuple, list or dict of per-row values appended each round (``rows.append({"a": x, "b": y})``)."""
+
+    kind: str = "tuple"
+    parts: tuple[Tr, ...] = ()
+    keys: tuple[ast.expr, ...] = ()
+
+
 class Round:
     """Run a loop body symbolically over whole columns (see the module docstring)."""
 
@@ -424,7 +435,7 @@ class Round:
             lst = stmt.value.func.value.id  # type: ignore[attr-defined]
             if lst in eff.appends or lst in self.cols.env:
                 raise Decline(f"{lst} gets two values per row")
-            eff.appends[lst] = (self.cols.expr(stmt.value.args[0]), mask)
+            eff.appends[lst] = (self._appended(stmt.value.args[0]), mask)
             return None
         if isinstance(stmt, ast.If):
             return self._if(stmt, mask, eff)
@@ -432,6 +443,18 @@ class Round:
             return None
         first = ast.unparse(stmt).splitlines()[0]
         raise Decline(f"`{first}` is not a temporary, an append, a running total or an if")
+
+    def _appended(self, node: ast.expr) -> Tr:
+        """What a round appends: one value, or a record (a tuple, list or dict display) of per-row values."""
+        if isinstance(node, (ast.Tuple, ast.List)) and node.elts and not any(isinstance(e, ast.Starred) for e in node.elts):
+            kind = "tuple" if isinstance(node, ast.Tuple) else "list"
+            return Record(node, ARR, kind=kind, parts=tuple(self.cols.expr(e) for e in node.elts))
+        if isinstance(node, ast.Dict) and node.keys and all(isinstance(k, ast.Constant) for k in node.keys):
+            keys = tuple(k for k in node.keys if k is not None)
+            if len({k.value for k in keys}) != len(keys):  # type: ignore[attr-defined]
+                raise Decline("a dict display with a repeated key")
+            return Record(node, ARR, kind="dict", parts=tuple(self.cols.expr(v) for v in node.values), keys=keys)
+        return self.cols.expr(node)
 
     def _write(self, col: str, value: ast.expr, mask: Tr | None) -> None:
         """``df.at[i, "c"] = v``: the column's new values (where a condition holds; the old ones elsewhere)."""
@@ -542,6 +565,8 @@ class Round:
                 raise Decline(f"{lst} gets two values per row")
             va, vb = a.appends.get(lst), b.appends.get(lst)
             if va is not None and vb is not None:
+                if isinstance(va[0], Record) or isinstance(vb[0], Record):
+                    raise Decline("records appended in both branches")
                 eff.appends[lst] = (self.cols.where(test, _broadcast(va[0], self.cols), _broadcast(vb[0], self.cols)),
                                     mask)
             else:
@@ -612,6 +637,8 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
 
 def _values(value: Tr, mask: Tr | None, rows: RowLoop) -> ast.expr:
     cols = rows.cols
+    if isinstance(value, Record):
+        return _records(value, mask, rows)
     if value.shape == CONST:
         if not isinstance(value.node, (ast.Constant, ast.Name, ast.UnaryOp)):
             raise Decline("a computed constant appended per row")
@@ -623,6 +650,22 @@ def _values(value: Tr, mask: Tr | None, rows: RowLoop) -> ast.expr:
         return call(ast.Attribute(ast.Subscript(value.node, mask.node, ast.Load()), "tolist", ast.Load()))
     chosen = ast.Subscript(_arr(value, cols), _arr(mask, cols), ast.Load())
     return call(ast.Attribute(chosen, "tolist", ast.Load()))
+
+
+def _records(record: Record, mask: Tr | None, rows: RowLoop) -> ast.expr:
+    """The records as a list, built from each field's list of values (one comprehension over zip)."""
+    if all(p.shape == CONST for p in record.parts):
+        raise Decline("the same record for every row")
+    fields = [_values(p, mask, rows) for p in record.parts]
+    together = call("zip", *fields)
+    if record.kind == "tuple":
+        return call("list", together)
+    names = [rows.cols.ctx.fresh(f"field{k}") for k in range(len(fields))]
+    target = ast.Tuple([ast.Name(n, ast.Store()) for n in names], ast.Store())
+    loads: list[ast.expr] = [name(n) for n in names]
+    element: ast.expr = ast.List(loads, ast.Load()) if record.kind == "list" else \
+        ast.Dict(list(record.keys), loads)
+    return ast.ListComp(element, [ast.comprehension(target, together, [], 0)])
 
 
 RUNNING = {"+": "add", "*": "multiply", "max": "fmax", "min": "fmin"}

@@ -29,6 +29,7 @@ import copy
 from ..engine.build import assign, call, name, parse_expr, same
 from ..engine.context import Context
 from ..engine.edits import guarded_replace, insert_after, insert_before, replace_stmts
+from ..engine.kinds import Kind
 from ..engine.loops import body_of, outermost_loops
 from ..engine.names import walk_all
 from ..engine.rewrite import Decline, Edit, Rewrite
@@ -43,16 +44,20 @@ def append_rows(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     the loop; the loop reads the frame (or list) nowhere else.
     """
     edits: list[Edit] = []
+    lists: dict[str, Kind] = {}  # the lists of rows the rewrites collect (other rules may build them faster)
     for loop in outermost_loops(fn):
         if not isinstance(loop, ast.For):
             continue
         for attempt in (_loc_rows, _concat_rows, _piece_rows):
             try:
-                edits += attempt(fn, loop, ctx)
-                break
+                found, collected = attempt(fn, loop, ctx)
             except Decline as why:
                 ctx.declined.append(str(why))
-    return Rewrite(edits) if edits else None
+                continue
+            edits += found
+            lists[collected] = Kind("list")
+            break
+    return Rewrite(edits, lists) if edits else None
 
 
 def _pd_name(ctx: Context) -> str:
@@ -88,7 +93,7 @@ def _row_value_nodes(stmt: ast.stmt) -> list[ast.AST]:
     return [n for r in records for n in ast.walk(r)]
 
 
-def _loc_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]:
+def _loc_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Edit], str]:
     adds = [s for s in walk_all(loop.body) if isinstance(s, ast.stmt) and _is_loc_append(s)]
     frames = {_is_loc_append(s) for s in adds}
     if len(frames) != 1:
@@ -113,7 +118,7 @@ def _loc_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]:
                                                     columns=parse_expr(f"{frame}.columns")))], [])
     guard = parse_expr(f"len({frame}) == 0 and isinstance({frame}, {pd}.DataFrame) "
                        f"and all(t == object for t in {frame}.dtypes)")
-    return [guarded_replace(ctx, loop, guard, [assign(rows, ast.List([], ast.Load())), new_loop, build])]
+    return [guarded_replace(ctx, loop, guard, [assign(rows, ast.List([], ast.Load())), new_loop, build])], rows
 
 
 def _is_concat_grow(stmt: ast.stmt, pd: str) -> tuple[str, ast.expr] | None:
@@ -156,7 +161,7 @@ def _record_edits(ctx: Context, loop: ast.For, adds: list[ast.stmt], records: st
     return edits
 
 
-def _concat_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]:
+def _concat_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Edit], str]:
     pd = _pd_name(ctx)
     adds = [s for s in walk_all(loop.body) if isinstance(s, ast.stmt) and _is_concat_grow(s, pd)]
     outs = {_is_concat_grow(s, pd)[0] for s in adds}  # type: ignore[index]
@@ -169,10 +174,10 @@ def _concat_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]
     build = ast.If(name(records), [assign(out, parse_expr(
         f"{pd}.concat([{out}, {pd}.DataFrame({records})], ignore_index=True)"))], [])
     edits.append(insert_after(ctx, loop, [build]))
-    return edits
+    return edits, records
 
 
-def _piece_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]:
+def _piece_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Edit], str]:
     pd = _pd_name(ctx)
 
     def piece(stmt: ast.stmt) -> tuple[str, ast.expr] | None:
@@ -205,7 +210,7 @@ def _piece_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> list[Edit]:
     edits = _record_edits(ctx, loop, adds, records, lambda s: piece(s)[1])  # type: ignore[index]
     build = assign(pieces, parse_expr(f"[{pd}.DataFrame({records})] if {records} else []"))
     edits.append(insert_after(ctx, loop, [build]))
-    return edits
+    return edits, records
 
 
 def _empty_before(fn: ast.FunctionDef, loop: ast.For, var: str) -> bool:
