@@ -523,6 +523,10 @@ def item_codes(df, codes):
 def big_costs(df):
     return [c * 2 for c in df["cost"] if c > 3]
 ''', (SHOP,), (SHOP0,)),
+    case("column-comprehension", "squares_of_counts", '''
+def squares_of_counts(df):
+    return [c * c - 1 for c in df["count"]]
+''', (NUMBERS,), (NUMBERS.assign(count=2 ** 40),)),
     case("column-comprehension", "halves", '''
 def halves(temps):
     return [t / 2 for t in temps]

@@ -145,7 +145,36 @@ class Columns:
         if sort == TEXT:
             for side in (left, right):
                 self._no_missing(side)
+        else:
+            self._no_overflow(node.op, left, right)
         return Tr(ast.BinOp(left.node, node.op, right.node), _shape(left, right), sort)
+
+    def _no_overflow(self, op: ast.operator, *sides: Tr) -> None:
+        """Python ints do not overflow, int64 columns wrap: integer operands stay small enough that no result wraps
+        (sums below 2**62, products of factors below 2**31), or the original runs."""
+        if isinstance(op, ast.Pow):
+            exponent = sides[1].node
+            if not (isinstance(exponent, ast.Constant) and type(exponent.value) is int and exponent.value >= 1):
+                self.guard(f"not {self.pd}.api.types.is_integer_dtype({ast.unparse(sides[0].node)})")
+                return
+            limits = [2 ** (62 // exponent.value)]
+            sides = sides[:1]
+        elif isinstance(op, (ast.Add, ast.Sub)):
+            limits = [2 ** 62]
+        elif isinstance(op, ast.Mult):
+            limits = [2 ** 31]
+        else:
+            return
+        for side in sides:
+            code = ast.unparse(side.node)
+            if isinstance(side.node, ast.Constant):
+                if type(side.node.value) is int and abs(side.node.value) >= limits[0]:
+                    raise Decline("an integer constant large enough to overflow int64")
+            elif side.shape == CONST:
+                self.guard(f"(not isinstance({code}, int) or abs({code}) < {limits[0]})")
+            else:
+                self.guard(f"(not {self.pd}.api.types.is_integer_dtype({code}) or not len({code}) "
+                           f"or (({code}).min() > -{limits[0]} and ({code}).max() < {limits[0]}))")
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Tr:
         inner = self.expr(node.operand)
@@ -157,6 +186,7 @@ class Columns:
             return Tr(ast.UnaryOp(ast.Invert(), inner.node), inner.shape, BOOL)
         if isinstance(node.op, ast.Invert):
             raise Decline("~ of a per-row value")
+        self._no_overflow(ast.Add(), inner)  # -(-2**63) wraps
         return Tr(ast.UnaryOp(node.op, inner.node), inner.shape, NUMBER)
 
     def _Compare(self, node: ast.Compare) -> Tr:
