@@ -20,6 +20,7 @@ SHOP = pd.DataFrame({"item": ["tea", "jam", "tea", "oil", "jam", "tea"], "cost":
                      "units": [1.0, 2.0, 3.0, 1.0, 5.0, 2.0]}, index=[10, 4, 7, 1, 8, 3])  # non-default index
 NUMBERS = pd.DataFrame({"cost": [2.5, 4.0, np.nan, 7.25], "count": [1, 2, 3, 4]}, index=[3, 2, 1, 0])  # int + float: rows upcast
 SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
+PRICES = pd.Series(["1.5", " 2", "-0.25", "1e3"], index=[7, 5, 3, 1], name="price")  # text to parse
 TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
 WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
 
@@ -527,6 +528,14 @@ def big_costs(df):
 def squares_of_counts(df):
     return [c * c - 1 for c in df["count"]]
 ''', (NUMBERS,), (NUMBERS.assign(count=2 ** 40),)),
+    case("column-comprehension", "parse_prices", '''
+def parse_prices(prices):
+    return [float(p) * 100 for p in prices]
+''', (PRICES,), (PRICES.iloc[:0],), (pd.Series(["1.5", "n/a"]),)),
+    case("frame-apply", "log_temps", '''
+def log_temps(temps):
+    return temps.apply(lambda t: math.log(t + 4))
+''', (TEMPS,), (TEMPS - 10,)),
     case("column-comprehension", "halves", '''
 def halves(temps):
     return [t / 2 for t in temps]

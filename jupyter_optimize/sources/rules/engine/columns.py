@@ -30,6 +30,7 @@ from .rewrite import Decline
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
+FLOAT = "float"  # a number known to be a float (math functions, true division, float()): it cannot wrap
 
 MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sqrt": "sqrt", "sin": "sin",
                "cos": "cos", "tan": "tan", "atan": "arctan", "tanh": "tanh", "fabs": "abs", "log1p": "log1p"}
@@ -141,7 +142,8 @@ class Columns:
             self.guard(f"(({ast.unparse(right.node)}) != 0).all()")  # Python numbers raise ZeroDivisionError
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             raise Decline("bitwise operators on per-row values")
-        sort = TEXT if TEXT in (left.sort, right.sort) else NUMBER
+        sort = TEXT if TEXT in (left.sort, right.sort) else \
+            FLOAT if isinstance(node.op, ast.Div) or FLOAT in (left.sort, right.sort) else NUMBER
         if sort == TEXT:
             for side in (left, right):
                 self._no_missing(side)
@@ -155,10 +157,11 @@ class Columns:
         if isinstance(op, ast.Pow):
             exponent = sides[1].node
             if not (isinstance(exponent, ast.Constant) and type(exponent.value) is int and exponent.value >= 1):
-                self.guard(f"not {self.pd}.api.types.is_integer_dtype({ast.unparse(sides[0].node)})")
-                return
+                raise Decline("a power with an exponent that is not a positive integer constant")
             limits = [2 ** (62 // exponent.value)]
             sides = sides[:1]
+            if sides[0].shape != CONST:  # a Python float raises OverflowError where numpy gives inf
+                self.guard(f"not ({self.np}.abs({ast.unparse(sides[0].node)}) >= 1e{300 // exponent.value}).any()")
         elif isinstance(op, (ast.Add, ast.Sub)):
             limits = [2 ** 62]
         elif isinstance(op, ast.Mult):
@@ -166,6 +169,8 @@ class Columns:
         else:
             return
         for side in sides:
+            if side.sort == FLOAT:
+                continue
             code = ast.unparse(side.node)
             if isinstance(side.node, ast.Constant):
                 if type(side.node.value) is int and abs(side.node.value) >= limits[0]:
@@ -292,7 +297,7 @@ class Columns:
             raise Decline("a math call on a constant")
         if fname in MATH_SAFE:
             self.guard(MATH_SAFE[fname].format(x=ast.unparse(x.node)))
-        return Tr(call(f"{self.np}.{MATH_UFUNCS[fname]}", x.node), x.shape, NUMBER)
+        return Tr(call(f"{self.np}.{MATH_UFUNCS[fname]}", x.node), x.shape, FLOAT)
 
     def _builtin(self, fname: str, args: list[ast.expr], node: ast.Call) -> Tr:
         known = self.ctx.kind(fname)
@@ -333,7 +338,7 @@ class Columns:
             self.guard(f"({pd}.api.types.is_string_dtype({code}) or {pd}.api.types.is_integer_dtype({code}) "
                        f"or (({code}).abs() < 2 ** 62).all())")
         dtype = "int64" if fname == "int" else "float64"
-        return Tr(call(ast.Attribute(x.node, "astype", ast.Load()), const(dtype)), COL, NUMBER)
+        return Tr(call(ast.Attribute(x.node, "astype", ast.Load()), const(dtype)), COL, NUMBER if fname == "int" else FLOAT)
 
     def _method(self, func: ast.Attribute, args: list[ast.expr]) -> Tr:
         base = self.expr(func.value)
