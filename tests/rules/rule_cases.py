@@ -479,6 +479,16 @@ def cheap_records(df):
             records.append({"item": row["item"], "total": row["cost"] * row["units"]})
     return pd.DataFrame(records)
 ''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "dear_total", '''
+def dear_total(df, level):
+    total = 0
+    n = 0
+    for c in df["cost"]:
+        if c > level:
+            total += c
+            n += 1
+    return total, n
+''', (SHOP, 3.0), (SHOP, 99.0), (SHOP0, 3.0)),
     case("frame-row-loop", "labels_text", '''
 def labels_text(df):
     text = ""

@@ -377,6 +377,7 @@ class Effects:
     accs: dict[str, tuple[str, Tr]] = field(default_factory=dict)  # name -> ("+" | "*" | "max" | "min" | "join", value)
     running: dict[str, str] = field(default_factory=dict)  # accumulator read in the round -> its running values
     writes: dict[str, Tr] = field(default_factory=dict)  # column written cell by cell -> its new values
+    updated_where: dict[str, Tr | None] = field(default_factory=dict)  # accumulator -> rows that update it (None: all)
 
 
 IDENTITY = {"+": 0, "*": 1}
@@ -505,6 +506,7 @@ class Round:
         elif mask is not None:
             tr = self.cols.where(mask, _broadcast(tr, self.cols), Tr(const(IDENTITY[op]), CONST, NUMBER))
         eff.accs[acc] = (op, tr)
+        eff.updated_where[acc] = mask
         if mask is None:  # read later in the round: the running value
             self._running_env(acc, eff)
 
@@ -544,11 +546,13 @@ class Round:
             if len(ops) != 1 or ops & {"join", "max", "min"}:
                 raise Decline(f"{acc_name} is updated differently in the branches")
             op = ops.pop()
-            zero = Tr(const(IDENTITY[op]), CONST, NUMBER)
-            ta, tb = [p[1] if p is not None else zero for p in parts]
-            # each branch already multiplied its own condition in; the sum of the two is the update
-            joined = ast.BinOp(_arr(ta, self.cols), ast.Add() if op == "+" else ast.Mult(), _arr(tb, self.cols))
+            # each branch already put its own condition in (the identity elsewhere): combine the two
+            both = [p[1] for p in parts if p is not None]
+            joined = _arr(both[0], self.cols) if len(both) == 1 else \
+                ast.BinOp(_arr(both[0], self.cols), ast.Add() if op == "+" else ast.Mult(), _arr(both[1], self.cols))
             eff.accs[acc_name] = (op, Tr(joined, ARR, NUMBER))
+            where = [e.updated_where.get(acc_name) for e in (eff_a, eff_b) if acc_name in e.accs]
+            eff.updated_where[acc_name] = mask if len(where) == 2 else where[0]
             self._running_env(acc_name, eff)
 
     def _running_env(self, acc: str, eff: Effects) -> None:
@@ -626,12 +630,11 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
         if op == "join":  # "".join raises TypeError on a piece that is not text, as s + piece does
             joined = call(ast.Attribute(const(""), "join", ast.Load()), cols.as_list(value))
             out.append(ast.AugAssign(name(acc), ast.Add(), joined))
-        elif acc in eff.running:
-            tmp = eff.running[acc]
-            last = ast.IfExp(call("len", name(tmp)), ast.Subscript(name(tmp), const(-1), ast.Load()), name(acc))
-            out.append(assign(acc, last))
-        else:
-            out.append(_running(acc, op, value, cols))
+        else:  # untouched where no row updates it (an int total stays an int, as in the loop)
+            where = eff.updated_where.get(acc)
+            updated = rows.length if where is None else call(f"{cols.np}.any", _arr(where, cols))
+            values = name(eff.running[acc]) if acc in eff.running else running_values(acc, op, value, cols, first=0)
+            out.append(assign(acc, ast.IfExp(updated, ast.Subscript(values, const(-1), ast.Load()), name(acc))))
     return out
 
 
@@ -669,12 +672,6 @@ def _records(record: Record, mask: Tr | None, rows: RowLoop) -> ast.expr:
 
 
 RUNNING = {"+": "add", "*": "multiply", "max": "fmax", "min": "fmin"}
-
-
-def _running(acc: str, op: str, value: Tr, cols: Columns) -> ast.stmt:
-    """The accumulator's last value, accumulated in the loop's order (a float sum rounds as the loop's does)."""
-    last = ast.Subscript(running_values(acc, op, value, cols, first=0), const(-1), ast.Load())
-    return assign(acc, last)
 
 
 def running_values(acc: str, op: str, value: Tr, cols: Columns, first: int = 1) -> ast.expr:
