@@ -489,6 +489,16 @@ def dear_total(df, level):
             n += 1
     return total, n
 ''', (SHOP, 3.0), (SHOP, 99.0), (SHOP0, 3.0)),
+    case("frame-row-loop", "safe_ratio", '''
+def safe_ratio(df):
+    ratios = []
+    for r in df.itertuples(index=False):
+        if r.units > 1:
+            ratios.append(r.cost / (r.units - 1))
+        else:
+            ratios.append(0.0)
+    return ratios
+''', (SHOP,), (SHOP0,)),
     case("frame-row-loop", "labels_text", '''
 def labels_text(df):
     text = ""

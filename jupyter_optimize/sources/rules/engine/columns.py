@@ -34,9 +34,9 @@ FLOAT = "float"  # a number known to be a float (math functions, true division, 
 
 MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sqrt": "sqrt", "sin": "sin",
                "cos": "cos", "tan": "tan", "atan": "arctan", "tanh": "tanh", "fabs": "abs", "log1p": "log1p"}
-# the whole-column test that no element makes the math function raise (ValueError / OverflowError)
-MATH_SAFE = {"sqrt": "not (({x}) < 0).any()", "log": "not (({x}) <= 0).any()", "log10": "not (({x}) <= 0).any()",
-             "log2": "not (({x}) <= 0).any()", "log1p": "not (({x}) <= -1).any()", "exp": "not (({x}) > 709.0).any()"}
+# the elements on which the math function raises (ValueError / OverflowError)
+MATH_BAD = {"sqrt": "({x}) < 0", "log": "({x}) <= 0", "log10": "({x}) <= 0", "log2": "({x}) <= 0",
+            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0"}
 STR_METHODS = {"upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "swapcase",
                "replace", "startswith", "endswith", "zfill", "isdigit", "isalpha", "isnumeric", "isspace",
                "islower", "isupper", "isalnum", "center", "ljust", "rjust"}
@@ -68,6 +68,7 @@ class Columns:
     varying: set[str] = field(default_factory=set)  # names that change per row (not in env: untranslatable)
     guards: list[ast.expr] = field(default_factory=list)
     index: ast.expr | None = None  # the rows' index, for wrapping arrays in a Series (set by the rule)
+    conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
 
     @property
     def np(self) -> str:
@@ -76,6 +77,23 @@ class Columns:
     @property
     def pd(self) -> str:
         return self.ctx.module("pandas")
+
+    def guard_rows(self, bad: str) -> None:
+        """Guard against rows where *bad* (an elementwise test) holds, among the rows the current branch runs on."""
+        if self.conditions:
+            where = " & ".join(f"({c})" for c in self.conditions)
+            self.guard(f"not (({bad}) & {where}).any()")
+        else:
+            self.guard(f"not ({bad}).any()")
+
+    def branch(self, test: Tr, node: ast.expr, negate: bool = False) -> Tr:
+        """*node* translated as the branch that runs where *test* holds (or does not, *negate*)."""
+        code = ast.unparse(test.node)
+        self.conditions.append(f"~({code})" if negate else code)
+        try:
+            return self.expr(node)
+        finally:
+            self.conditions.pop()
 
     def guard(self, code: str) -> None:
         node = parse_expr(code)
@@ -139,7 +157,7 @@ class Columns:
         if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)) and right.shape != CONST:
             if isinstance(node.op, ast.Mod) and TEXT in (left.sort, right.sort):
                 raise Decline("% formatting of per-row values")
-            self.guard(f"(({ast.unparse(right.node)}) != 0).all()")  # Python numbers raise ZeroDivisionError
+            self.guard_rows(f"({ast.unparse(right.node)}) == 0")  # Python numbers raise ZeroDivisionError
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             raise Decline("bitwise operators on per-row values")
         sort = TEXT if TEXT in (left.sort, right.sort) else \
@@ -242,7 +260,10 @@ class Columns:
         return Tr(node, shape, BOOL)
 
     def _IfExp(self, node: ast.IfExp) -> Tr:
-        test, body, orelse = self.expr(node.test), self.expr(node.body), self.expr(node.orelse)
+        test = self.expr(node.test)
+        if test.shape == CONST:
+            raise Decline("a condition that is the same for every row")
+        body, orelse = self.branch(test, node.body), self.branch(test, node.orelse, negate=True)
         return self.where(test, body, orelse)
 
     def where(self, test: Tr, body: Tr, orelse: Tr) -> Tr:
@@ -295,8 +316,8 @@ class Columns:
         x = self.expr(args[0])
         if x.shape == CONST:
             raise Decline("a math call on a constant")
-        if fname in MATH_SAFE:
-            self.guard(MATH_SAFE[fname].format(x=ast.unparse(x.node)))
+        if fname in MATH_BAD:
+            self.guard_rows(MATH_BAD[fname].format(x=ast.unparse(x.node)))
         return Tr(call(f"{self.np}.{MATH_UFUNCS[fname]}", x.node), x.shape, FLOAT)
 
     def _builtin(self, fname: str, args: list[ast.expr], node: ast.Call) -> Tr:
@@ -369,7 +390,7 @@ class Columns:
     def _no_missing(self, x: Tr) -> None:
         """Missing values in a column read (NaN where the per-row code would raise or compare otherwise): fall back."""
         if x.shape == COL and isinstance(x.node, (ast.Subscript, ast.Name)):
-            self.guard(f"({ast.unparse(x.node)}).notna().all()")
+            self.guard_rows(f"({ast.unparse(x.node)}).isna()")
 
     # -- results ------------------------------------------------------------
 

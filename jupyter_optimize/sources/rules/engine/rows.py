@@ -520,12 +520,16 @@ class Round:
             self.cols.env = dict(before)
             sub = Effects()
             assigned_mask = _and(mask, cond)
-            for s in body:
-                if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) \
-                        and self._accumulation(s.targets[0].id, s.value) is None:
-                    self.cols.env[s.targets[0].id] = self.cols.expr(s.value)
-                else:
-                    self._stmt(s, assigned_mask, sub)
+            self.cols.conditions.append(ast.unparse(cond.node))  # guards count only the rows of the branch
+            try:
+                for s in body:
+                    if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) \
+                            and self._accumulation(s.targets[0].id, s.value) is None:
+                        self.cols.env[s.targets[0].id] = self.cols.expr(s.value)
+                    else:
+                        self._stmt(s, assigned_mask, sub)
+            finally:
+                self.cols.conditions.pop()
             branches.append((dict(self.cols.env), sub))
         (env_a, eff_a), (env_b, eff_b) = branches
         self.cols.env = dict(before)
