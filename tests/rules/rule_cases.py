@@ -37,6 +37,23 @@ def case(rule: str, label: str, source: str, *calls: tuple) -> Case:
     return Case(rule, label, source, lambda: [(tuple(c), {}) for c in calls])
 
 
+def price_band(row):  # a user's helper, inlined by the pandas rules
+    """Where a row's spend falls."""
+    spend = row["cost"] * row["units"]
+    if spend > 10:
+        return "high"
+    elif spend > 4:
+        return "mid"
+    return "low"
+
+
+def digits_of(v):  # a helper with a loop: not inlined
+    n = 0
+    while v >= 1:
+        v, n = v / 10, n + 1
+    return n
+
+
 def level_of(v):  # a user's helper, used by a lookup-table case
     return 0 if v < 85 else 128 if v < 170 else 255
 
@@ -531,6 +548,10 @@ def flag_rows(df):
 def feel(temps):
     return temps.map(lambda t: "cold" if t < 5 else "warm")
 ''', (TEMPS,), (TEMPS.iloc[:0],)),
+    case("frame-apply", "bands_by_helper", '''
+def bands_by_helper(df):
+    return df.apply(price_band, axis=1)
+''', (SHOP,), (SHOP0,)),
     case("frame-apply", "shout", '''
 def shout(df):
     return df["item"].apply(lambda x: x.upper() + "!")
@@ -556,6 +577,10 @@ def parse_prices(prices):
 def log_temps(temps):
     return temps.apply(lambda t: math.log(t + 4))
 ''', (TEMPS,), (TEMPS - 10,)),
+    case("column-comprehension", "levels_by_helper", '''
+def levels_by_helper(df):
+    return [level_of(v) for v in df["units"]]
+''', (SHOP,), (SHOP0,)),
     case("column-comprehension", "halves", '''
 def halves(temps):
     return [t / 2 for t in temps]
@@ -822,9 +847,9 @@ def carried(df):
 def needs_other_row(df):
     return df.apply(lambda r: helper(r), axis=1)
 ''', (SHOP,)),
-    case("column-comprehension", "unknown_call", '''
-def unknown_call(df):
-    return [level_of(v) for v in df["units"]]
+    case("column-comprehension", "helper_with_a_loop", '''
+def helper_with_a_loop(df):
+    return [digits_of(v) for v in df["units"]]
 ''', (SHOP,)),
     case("unique-groupby", "not_empty_before", '''
 def not_empty_before(df, totals):
@@ -855,4 +880,4 @@ def counts_by_two(df):
 ''', (SHOP,)),
 ]
 
-NAMESPACE = {"np": np, "math": math, "pd": pd, "level_of": level_of, "helper": lambda r: r}
+NAMESPACE = {"np": np, "math": math, "pd": pd, "level_of": level_of, "price_band": price_band, "digits_of": digits_of, "helper": lambda r: r}

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import ast
 import copy
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .build import call, const, name, parse_expr
 from .context import Context
+from .inline import helper_expression
 from .rewrite import Decline
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
@@ -69,6 +71,7 @@ class Columns:
     guards: list[ast.expr] = field(default_factory=list)
     index: ast.expr | None = None  # the rows' index, for wrapping arrays in a Series (set by the rule)
     conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
+    inlining: list[str] = field(default_factory=list)  # helpers being inlined (no recursion)
 
     @property
     def np(self) -> str:
@@ -305,10 +308,29 @@ class Columns:
                 self.ctx.kind(func.value.id) is not None and self.ctx.kind(func.value.id).dtype == "math":  # type: ignore[union-attr]
             return self._math(func.attr, node.args)
         if isinstance(func, ast.Name) and func.id not in self.env and func.id not in self.varying:
+            helper = self.ctx.globals.get(func.id)
+            if isinstance(helper, types.FunctionType) and not self._all_constant(node.args):
+                return self._helper(func.id, helper, node.args)
             return self._builtin(func.id, node.args, node)
         if isinstance(func, ast.Attribute):
             return self._method(func, node.args)
         raise Decline("a call the translator does not know")
+
+    def _all_constant(self, args: list[ast.expr]) -> bool:
+        try:
+            return all(self.expr(a).shape == CONST for a in args)
+        except Decline:  # a whole row, say: not a value, but a helper may read its fields
+            return False
+
+    def _helper(self, fname: str, helper: types.FunctionType, args: list[ast.expr]) -> Tr:
+        """A helper of the user's called per row: its body inlined as one expression, then translated."""
+        if fname in self.inlining or len(self.inlining) > 3:
+            raise Decline(f"{fname} calls itself, or helpers nest too deep")
+        self.inlining.append(fname)
+        try:
+            return self.expr(helper_expression(helper, args, self.ctx.globals))
+        finally:
+            self.inlining.pop()
 
     def _math(self, fname: str, args: list[ast.expr]) -> Tr:
         if fname not in MATH_UFUNCS or len(args) != 1:

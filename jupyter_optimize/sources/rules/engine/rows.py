@@ -533,7 +533,7 @@ class Round:
             branches.append((dict(self.cols.env), sub))
         (env_a, eff_a), (env_b, eff_b) = branches
         self.cols.env = dict(before)
-        for var in set(env_a) | set(env_b):
+        for var in dict.fromkeys([*env_a, *env_b]):
             a, b = env_a.get(var), env_b.get(var)
             if a is b:
                 self.cols.env[var] = a  # type: ignore[assignment]
@@ -542,7 +542,7 @@ class Round:
             else:
                 self.cols.env[var] = self.cols.where(test, a, b)
         self._merge_appends(test, eff_a, eff_b, mask, eff)
-        for acc_name in set(eff_a.accs) | set(eff_b.accs):
+        for acc_name in dict.fromkeys([*eff_a.accs, *eff_b.accs]):
             if acc_name in eff.accs:
                 raise Decline(f"{acc_name} is updated twice in a round")
             parts = [e.accs.get(acc_name) for e in (eff_a, eff_b)]
@@ -568,7 +568,7 @@ class Round:
     def _merge_appends(self, test: Tr, a: Effects, b: Effects, mask: Tr | None, eff: Effects) -> None:
         if a.writes or b.writes:
             raise Decline("a cell written in a branch")
-        for lst in set(a.appends) | set(b.appends):
+        for lst in dict.fromkeys([*a.appends, *b.appends]):
             if lst in eff.appends:
                 raise Decline(f"{lst} gets two values per row")
             va, vb = a.appends.get(lst), b.appends.get(lst)

@@ -20,6 +20,7 @@ gives ``apply`` a float64 result whatever the function returns.
 from __future__ import annotations
 
 import ast
+import types
 
 from ..engine.build import call, const, name
 from ..engine.columns import Columns, Tr
@@ -55,8 +56,8 @@ def _calls(fn: ast.FunctionDef) -> list[ast.Call]:
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) \
-                    and child.func.attr in ("apply", "map") and child.args and isinstance(child.args[0], ast.Lambda) \
-                    and id(child) not in kept:
+                    and child.func.attr in ("apply", "map") and child.args \
+                    and isinstance(child.args[0], (ast.Lambda, ast.Name)) and id(child) not in kept:
                 out.append(child)
                 continue  # the outermost call: a rewrite of it covers the rest
             if not isinstance(child, SCOPE_NODES) or child is fn:
@@ -78,6 +79,11 @@ def _apply_edit(node: ast.Call, ctx: Context) -> Edit:
     subject = func.value
     kind = frame_kind(ctx, subject) or ("Series" if column_of(ctx, subject) is subject else None)
     lam = node.args[0]
+    if isinstance(lam, ast.Name):  # a helper of the user's: as the lambda that calls it
+        if not isinstance(ctx.globals.get(lam.id), types.FunctionType):
+            raise Decline(f"{lam.id} is not a function of the user's")
+        row = ctx.fresh("row")
+        lam = ast.Lambda(ast.arguments([], [ast.arg(row)], None, [], [], None, []), call(lam.id, name(row)))
     assert isinstance(lam, ast.Lambda)
     if len(node.args) != 1 or len(lam.args.args) != 1 or lam.args.vararg or lam.args.kwarg or lam.args.kwonlyargs:
         raise Decline("not a lambda of one argument")
