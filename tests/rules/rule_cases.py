@@ -10,11 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 rng = np.random.default_rng(7)
 F = rng.normal(size=40)
 F2 = rng.normal(size=(6, 5))
 U8 = rng.integers(0, 256, size=(9, 11), dtype=np.uint8)
+SHOP = pd.DataFrame({"item": ["tea", "jam", "tea", "oil", "jam", "tea"], "cost": [2.5, 4.0, np.nan, 7.25, 4.0, 1.0],
+                     "units": [1.0, 2.0, 3.0, 1.0, 5.0, 2.0]}, index=[10, 4, 7, 1, 8, 3])  # non-default index
+NUMBERS = pd.DataFrame({"cost": [2.5, 4.0, np.nan, 7.25], "count": [1, 2, 3, 4]}, index=[3, 2, 1, 0])  # int + float: rows upcast
+SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
+PRICES = pd.Series(["1.5", " 2", "-0.25", "1e3"], index=[7, 5, 3, 1], name="price")  # text to parse
+TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
 WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
 
 
@@ -28,6 +35,23 @@ class Case:
 
 def case(rule: str, label: str, source: str, *calls: tuple) -> Case:
     return Case(rule, label, source, lambda: [(tuple(c), {}) for c in calls])
+
+
+def price_band(row):  # a user's helper, inlined by the pandas rules
+    """Where a row's spend falls."""
+    spend = row["cost"] * row["units"]
+    if spend > 10:
+        return "high"
+    elif spend > 4:
+        return "mid"
+    return "low"
+
+
+def digits_of(v):  # a helper with a loop: not inlined
+    n = 0
+    while v >= 1:
+        v, n = v / 10, n + 1
+    return n
 
 
 def level_of(v):  # a user's helper, used by a lookup-table case
@@ -318,6 +342,13 @@ def countdown(n):
         n -= 1
     return s
 ''', (12,)),
+    case("string-join", "receipt", '''
+def receipt(items):
+    text = ""
+    for name, price in items:
+        text = text + name + ": " + str(price * 1.1) + "\\n"
+    return text
+''', ([("tea", 2.5), ("jam", 0.1), ("oil", 3.0)],), ([("a", 1)],)),
     # -- append-comprehension ------------------------------------------------
     case("append-comprehension", "squares", '''
 def squares(xs):
@@ -418,6 +449,214 @@ def is_prime(n):
         d += 1
     return n > 1
 ''', (7919,), (91,)),
+    # -- frame-row-loop (pandas) ---------------------------------------------
+    case("frame-row-loop", "order_values", '''
+def order_values(df):
+    values = []
+    for _, row in df.iterrows():
+        v = row["cost"] * row["units"]
+        if v > 8:
+            values.append(v - 1)
+        else:
+            values.append(v)
+    df["value"] = values
+    return df
+''', (SHOP.copy(),), (SHOP0.copy(),)),
+    case("frame-row-loop", "per_unit", '''
+def per_unit(df):
+    out = []
+    for i in range(len(df)):
+        out.append(df.iloc[i]["cost"] / df.iloc[i]["count"])
+    return pd.Series(out, index=df.index, name="per_unit")
+''', (NUMBERS,), (NUMBERS.iloc[:0],), (NUMBERS.assign(count=0),)),
+    case("frame-row-loop", "mark_bargains", '''
+def mark_bargains(df):
+    df = df.reset_index(drop=True)
+    df["deal"] = "no"
+    df["spend"] = 0.0
+    for i in range(len(df)):
+        df.at[i, "spend"] = df.at[i, "cost"] * df.at[i, "units"]
+        if df.at[i, "cost"] < 3:
+            df.at[i, "deal"] = "yes"
+    return df
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "size_by_label", '''
+def size_by_label(df):
+    df = df.copy()
+    df["size"] = ""
+    for label, row in df.iterrows():
+        df.loc[label, "size"] = "big" if row["units"] > 2 else "small"
+    return df
+''', (SHOP,), (SHOP0,), (pd.concat([SHOP, SHOP]),)),
+    case("frame-row-loop", "cheap_records", '''
+def cheap_records(df):
+    records = []
+    for _, row in df.iterrows():
+        if row["cost"] < 5:
+            records.append({"item": row["item"], "total": row["cost"] * row["units"]})
+    return pd.DataFrame(records)
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "dear_total", '''
+def dear_total(df, level):
+    total = 0
+    n = 0
+    for c in df["cost"]:
+        if c > level:
+            total += c
+            n += 1
+    return total, n
+''', (SHOP, 3.0), (SHOP, 99.0), (SHOP0, 3.0)),
+    case("frame-row-loop", "safe_ratio", '''
+def safe_ratio(df):
+    ratios = []
+    for r in df.itertuples(index=False):
+        if r.units > 1:
+            ratios.append(r.cost / (r.units - 1))
+        else:
+            ratios.append(0.0)
+    return ratios
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "labels_text", '''
+def labels_text(df):
+    text = ""
+    for r in df.itertuples():
+        text = text + r.item.upper() + "=" + str(r.units) + "\\n"
+    return text
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "running_units", '''
+def running_units(df):
+    total = 0.0
+    seen = []
+    for i in range(len(df)):
+        total += df["units"].iloc[i]
+        seen.append(total)
+    return seen, total
+''', (SHOP,), (SHOP0,)),
+    case("frame-row-loop", "root_costs", '''
+def root_costs(s):
+    out = []
+    for v in s:
+        out.append(math.sqrt(v))
+    return out
+''', (TEMPS.abs(),), (TEMPS,)),
+    # -- frame-apply (pandas) ------------------------------------------------
+    case("frame-apply", "flag_rows", '''
+def flag_rows(df):
+    return df.apply(lambda r: r["cost"] > 3 and r["units"] < 3, axis=1)
+''', (SHOP,), (SHOP0,)),
+    case("frame-apply", "feel", '''
+def feel(temps):
+    return temps.map(lambda t: "cold" if t < 5 else "warm")
+''', (TEMPS,), (TEMPS.iloc[:0],)),
+    case("frame-apply", "bands_by_helper", '''
+def bands_by_helper(df):
+    return df.apply(price_band, axis=1)
+''', (SHOP,), (SHOP0,)),
+    case("frame-apply", "shout", '''
+def shout(df):
+    return df["item"].apply(lambda x: x.upper() + "!")
+''', (SHOP,), (SHOP0,)),
+    # -- column-comprehension (pandas) ---------------------------------------
+    case("column-comprehension", "item_codes", '''
+def item_codes(df, codes):
+    return [codes[x] for x in df["item"]]
+''', (SHOP, {"tea": 1, "jam": 2, "oil": 3}), (SHOP, {"tea": 1})),
+    case("column-comprehension", "big_costs", '''
+def big_costs(df):
+    return [c * 2 for c in df["cost"] if c > 3]
+''', (SHOP,), (SHOP0,)),
+    case("column-comprehension", "squares_of_counts", '''
+def squares_of_counts(df):
+    return [c * c - 1 for c in df["count"]]
+''', (NUMBERS,), (NUMBERS.assign(count=2 ** 40),)),
+    case("column-comprehension", "parse_prices", '''
+def parse_prices(prices):
+    return [float(p) * 100 for p in prices]
+''', (PRICES,), (PRICES.iloc[:0],), (pd.Series(["1.5", "n/a"]),)),
+    case("frame-apply", "log_temps", '''
+def log_temps(temps):
+    return temps.apply(lambda t: math.log(t + 4))
+''', (TEMPS,), (TEMPS - 10,)),
+    case("column-comprehension", "levels_by_helper", '''
+def levels_by_helper(df):
+    return [level_of(v) for v in df["units"]]
+''', (SHOP,), (SHOP0,)),
+    case("column-comprehension", "halves", '''
+def halves(temps):
+    return [t / 2 for t in temps]
+''', (TEMPS,)),
+    # -- unique-groupby (pandas) ---------------------------------------------
+    case("unique-groupby", "cost_by_item", '''
+def cost_by_item(df):
+    totals = {}
+    for item in df["item"].unique():
+        part = df[df["item"] == item]
+        totals[item] = part["cost"].sum()
+    return totals
+''', (SHOP,), (SHOP0,)),
+    case("unique-groupby", "mean_units_sorted", '''
+def mean_units_sorted(df):
+    out = {}
+    for k in sorted(df["item"].unique()):
+        out[k] = df[df["item"] == k]["units"].mean()
+    return out
+''', (SHOP,)),
+    case("unique-groupby", "share", '''
+def share(df):
+    res = {}
+    for k in df["item"].unique():
+        sel = df.loc[df["item"] == k]
+        res[k] = sel["units"].sum() / len(sel)
+    return res
+''', (SHOP,)),
+    # -- append-rows (pandas) ------------------------------------------------
+    case("append-rows", "restock", '''
+def restock(df):
+    orders = pd.DataFrame(columns=["item", "need"])
+    for i in range(len(df)):
+        if df["units"].iloc[i] < 3:
+            orders.loc[len(orders)] = [df["item"].iloc[i], 3 - df["units"].iloc[i]]
+    return orders
+''', (SHOP,), (SHOP0,)),
+    case("append-rows", "grow_by_concat", '''
+def grow_by_concat(df):
+    out = pd.DataFrame()
+    for item, cost in zip(df["item"], df["cost"]):
+        out = pd.concat([out, pd.DataFrame([{"item": item, "double": cost * 2}])], ignore_index=True)
+    return out
+''', (SHOP,), (SHOP0,)),
+    case("append-rows", "one_row_frames", '''
+def one_row_frames(n):
+    pieces = []
+    for k in range(n):
+        pieces.append(pd.DataFrame([{"k": k, "square": k * k}]))
+    return pd.concat(pieces, ignore_index=True)
+''', (5,), (0,)),
+    # -- dict-groupby (pandas) -----------------------------------------------
+    case("dict-groupby", "item_counts", '''
+def item_counts(df):
+    counts = {}
+    for x in df["item"]:
+        counts[x] = counts.get(x, 0) + 1
+    return counts
+''', (SHOP,), (SHOP0,)),
+    case("dict-groupby", "units_by_item", '''
+def units_by_item(df):
+    units = {}
+    for k, u in zip(df["item"], df["units"]):
+        if k in units:
+            units[k] += u
+        else:
+            units[k] = u
+    return units
+''', (SHOP,)),
+    case("dict-groupby", "cost_by_item_rows", '''
+def cost_by_item_rows(df):
+    spent = {}
+    for r in df.itertuples():
+        spent[r.item] = spent.get(r.item, 0) + r.cost
+    return spent
+''', (SHOP,), (SHOP.fillna(0.0),)),
 ]
 
 DECLINES = [
@@ -579,4 +818,66 @@ def changes_in_loop(x):
 ''', (F.copy(),)),
 ]
 
-NAMESPACE = {"np": np, "math": math, "level_of": level_of}
+DECLINES += [
+    case("frame-row-loop", "prints_rows", '''
+def prints_rows(df):
+    out = []
+    for _, row in df.iterrows():
+        print(row["item"])
+        out.append(row["cost"])
+    return out
+''', (SHOP.iloc[:2],)),
+    case("frame-row-loop", "reads_what_it_writes", '''
+def reads_what_it_writes(df):
+    df = df.reset_index(drop=True)
+    for i in range(1, len(df)):
+        df.at[i, "units"] = df.at[i, "units"] + df.at[i - 1, "units"]
+    return df
+''', (SHOP,)),
+    case("frame-row-loop", "carried", '''
+def carried(df):
+    out = []
+    prev = 0.0
+    for c in df["units"]:
+        out.append(c - prev)
+        prev = c
+    return out
+''', (SHOP,)),
+    case("frame-apply", "needs_other_row", '''
+def needs_other_row(df):
+    return df.apply(lambda r: helper(r), axis=1)
+''', (SHOP,)),
+    case("column-comprehension", "helper_with_a_loop", '''
+def helper_with_a_loop(df):
+    return [digits_of(v) for v in df["units"]]
+''', (SHOP,)),
+    case("unique-groupby", "not_empty_before", '''
+def not_empty_before(df, totals):
+    for item in df["item"].unique():
+        totals[item] = df[df["item"] == item]["cost"].sum()
+    return totals
+''', (SHOP, {"tea": 1.0})),
+    case("append-rows", "reads_the_frame", '''
+def reads_the_frame(df):
+    out = pd.DataFrame(columns=["a"])
+    for v in df["units"]:
+        out.loc[len(out)] = [v + len(out)]
+    return out
+''', (SHOP,)),
+    case("frame-row-loop", "math_factorial", '''
+def math_factorial(df):
+    out = []
+    for v in df["units"]:
+        out.append(math.factorial(int(v)))
+    return out
+''', (SHOP,)),
+    case("dict-groupby", "counts_by_two", '''
+def counts_by_two(df):
+    counts = {}
+    for x in df["item"]:
+        counts[x] = counts.get(x, 1) + 1
+    return counts
+''', (SHOP,)),
+]
+
+NAMESPACE = {"np": np, "math": math, "pd": pd, "level_of": level_of, "price_band": price_band, "digits_of": digits_of, "helper": lambda r: r}

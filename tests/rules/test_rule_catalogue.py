@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,10 +32,11 @@ def define(source: str, namespace: dict | None = None):
     return namespace[name]
 
 
-def rewrite(case: Case) -> str | None:
+def rewrite(case: Case, declined: list[str] | None = None) -> str | None:
     func = define(case.source)
     kinds = learn_kinds(func, [Call.coerce(c) for c in case.calls()]).kinds
-    state = apply_rule(State(case.source.lstrip("\n")), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds))
+    state = apply_rule(State(case.source.lstrip("\n")), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds),
+                       declined)
     return state.text if state else None
 
 
@@ -59,16 +61,40 @@ def test_rule_rewrites_as_recorded(case: Case):
 def test_rewrite_behaves_like_the_original(case: Case, capsys):
     original, rewritten = define(case.source), define(rewrite(case))
     for args, kwargs in case.calls():
-        expected = original(*copy.deepcopy(args), **kwargs)
-        got = rewritten(*copy.deepcopy(args), **kwargs)
-        assert difference(expected, got, Tolerance(rtol=1e-9)) is None
+        expected, got = outcome(original, args, kwargs), outcome(rewritten, args, kwargs)
+        if isinstance(expected, Raised) or isinstance(got, Raised):
+            assert expected == got  # a guarded rewrite raises what the original raises
+        else:
+            assert difference(expected, got, Tolerance(rtol=1e-9)) is None
     printed = capsys.readouterr().out
     assert printed == "" or printed.count("\n") % 2 == 0  # both printed the same lines
 
 
+@dataclass(frozen=True)
+class Raised:
+    type: str
+    message: str
+
+
+def outcome(func, args, kwargs):
+    try:
+        return func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except Exception as exc:
+        return Raised(type(exc).__name__, str(exc))
+
+
 @pytest.mark.parametrize("case", DECLINES, ids=lambda c: f"{c.rule}/{c.label}")
 def test_rule_declines_outside_its_preconditions(case: Case):
-    assert rewrite(case) is None
+    declined: list[str] = []
+    assert rewrite(case, declined) is None
+    assert declined and all(declined), "a decline says why"
+    reasons = "".join(f"# - {why}\n" for why in dict.fromkeys(declined))
+    recorded = f"# rule: {case.rule}\n# ---- before\n{case.source.lstrip()}# ---- declined, because\n{reasons}"
+    path = GOLDEN / case.rule / "declined" / f"{case.label}.txt"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(recorded)
+    assert recorded == path.read_text()
 
 
 def test_every_rule_has_three_cases_and_a_decline():
@@ -89,4 +115,4 @@ def test_catalogue_is_documented():
 
 def test_no_stale_golden_files():
     recorded = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.txt")}
-    assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES}
+    assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES} | {f"{c.rule}/declined/{c.label}.txt" for c in DECLINES}

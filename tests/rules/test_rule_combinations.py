@@ -78,7 +78,7 @@ def test_nothing_to_do_gives_no_candidates():
 
 
 def test_every_rule_is_in_one_family_module():
-    assert {r.family for r in RULES} == {"containers", "hoisting", "recursion", "reductions", "search",
+    assert {r.family for r in RULES} == {"containers", "hoisting", "pandas", "recursion", "reductions", "search",
                                          "tables", "vectorize"}
     assert State("x").applied == ()
 

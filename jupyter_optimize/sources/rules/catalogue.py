@@ -5,7 +5,19 @@ from ...model import Candidate
 from .engine import combine
 from .engine.combine import MAX_CANDIDATES, Hotness, State, Subject, all_cold
 from .engine.rewrite import Rule, RuleFunction
-from .families import containers, hoisting, recursion, reductions, searches, tables, vectorize
+from .families import (
+    containers,
+    hoisting,
+    pandas_apply,
+    pandas_build,
+    pandas_groups,
+    pandas_rows,
+    recursion,
+    reductions,
+    searches,
+    tables,
+    vectorize,
+)
 
 
 def _family(family: str, *rules: tuple[str, RuleFunction]) -> tuple[Rule, ...]:
@@ -18,6 +30,14 @@ def _family(family: str, *rules: tuple[str, RuleFunction]) -> tuple[Rule, ...]:
 RULES: tuple[Rule, ...] = (
     *_family("recursion", ("memoize", recursion.memoize)),
     *_family("hoisting", ("hoist-invariant", hoisting.hoist_invariant)),
+    # pandas before containers: a count over a column is value_counts before it is a Counter
+    *_family("pandas",
+             ("unique-groupby", pandas_groups.unique_groupby),
+             ("dict-groupby", pandas_groups.dict_groupby),
+             ("frame-row-loop", pandas_rows.frame_row_loop),
+             ("frame-apply", pandas_apply.frame_apply),
+             ("column-comprehension", pandas_apply.column_comprehension),
+             ("append-rows", pandas_build.append_rows)),
     *_family("containers",
              ("membership-set", containers.membership_set),
              ("dict-count", containers.dict_count),

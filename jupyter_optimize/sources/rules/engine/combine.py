@@ -56,18 +56,23 @@ def function_def(tree: ast.Module, fname: str) -> ast.FunctionDef:
     raise Decline(f"no function named {fname}")
 
 
-def apply_rule(state: State, rule: Rule, subject: Subject) -> State | None:
-    """*state* rewritten by *rule*, or None when the rule does not apply."""
+def apply_rule(state: State, rule: Rule, subject: Subject, declined: list[str] | None = None) -> State | None:
+    """*state* rewritten by *rule*, or None when the rule does not apply (then *declined*, if given, gets why)."""
+    ctx: Context | None = None
     try:
         fn = function_def(ast.parse(state.text), subject.name)
         kinds = {**subject.kinds, **{k: frozenset({v}) for k, v in state.facts.items()}}
         ctx = Context(state.text, kinds, subject.globals)
         rewrite = rule.apply(fn, ctx)
         if rewrite is None or not rewrite.edits:
+            if declined is not None:
+                declined += list(dict.fromkeys(ctx.declined)) or ["nothing in the function has the rule's shape"]
             return None
         text = with_imports(splice(state.text, rewrite.edits), ctx.imports)
         function_def(ast.parse(text), subject.name)
-    except (Decline, SyntaxError, RecursionError):
+    except (Decline, SyntaxError, RecursionError) as exc:
+        if declined is not None:
+            declined += [*(ctx.declined if ctx else []), str(exc)]
         return None
     except Exception as exc:  # a bug in one rule must not cost the user the others
         subject.problems.append(f"rules: {rule.name} broke on {subject.name} ({type(exc).__name__}: {exc}) and was skipped.")

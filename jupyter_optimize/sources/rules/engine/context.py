@@ -18,6 +18,7 @@ class Context:
     globals: dict[str, object]
     imports: dict[str, str] = field(default_factory=dict)  # alias -> module, wanted by the rule
     taken: set[str] = field(default_factory=set)
+    declined: list[str] = field(default_factory=list)  # why the rule left places alone (for golden tests and notes)
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines(keepends=True)

@@ -30,7 +30,10 @@ def loops_in(fn: ast.FunctionDef) -> list[Loop]:
         for stmt in body:
             if isinstance(stmt, (ast.For, ast.While)):
                 out.append(stmt)
-            if isinstance(stmt, SCOPE_NODES) or is_fallback(stmt):
+            if isinstance(stmt, SCOPE_NODES):
+                continue
+            if is_fallback(stmt):  # the rewritten form may hold loops of its own; the original is left alone
+                visit(stmt.body)  # type: ignore[attr-defined]
                 continue
             for block in _blocks(stmt):
                 visit(block)
@@ -54,9 +57,16 @@ def outermost_loops(fn: ast.FunctionDef) -> list[Loop]:
 
 
 def is_fallback(stmt: ast.stmt) -> bool:
-    """``if guard: <whole-array form> else: <the original loop>``, as `guarded_replace` writes it: leave it alone."""
-    return (isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], (ast.For, ast.While))
-            and not any(isinstance(n, (ast.For, ast.While)) for s in stmt.body for n in ast.walk(s)))
+    """``if guard: <rewritten form> else: <the original loop>``, as `guarded_replace` writes it: leave the
+    original alone. The rewritten form has no loop, or a rewritten copy of the original one (same target and
+    iterable)."""
+    if not (isinstance(stmt, ast.If) and len(stmt.orelse) == 1 and isinstance(stmt.orelse[0], (ast.For, ast.While))):
+        return False
+    original = stmt.orelse[0]
+    loops = [n for s in stmt.body for n in ast.walk(s) if isinstance(n, (ast.For, ast.While))]
+    return not loops or isinstance(original, ast.For) and any(
+        isinstance(n, ast.For) and ast.dump(n.target) == ast.dump(original.target)
+        and ast.dump(n.iter) == ast.dump(original.iter) for n in loops)
 
 
 LoopEdit = Callable[[ast.FunctionDef, ast.For, Context], Edit]
@@ -81,7 +91,8 @@ def rewrite_outer_loops(fn: ast.FunctionDef, ctx: Context, edit_for: LoopEdit) -
             continue
         try:
             edits.append(edit_for(fn, loop, ctx))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
         done.append(loop)
     return Rewrite(edits) if edits else None
@@ -103,6 +114,15 @@ def previous_statement(fn: ast.FunctionDef, stmt: ast.stmt) -> ast.stmt | None:
         return None
     block, position = found
     return block[position - 1]
+
+
+def empty_dict_before(fn: ast.FunctionDef, loop: ast.stmt) -> tuple[ast.Assign, str]:
+    """``d = {}`` directly before *loop*, and the name d (else Decline)."""
+    init = previous_statement(fn, loop)
+    if isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name) \
+            and isinstance(init.value, ast.Dict) and not init.value.keys:
+        return init, init.targets[0].id
+    raise Decline("the loop does not directly follow `d = {}`")
 
 
 def enclosing_loops(fn: ast.FunctionDef, stmt: ast.stmt) -> list[Loop]:

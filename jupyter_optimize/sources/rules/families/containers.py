@@ -8,7 +8,7 @@ from ..engine.build import assign, call, const, name
 from ..engine.context import Context
 from ..engine.edits import insert_after, insert_before, replace_expr, replace_stmts
 from ..engine.kinds import HASHABLE, Kind, hashable
-from ..engine.loops import Loop, body_of, loops_in, outermost_loops, previous_statement, read_outside
+from ..engine.loops import Loop, body_of, empty_dict_before, loops_in, outermost_loops, previous_statement, read_outside
 from ..engine.names import mutated_names, names_loaded, names_stored, walk_all
 from ..engine.rewrite import Decline, Edit, Rewrite
 
@@ -33,7 +33,8 @@ def membership_set(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             as_set = ctx.fresh(f"{container}_set")
             try:
                 edits.append(insert_before(ctx, _anchor(fn, loop), [assign(as_set, call("set", name(container)))]))
-            except Decline:
+            except Decline as why:
+                ctx.declined.append(str(why))
                 continue
             edits += [replace_expr(ctx, c, as_set) for c in found]
             facts[as_set] = Kind("set")
@@ -113,7 +114,8 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                 key, [ast.comprehension(loop.target, loop.iter, [], 0)])
             new = assign(counts, call("dict", call(f"{counter}.Counter", items)))
             edits.append(replace_stmts(ctx, init, loop, [new]))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
     return Rewrite(edits) if edits else None
 
@@ -121,11 +123,7 @@ def dict_count(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 def _counting_loop(fn: ast.FunctionDef, loop: ast.For) -> tuple[ast.stmt, str, ast.expr]:
     if loop.orelse or len(loop.body) != 1:
         raise Decline("not a for loop with a single counting statement")
-    init = previous_statement(fn, loop)
-    if not (isinstance(init, ast.Assign) and len(init.targets) == 1 and isinstance(init.targets[0], ast.Name)
-            and isinstance(init.value, ast.Dict) and not init.value.keys):
-        raise Decline("the loop does not directly follow `counts = {}`")
-    counts = init.targets[0].id
+    init, counts = empty_dict_before(fn, loop)
     key = _counted_key(loop.body[0], counts)
     loop_names = names_stored([loop.target])
     if names_loaded([key]) - loop_names or read_outside(fn, loop, loop_names):
@@ -173,11 +171,12 @@ def _is_target(key: ast.expr, target: ast.expr) -> bool:
 
 
 def string_join(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
-    """A string built with ``s += piece`` in a loop -> pieces collected in a list and joined once.
+    """A string built with ``s += piece`` or ``s = s + a + b`` in a loop -> pieces collected in a list and joined once.
 
     Preconditions: s always held a str; inside the loop s is only ever
-    extended with ``s += ...`` (it is not read, rebound or passed anywhere
-    else), and the loop has no else clause. The pieces are joined right after
+    extended with ``s += ...`` or ``s = s + ...`` (it is not read, rebound or
+    passed anywhere else), and the loop has no else clause. ``str(x)`` pieces
+    stay as they are, so floats keep their exact digits. The pieces are joined right after
     the loop, so the string is the same (the same TypeError if a piece is not
     a str).
     """
@@ -186,32 +185,52 @@ def string_join(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
         for var in sorted(_extended_strings(loop, ctx)):
             try:
                 edits += _join_edits(fn, loop, var, ctx)
-            except Decline:
+            except Decline as why:
+                ctx.declined.append(str(why))
                 continue
     return Rewrite(edits) if edits else None
+
+
+def _pieces(node: ast.AST, var: str) -> list[ast.expr] | None:
+    """The pieces ``var`` is extended with: ``var += e`` -> [e]; ``var = var + a + b`` -> [a, b]; else None."""
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) and isinstance(node.target, ast.Name) \
+            and node.target.id == var:
+        return [node.value]
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+            and node.targets[0].id == var:
+        pieces: list[ast.expr] = []
+        value = node.value
+        while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            pieces.insert(0, value.right)
+            value = value.left
+        if isinstance(value, ast.Name) and value.id == var and pieces:
+            return pieces
+    return None
 
 
 def _extended_strings(loop: Loop, ctx: Context) -> set[str]:
     if loop.orelse:
         return set()
     nodes = list(walk_all(loop.body))
-    extended = {n.target.id for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
-                and isinstance(n.target, ast.Name)}
+    extended = {t.id for n in nodes if isinstance(n, (ast.AugAssign, ast.Assign))
+                for t in ([n.target] if isinstance(n, ast.AugAssign) else n.targets) if isinstance(t, ast.Name)}
     out = set()
     for var in extended:
         kinds = ctx.kinds_of(var)
         if not kinds or any(k.type != "str" for k in kinds):
             continue
         uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == var]
-        aug_targets = [n.target for n in nodes
-                       if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == var]
-        if len(uses) == len(aug_targets) and not any(isinstance(n, ast.AugAssign) and n.target in aug_targets
-                                                       and not isinstance(n.op, ast.Add) for n in nodes):
-            if isinstance(loop, ast.For) and var in names_stored([loop.target]):
-                continue
-            if isinstance(loop, ast.While) and var in names_loaded([loop.test]):
-                continue
-            out.add(var)
+        stores = [n for n in nodes if isinstance(n, (ast.AugAssign, ast.Assign)) and var in names_stored([n])]
+        if not stores or any(_pieces(n, var) is None for n in stores):
+            continue
+        chained = sum(1 for n in stores if isinstance(n, ast.Assign))  # var = var + ...: one read, one store
+        if len(uses) != len(stores) + chained or any(var in names_loaded([p]) for n in stores for p in _pieces(n, var) or []):
+            continue
+        if isinstance(loop, ast.For) and var in names_stored([loop.target]):
+            continue
+        if isinstance(loop, ast.While) and var in names_loaded([loop.test]):
+            continue
+        out.add(var)
     return out
 
 
@@ -219,9 +238,15 @@ def _join_edits(fn: ast.FunctionDef, loop: Loop, var: str, ctx: Context) -> list
     parts = ctx.fresh(f"{var}_parts")
     edits = [insert_before(ctx, loop, [assign(parts, ast.List([name(var)], ast.Load()))])]
     for node in ast.walk(loop):
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == var:
-            append = ast.Expr(call(ast.Attribute(name(parts), "append"), node.value))
-            edits.append(replace_stmts(ctx, node, node, [append]))
+        pieces = _pieces(node, var) if isinstance(node, ast.stmt) else None
+        if pieces is None:
+            continue
+        assert isinstance(node, ast.stmt)
+        if len(pieces) == 1:
+            add = ast.Expr(call(ast.Attribute(name(parts), "append"), pieces[0]))
+        else:  # each piece its own part: no intermediate strings (a piece that is not a str: join's TypeError)
+            add = ast.Expr(call(ast.Attribute(name(parts), "extend"), ast.Tuple(pieces, ast.Load())))
+        edits.append(replace_stmts(ctx, node, node, [add]))
     join = assign(var, call(ast.Attribute(const(""), "join"), name(parts)))
     edits.append(insert_after(ctx, loop, [join]))
     return edits
@@ -246,7 +271,8 @@ def append_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                 raise Decline("loop variables read after the loop, or the list reads itself")
             new = assign(out, ast.ListComp(element, generators))
             edits.append(replace_stmts(ctx, init, loop, [new]))
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
     return Rewrite(edits) if edits else None
 

@@ -38,7 +38,8 @@ def hoist_invariant(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             continue
         try:
             edits += _hoist(loop, found, ctx)
-        except Decline:
+        except Decline as why:
+            ctx.declined.append(str(why))
             continue
         done.append(loop)
     return Rewrite(edits) if edits else None

@@ -243,7 +243,8 @@ def running_sum(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
         if isinstance(loop, ast.For):
             try:
                 found, run = _running(loop, ctx)
-            except Decline:
+            except Decline as why:
+                ctx.declined.append(str(why))
                 continue
             edits += found
             facts[run] = Kind("ndarray", "", 1)

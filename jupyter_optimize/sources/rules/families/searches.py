@@ -30,7 +30,8 @@ def first_index(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
         if isinstance(loop, ast.While):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _scan(loop, ctx)))
-            except Decline:
+            except Decline as why:
+                ctx.declined.append(str(why))
                 continue
     return Rewrite(edits) if edits else None
 
@@ -106,7 +107,8 @@ def first_match(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
         if isinstance(loop, ast.For):
             try:
                 edits.append(replace_stmts(ctx, loop, loop, _first(fn, loop, ctx)))
-            except Decline:
+            except Decline as why:
+                ctx.declined.append(str(why))
                 continue
     return Rewrite(edits) if edits else None
 

@@ -1,0 +1,444 @@
+"""Per-row expressions as whole-column expressions: the translator the pandas families share.
+
+A loop over a frame's rows (or a lambda given to ``apply``/``map``) computes
+one value per row from the row's fields. `Columns` translates such an
+expression into the same computation over whole columns: a field read
+becomes the column, arithmetic and comparisons stay, ``and``/``or``/``not``
+of comparisons become ``&``/``|``/``~``, a conditional becomes ``np.where``,
+``math`` functions become numpy's, ``str(x)`` becomes ``x.map(str)`` (the
+same text for every float), and string methods go through ``.str``.
+
+Where the per-row code can raise on some element (``math.sqrt`` of a
+negative, a division by zero, ``int()``/``float()`` of a bad string, a string
+method on a missing value) the translator records a *guard*: a whole-column
+test that is true when no element raises. Rules run the vectorized form
+under the guard and the original code otherwise, so the original raises the
+same exception (same type, same message, after the same effects).
+
+This module imports neither pandas nor numpy: it writes code that uses them.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .build import call, const, name, parse_expr
+from .context import Context
+from .inline import helper_expression
+from .rewrite import Decline
+
+COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
+NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
+FLOAT = "float"  # a number known to be a float (math functions, true division, float()): it cannot wrap
+
+MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sqrt": "sqrt", "sin": "sin",
+               "cos": "cos", "tan": "tan", "atan": "arctan", "tanh": "tanh", "fabs": "abs", "log1p": "log1p"}
+# the elements on which the math function raises (ValueError / OverflowError)
+MATH_BAD = {"sqrt": "({x}) < 0", "log": "({x}) <= 0", "log10": "({x}) <= 0", "log2": "({x}) <= 0",
+            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0"}
+STR_METHODS = {"upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "swapcase",
+               "replace", "startswith", "endswith", "zfill", "isdigit", "isalpha", "isnumeric", "isspace",
+               "islower", "isupper", "isalnum", "center", "ljust", "rjust"}
+STR_PREDICATES = {"startswith", "endswith", "isdigit", "isalpha", "isnumeric", "isspace", "islower", "isupper",
+                  "isalnum"}
+INT_TEXT = r"^\s*[+-]?[0-9]{1,18}\s*$"
+FLOAT_TEXT = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+
+
+@dataclass(frozen=True)
+class Tr:
+    """A translated expression: its code, its shape and what its values are."""
+
+    node: ast.expr
+    shape: str
+    sort: str = ANY
+
+
+Reader = Callable[[ast.expr], "ast.expr | None"]  # a per-row field read -> the column it reads, or None
+
+
+@dataclass
+class Columns:
+    """Translate per-row expressions; *read* maps field reads to columns, *env* names to translations."""
+
+    ctx: Context
+    read: Reader
+    env: dict[str, Tr] = field(default_factory=dict)
+    varying: set[str] = field(default_factory=set)  # names that change per row (not in env: untranslatable)
+    guards: list[ast.expr] = field(default_factory=list)
+    index: ast.expr | None = None  # the rows' index, for wrapping arrays in a Series (set by the rule)
+    conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
+    inlining: list[str] = field(default_factory=list)  # helpers being inlined (no recursion)
+
+    @property
+    def np(self) -> str:
+        return self.ctx.module("numpy")
+
+    @property
+    def pd(self) -> str:
+        return self.ctx.module("pandas")
+
+    def guard_rows(self, bad: str) -> None:
+        """Guard against rows where *bad* (an elementwise test) holds, among the rows the current branch runs on."""
+        if self.conditions:
+            where = " & ".join(f"({c})" for c in self.conditions)
+            self.guard(f"not (({bad}) & {where}).any()")
+        else:
+            self.guard(f"not ({bad}).any()")
+
+    def branch(self, test: Tr, node: ast.expr, negate: bool = False) -> Tr:
+        """*node* translated as the branch that runs where *test* holds (or does not, *negate*)."""
+        code = ast.unparse(test.node)
+        self.conditions.append(f"~({code})" if negate else code)
+        try:
+            return self.expr(node)
+        finally:
+            self.conditions.pop()
+
+    def guard(self, code: str) -> None:
+        node = parse_expr(code)
+        if not any(ast.dump(node) == ast.dump(g) for g in self.guards):
+            self.guards.append(node)
+
+    # -- expressions --------------------------------------------------------
+
+    def expr(self, node: ast.expr) -> Tr:
+        column = self.read(node)
+        if column is not None:
+            return Tr(column, COL)
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise Decline(f"{type(node).__name__} in a per-row expression")
+        out: Tr = method(node)
+        return out
+
+    def _Constant(self, node: ast.Constant) -> Tr:
+        sort = TEXT if isinstance(node.value, str) else BOOL if isinstance(node.value, bool) else NUMBER
+        return Tr(copy.deepcopy(node), CONST, sort)
+
+    def _Name(self, node: ast.Name) -> Tr:
+        if node.id in self.env:
+            return self.env[node.id]
+        if node.id in self.varying:
+            raise Decline(f"{node.id} changes from row to row")
+        return Tr(name(node.id), CONST)
+
+    def _Attribute(self, node: ast.Attribute) -> Tr:
+        base = self.expr(node.value)
+        if base.shape != CONST:
+            raise Decline(f"attribute .{node.attr} of a per-row value")
+        return Tr(copy.deepcopy(node), CONST)
+
+    def _Subscript(self, node: ast.Subscript) -> Tr:
+        base, index = self.expr(node.value), self.expr(node.slice) if isinstance(node.slice, ast.expr) else None
+        if base.shape == CONST and index is not None and index.shape == CONST:
+            return Tr(copy.deepcopy(node), CONST)
+        if base.shape == CONST and index is not None and index.shape == COL and self._is_dict(node.value):
+            return self.lookup(base, index)
+        raise Decline("a subscript of a per-row value")
+
+    def _is_dict(self, node: ast.expr) -> bool:
+        kinds = self.ctx.kinds_of(node.id) if isinstance(node, ast.Name) else frozenset()
+        return bool(kinds) and all(k.type == "dict" for k in kinds)
+
+    def lookup(self, table: Tr, keys: Tr) -> Tr:
+        """``table[key]`` per row -> the table's values picked by position (the very objects the dict holds);
+        a key missing from the table: the original runs and raises its KeyError."""
+        code, t, pd, np = ast.unparse(keys.node), ast.unparse(table.node), self.pd, self.np
+        where = f"{pd}.Index(list({t})).get_indexer({code})"
+        self.guard(f"type({t}) is dict and ({code}).notna().all() and bool(({where} >= 0).all())")
+        values = f"{np}.fromiter({t}.values(), dtype=object, count=len({t}))[{where}]"
+        return Tr(parse_expr(values), ARR)
+
+    def _BinOp(self, node: ast.BinOp) -> Tr:
+        left, right = self.expr(node.left), self.expr(node.right)
+        if left.shape == CONST and right.shape == CONST:
+            return Tr(ast.BinOp(left.node, node.op, right.node), CONST, left.sort)
+        if isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod)) and right.shape != CONST:
+            if isinstance(node.op, ast.Mod) and TEXT in (left.sort, right.sort):
+                raise Decline("% formatting of per-row values")
+            self.guard_rows(f"({ast.unparse(right.node)}) == 0")  # Python numbers raise ZeroDivisionError
+        if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
+            raise Decline("bitwise operators on per-row values")
+        sort = TEXT if TEXT in (left.sort, right.sort) else \
+            FLOAT if isinstance(node.op, ast.Div) or FLOAT in (left.sort, right.sort) else NUMBER
+        if sort == TEXT:
+            for side in (left, right):
+                self._no_missing(side)
+        else:
+            self._no_overflow(node.op, left, right)
+        return Tr(ast.BinOp(left.node, node.op, right.node), _shape(left, right), sort)
+
+    def _no_overflow(self, op: ast.operator, *sides: Tr) -> None:
+        """Python ints do not overflow, int64 columns wrap: integer operands stay small enough that no result wraps
+        (sums below 2**62, products of factors below 2**31), or the original runs."""
+        if isinstance(op, ast.Pow):
+            exponent = sides[1].node
+            if not (isinstance(exponent, ast.Constant) and type(exponent.value) is int and exponent.value >= 1):
+                raise Decline("a power with an exponent that is not a positive integer constant")
+            limits = [2 ** (62 // exponent.value)]
+            sides = sides[:1]
+            if sides[0].shape != CONST:  # a Python float raises OverflowError where numpy gives inf
+                self.guard(f"not ({self.np}.abs({ast.unparse(sides[0].node)}) >= 1e{300 // exponent.value}).any()")
+        elif isinstance(op, (ast.Add, ast.Sub)):
+            limits = [2 ** 62]
+        elif isinstance(op, ast.Mult):
+            limits = [2 ** 31]
+        else:
+            return
+        for side in sides:
+            if side.sort == FLOAT:
+                continue
+            code = ast.unparse(side.node)
+            if isinstance(side.node, ast.Constant):
+                if type(side.node.value) is int and abs(side.node.value) >= limits[0]:
+                    raise Decline("an integer constant large enough to overflow int64")
+            elif side.shape == CONST:
+                self.guard(f"(not isinstance({code}, int) or abs({code}) < {limits[0]})")
+            else:
+                self.guard(f"(not {self.pd}.api.types.is_integer_dtype({code}) or not len({code}) "
+                           f"or (({code}).min() > -{limits[0]} and ({code}).max() < {limits[0]}))")
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Tr:
+        inner = self.expr(node.operand)
+        if inner.shape == CONST:
+            return Tr(ast.UnaryOp(node.op, inner.node), CONST, inner.sort)
+        if isinstance(node.op, ast.Not):
+            if inner.sort != BOOL:
+                raise Decline("`not` of a value that is not a comparison")
+            return Tr(ast.UnaryOp(ast.Invert(), inner.node), inner.shape, BOOL)
+        if isinstance(node.op, ast.Invert):
+            raise Decline("~ of a per-row value")
+        self._no_overflow(ast.Add(), inner)  # -(-2**63) wraps
+        return Tr(ast.UnaryOp(node.op, inner.node), inner.shape, NUMBER)
+
+    def _Compare(self, node: ast.Compare) -> Tr:
+        parts: list[Tr] = []
+        left = self.expr(node.left)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.expr(comparator)
+            parts.append(self._compare(left, op, right))
+            left = right
+        if len(parts) == 1:
+            return parts[0]
+        return self._all(parts, ast.BitAnd())
+
+    def _compare(self, left: Tr, op: ast.cmpop, right: Tr) -> Tr:
+        if left.shape == CONST and right.shape == CONST:
+            return Tr(ast.Compare(left.node, [op], [right.node]), CONST, BOOL)
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if right.shape != CONST or left.shape != COL:
+                raise Decline("`in` over per-row values")
+            test: ast.expr = call(ast.Attribute(left.node, "isin", ast.Load()), call("list", right.node))
+            if isinstance(op, ast.NotIn):
+                test = ast.UnaryOp(ast.Invert(), test)
+            self._hashable_in(right)
+            return Tr(test, COL, BOOL)
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            raise Decline("`is` on per-row values")
+        if TEXT in (left.sort, right.sort) and not isinstance(op, (ast.Eq, ast.NotEq)):
+            for side in (left, right):
+                self._no_missing(side)
+        return Tr(ast.Compare(left.node, [op], [right.node]), _shape(left, right), BOOL)
+
+    def _hashable_in(self, container: Tr) -> None:
+        # `x in d` on a dict tests keys, on a list equality; isin compares values: the same for plain values
+        self.guard(f"isinstance({ast.unparse(container.node)}, (list, tuple, set, frozenset, dict))")
+
+    def _BoolOp(self, node: ast.BoolOp) -> Tr:
+        parts = [self.expr(v) for v in node.values]
+        if any(p.sort != BOOL for p in parts):
+            raise Decline("and/or of values that are not comparisons")
+        if all(p.shape == CONST for p in parts):
+            return Tr(ast.BoolOp(node.op, [p.node for p in parts]), CONST, BOOL)
+        return self._all(parts, ast.BitAnd() if isinstance(node.op, ast.And) else ast.BitOr())
+
+    def _all(self, parts: list[Tr], op: ast.operator) -> Tr:
+        node, shape = parts[0].node, parts[0].shape
+        for p in parts[1:]:
+            node, shape = ast.BinOp(node, op, p.node), _shape(Tr(node, shape), p)
+        return Tr(node, shape, BOOL)
+
+    def _IfExp(self, node: ast.IfExp) -> Tr:
+        test = self.expr(node.test)
+        if test.shape == CONST:
+            raise Decline("a condition that is the same for every row")
+        body, orelse = self.branch(test, node.body), self.branch(test, node.orelse, negate=True)
+        return self.where(test, body, orelse)
+
+    def where(self, test: Tr, body: Tr, orelse: Tr) -> Tr:
+        if test.sort != BOOL:
+            raise Decline("a condition that is not a comparison")
+        if test.shape == CONST:
+            raise Decline("a condition that is the same for every row")
+        sort = body.sort if body.sort == orelse.sort else ANY
+        return Tr(call(f"{self.np}.where", test.node, body.node, orelse.node), ARR, sort)
+
+    def _JoinedStr(self, node: ast.JoinedStr) -> Tr:
+        pieces: list[Tr] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                pieces.append(Tr(copy.deepcopy(value), CONST, TEXT))
+            elif isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
+                pieces.append(self.text_of(self.expr(value.value)))
+            else:
+                raise Decline("an f-string with a format spec or conversion")
+        out = pieces[0]
+        for p in pieces[1:]:
+            out = Tr(ast.BinOp(out.node, ast.Add(), p.node), _shape(out, p), TEXT)
+        return out
+
+    def text_of(self, value: Tr) -> Tr:
+        """str(value) per row: ``map(str)`` calls str on each Python value, so floats keep their digits."""
+        if value.shape == CONST:
+            return Tr(call("str", value.node), CONST, TEXT)
+        if value.shape == ARR and self.index is None:
+            raise Decline("str() of a computed value with no index to put it on")
+        series = self.series(value, self.index) if value.shape == ARR and self.index is not None else value.node
+        return Tr(call(ast.Attribute(series, "map", ast.Load()), name("str")), COL, TEXT)
+
+    def _Call(self, node: ast.Call) -> Tr:
+        if node.keywords:
+            raise Decline("a call with keyword arguments")
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and \
+                self.ctx.kind(func.value.id) is not None and self.ctx.kind(func.value.id).dtype == "math":  # type: ignore[union-attr]
+            return self._math(func.attr, node.args)
+        if isinstance(func, ast.Name) and func.id not in self.env and func.id not in self.varying:
+            helper = self.ctx.globals.get(func.id)
+            if isinstance(helper, types.FunctionType) and not self._all_constant(node.args):
+                return self._helper(func.id, helper, node.args)
+            return self._builtin(func.id, node.args, node)
+        if isinstance(func, ast.Attribute):
+            return self._method(func, node.args)
+        raise Decline("a call the translator does not know")
+
+    def _all_constant(self, args: list[ast.expr]) -> bool:
+        try:
+            return all(self.expr(a).shape == CONST for a in args)
+        except Decline:  # a whole row, say: not a value, but a helper may read its fields
+            return False
+
+    def _helper(self, fname: str, helper: types.FunctionType, args: list[ast.expr]) -> Tr:
+        """A helper of the user's called per row: its body inlined as one expression, then translated."""
+        if fname in self.inlining or len(self.inlining) > 3:
+            raise Decline(f"{fname} calls itself, or helpers nest too deep")
+        self.inlining.append(fname)
+        try:
+            return self.expr(helper_expression(helper, args, self.ctx.globals))
+        finally:
+            self.inlining.pop()
+
+    def _math(self, fname: str, args: list[ast.expr]) -> Tr:
+        if fname not in MATH_UFUNCS or len(args) != 1:
+            raise Decline(f"math.{fname} has no numpy form the translator uses")
+        x = self.expr(args[0])
+        if x.shape == CONST:
+            raise Decline("a math call on a constant")
+        if fname in MATH_BAD:
+            self.guard_rows(MATH_BAD[fname].format(x=ast.unparse(x.node)))
+        return Tr(call(f"{self.np}.{MATH_UFUNCS[fname]}", x.node), x.shape, FLOAT)
+
+    def _builtin(self, fname: str, args: list[ast.expr], node: ast.Call) -> Tr:
+        known = self.ctx.kind(fname)
+        if known is not None and known.type not in ("builtin_function_or_method", "type"):
+            raise Decline(f"{fname}() is a function of the user's: what it does per row is not known")
+        xs = [self.expr(a) for a in args]
+        if all(x.shape == CONST for x in xs):
+            return Tr(copy.deepcopy(node), CONST)
+        np = self.np
+        if fname == "abs" and len(xs) == 1:
+            return Tr(call(f"{np}.abs", xs[0].node), xs[0].shape, NUMBER)
+        if fname in ("max", "min") and len(xs) == 2:
+            for x in xs:
+                self._no_missing(x)
+            return Tr(call(f"{np}.{'maximum' if fname == 'max' else 'minimum'}", xs[0].node, xs[1].node),
+                      _shape(*xs), NUMBER)
+        if fname == "round" and len(xs) == 2 and xs[1].shape == CONST:
+            return Tr(call(f"{np}.round", xs[0].node, xs[1].node), xs[0].shape, NUMBER)
+        if fname == "str" and len(xs) == 1:
+            return self.text_of(xs[0])
+        if fname == "len" and len(xs) == 1:
+            x = self._text_column(xs[0])
+            return Tr(call(ast.Attribute(ast.Attribute(x.node, "str", ast.Load()), "len", ast.Load())), COL, NUMBER)
+        if fname in ("int", "float") and len(xs) == 1:
+            return self._number_of(fname, xs[0])
+        raise Decline(f"{fname}() of a per-row value has no whole-column form here")
+
+    def _number_of(self, fname: str, x: Tr) -> Tr:
+        """int(x) / float(x): from text under a guard that every string parses the plain way; from numbers directly."""
+        if x.shape != COL:
+            raise Decline(f"{fname}() of a computed value")
+        code = ast.unparse(x.node)
+        pd = self.pd
+        pattern = INT_TEXT if fname == "int" else FLOAT_TEXT
+        self.guard(f"(not {pd}.api.types.is_string_dtype({code}) or ({code}).str.match({pattern!r}).all())")
+        self.guard(f"({code}).notna().all()")
+        if fname == "int":
+            self.guard(f"({pd}.api.types.is_string_dtype({code}) or {pd}.api.types.is_integer_dtype({code}) "
+                       f"or (({code}).abs() < 2 ** 62).all())")
+        dtype = "int64" if fname == "int" else "float64"
+        return Tr(call(ast.Attribute(x.node, "astype", ast.Load()), const(dtype)), COL, NUMBER if fname == "int" else FLOAT)
+
+    def _method(self, func: ast.Attribute, args: list[ast.expr]) -> Tr:
+        base = self.expr(func.value)
+        xs = [self.expr(a) for a in args]
+        if base.shape == CONST and all(x.shape == CONST for x in xs):
+            return Tr(call(copy.deepcopy(func), *[x.node for x in xs]), CONST)
+        if base.shape == CONST and func.attr == "get" and len(xs) in (1, 2):
+            raise Decline("dict.get over a column (the lookup rule's)")
+        if func.attr not in STR_METHODS or any(x.shape != CONST for x in xs):
+            raise Decline(f".{func.attr}() of a per-row value")
+        x = self._text_column(base)
+        method = ast.Attribute(ast.Attribute(x.node, "str", ast.Load()), func.attr, ast.Load())
+        sort = BOOL if func.attr in STR_PREDICATES else TEXT
+        if func.attr in ("startswith", "endswith") and not (isinstance(args[0], ast.Constant)
+                                                            and isinstance(args[0].value, str)):
+            raise Decline(f".{func.attr}() with a non-string prefix")
+        return Tr(call(method, *[x.node for x in xs]), COL, sort)
+
+    def _text_column(self, x: Tr) -> Tr:
+        """A column that holds only strings (string methods on anything else raise: then the original runs)."""
+        if x.shape != COL:
+            raise Decline("a string method of a computed value")
+        code = ast.unparse(x.node)
+        self.guard(f"{self.pd}.api.types.is_string_dtype({code})")
+        self.guard(f"({code}).notna().all()")
+        return x
+
+    def _no_missing(self, x: Tr) -> None:
+        """Missing values in a column read (NaN where the per-row code would raise or compare otherwise): fall back."""
+        if x.shape == COL and isinstance(x.node, (ast.Subscript, ast.Name)):
+            self.guard_rows(f"({ast.unparse(x.node)}).isna()")
+
+    # -- results ------------------------------------------------------------
+
+    def series(self, value: Tr, index: ast.expr, name_: ast.expr | None = None) -> ast.expr:
+        """*value* as a Series on *index* (an array is wrapped; a column keeps its index)."""
+        if value.shape == CONST:
+            raise Decline("the value is the same for every row")
+        if value.shape == ARR:
+            kw = {"index": index} | ({"name": name_} if name_ is not None else {})
+            return call(f"{self.pd}.Series", value.node, **kw)
+        if name_ is not None:
+            return call(ast.Attribute(value.node, "rename", ast.Load()), name_)
+        return value.node
+
+    def as_list(self, value: Tr) -> ast.expr:
+        """The per-row values as a Python list (what appending them one by one builds)."""
+        if value.shape == CONST:
+            raise Decline("the value is the same for every row")
+        return call(ast.Attribute(value.node, "tolist", ast.Load()))
+
+    def all_guards(self) -> ast.expr | None:
+        if not self.guards:
+            return None
+        return self.guards[0] if len(self.guards) == 1 else ast.BoolOp(ast.And(), list(self.guards))
+
+
+def _shape(*parts: Tr) -> str:
+    shapes = {p.shape for p in parts}
+    return ARR if ARR in shapes else COL if COL in shapes else CONST
