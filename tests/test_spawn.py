@@ -84,11 +84,12 @@ def test_a_crash_is_reported_and_the_next_job_runs():
 
 
 def test_a_timeout_kills_the_worker_and_says_so():
+    before = _children()  # other tests' kernels and servers
     started = time.monotonic()
     result = run_isolated(lambda: time.sleep(60), timeout=1, memory_limit_mb=512, start_method="spawn")
     assert result.timed_out and result.error == "timed out after 1 s"
     assert time.monotonic() - started < 10
-    assert _children() <= spawn.worker_pids()  # only the spares, waiting for the next job
+    assert _children() - before <= spawn.worker_pids()  # only the spares, waiting for the next job
 
 
 def test_memory_past_the_cap_is_stopped():
@@ -333,3 +334,10 @@ def test_a_worker_that_cannot_start_says_why_in_one_line(tmp_path, monkeypatch):
     assert "\n" not in result.error and "scratch.py" in result.error
     monkeypatch.undo()
     spawn.stop()
+
+
+def test_a_worker_sees_the_environment_as_the_kernel_has_it_now(monkeypatch):
+    run_isolated(os.getpid, **SPAWN)  # spares are started with the environment of this moment
+    monkeypatch.setenv("JUPYTER_OPTIMIZE_TEST_SETTING", "changed since")
+    result = run_isolated(lambda: os.environ.get("JUPYTER_OPTIMIZE_TEST_SETTING"), **SPAWN)
+    assert result.value == "changed since"

@@ -53,6 +53,7 @@ class Worker:
 
     def __init__(self, memory_limit_mb: int, user_folder: str):
         self.memory_limit_mb, self.user_folder = memory_limit_mb, user_folder
+        self.environ = dict(os.environ)  # what it inherited: a spare started before a change is not used after it
         self.root = scratch.create_root() if CONTAIN else None
         try:
             self.process = subprocess.Popen([sys.executable, "-c", _LAUNCH, _PACKAGE_PARENT], stdin=subprocess.PIPE,
@@ -276,8 +277,9 @@ def _take(memory_limit_mb: int, cap: int) -> Worker:
     (a job with large inputs gets one whose *cap* allows for them; the spares keep the user's)."""
     folder = _kernel_folder()
     with _lock:
+        environ = dict(os.environ)
         stale = [w for w in _spares if not (w.alive() and w.memory_limit_mb == memory_limit_mb
-                                            and w.user_folder == folder)]
+                                            and w.user_folder == folder and w.environ == environ)]
         for worker in stale:
             _spares.remove(worker)
         if cap == memory_limit_mb and _spares:
@@ -287,7 +289,7 @@ def _take(memory_limit_mb: int, cap: int) -> Worker:
         _busy.add(worker)
         if not _runs:
             _replenish(memory_limit_mb, folder)
-    for old in stale:  # another cap or working folder, or it ended: it cannot serve this run
+    for old in stale:  # another cap, working folder or environment, or it ended: it cannot serve this run
         old.stop()
     return worker
 
