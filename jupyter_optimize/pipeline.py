@@ -42,6 +42,7 @@ from .verify.describe import describe_call
 from .verify.judge import parameter_names
 
 Progress = Callable[[str, float], None]
+ARRIVED = "Verified "  # starts the progress message of a candidate's verdict: "Verified 2/6: NAME, verified"
 Span = tuple[float, float]
 # Where the stages sit on the progress bar (0..1), in the order they run, so it never moves back.
 STUDY_AT, CANDIDATES_AT, BENCHMARK_AT, SCALING_AT = 0.05, 0.15, 0.6, 0.85
@@ -207,7 +208,7 @@ class _Run:
             nonlocal count
             count += 1
             cand = batch[judged[j]]
-            self.progress(f"Verified {count}/{len(judged)}: {cand.name}, {_briefly(verification)}",
+            self.progress(f"{ARRIVED}{count}/{len(judged)}: {cand.name}, {_briefly(verification)}",
                           start + (end - start) * count / len(judged))
 
         with self.stage("verify", f"Verifying {len(judged)} candidate(s)", start):

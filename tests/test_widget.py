@@ -243,6 +243,12 @@ def test_progress_shows_the_stage_and_how_long_it_has_run():
     assert progress.bar.value == 0.2
     assert "Verifying fast (1/2) · 7 s" in progress.line.value
     assert progress._repr_mimebundle_()["text/plain"] == "%%optimize: Verifying fast (1/2)"
+    progress.update("Verified 1/2: wrong, rejected: return value: 3 became <4>", 0.4)
+    progress.update("Verified 2/2: fast, verified", 0.6)
+    assert "wrong, rejected: return value: 3 became &lt;4&gt;" in progress.arrivals.value
+    assert progress.arrivals.value.index("wrong,") < progress.arrivals.value.index("fast, verified")
+    assert progress._repr_mimebundle_()["text/plain"].splitlines()[1:] == [
+        "  wrong, rejected: return value: 3 became <4>", "  fast, verified"]
     progress.start()
     progress.close()
     assert not progress._ticker.is_alive()

@@ -2,7 +2,10 @@
 the viewer shares.
 
 A progress bar and a line saying which stage runs and for how long; a thread
-refreshes the elapsed time so a long stage still shows news.
+refreshes the elapsed time so a long stage still shows news. Under them, each
+candidate's verdict as it arrives ("Verified 2/6: NAME, rejected: why"), since
+candidates are verified in parallel and the slowest decides when the report
+comes.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..pipeline import ARRIVED
 from ..render import facts
 from ..render import html as report_html
 from ..render.facts import Strong
@@ -25,19 +29,21 @@ class ProgressView:
         self.bar = widgets.FloatProgress(value=0.0, min=0.0, max=1.0, bar_style="info",
                                          layout=widgets.Layout(width="240px"))
         self.line = widgets.HTML(report_html.block(report_html.inline(("Starting",))))
+        self.arrivals = widgets.HTML("")
         self.view = widgets.VBox([widgets.HTML(report_html.block(report_html.inline((Strong(title),)))),
-                                  widgets.HBox([self.bar, self.line])])
+                                  widgets.HBox([self.bar, self.line]), self.arrivals])
         self.view.add_class("jupyter-optimize-progress")
         self._clock, self._tick_seconds = clock, tick_seconds
         self._started = self._stage_started = clock()
         self._message = "Starting"
+        self._arrived: list[str] = []  # "NAME, verified" / "NAME, rejected: why", in the order they came
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._ticker: threading.Thread | None = None
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = dict(self.view._repr_mimebundle_() or {})
-        bundle["text/plain"] = f"%%optimize: {self._message}"
+        bundle["text/plain"] = "\n".join([f"%%optimize: {self._message}", *(f"  {a}" for a in self._arrived)])
         return bundle
 
     @property
@@ -50,6 +56,10 @@ class ProgressView:
             if message != self._message:
                 self._message, self._stage_started = message, self._clock()
             self.bar.value = min(max(fraction, 0.0), 1.0)
+            if message.startswith(ARRIVED):
+                self._arrived.append(message.split(": ", 1)[-1])
+                self.arrivals.value = report_html.block(
+                    "<br>".join(report_html.inline((a,)) for a in self._arrived), "padding-left:8px;font-size:90%")
         self.refresh()
 
     def refresh(self) -> None:
