@@ -24,11 +24,15 @@ __all__ = [
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:
-    """`%load_ext jupyter_optimize`: registers %%optimize (IPython imported only here); under the
-    spawn backend, starts the worker in the background so the first run does not wait for it."""
+    """`%load_ext jupyter_optimize`: registers %%optimize (IPython imported only here), and prepares in
+    the background what the first run would otherwise wait for (`warmup`; under the spawn backend,
+    the spare workers)."""
     from .notebook.magic import register
 
     register(ipython)
+    from . import warmup
+
+    warmup.start()
     _prestart_worker()
 
 

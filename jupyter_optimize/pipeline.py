@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import sandbox
+from . import sandbox, warmup
 from .errors import OptimizeError, UsageProblem
 from .measure import timing
 from .measure.memory import peak_memory
@@ -80,6 +80,7 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     run = _Run(func, live, replace(opts, start_method=method), progress or (lambda message, fraction: None), domain)
     if hint:
         run.notes.append(hint)
+    warmup.wait()  # no child is forked while the warm-up imports
     with sandbox.run_scope(method, opts.memory_limit_mb):
         return run.execute(given, names)
 
