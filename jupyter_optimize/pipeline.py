@@ -30,7 +30,7 @@ from .sandbox import SPAWN, ChildLimits, ChildResult, limits, sending
 from .sandbox.methods import DESCRIBED
 from .schedule import run_all
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
-from .sources.candidates import CandidateProblem, as_candidates, materialize, unique_names
+from .sources.candidates import CandidateProblem, as_candidates, materialize, precheck, unique_names
 from .sources.protocol import SourceRequest
 from .study.assume import Domain, domain_for
 from .study.given import check_function, coerce_calls
@@ -221,6 +221,9 @@ class _Run:
         if not study.determinism.deterministic:
             return Unverifiable(study.determinism.reason)
         func, calls, tol, seed, opts, domain = self.func, self.calls, self.tol, study.determinism.seed, self.opts, self.domain
+        unparsed = precheck(cand, func)
+        if unparsed:  # no child is spent on code that cannot run
+            return Failure(unparsed)
         needed = self._needed([cand])
         unsendable = sending.culprit({f"the global `{name}`": value for name, value in needed.items()})
         if unsendable:

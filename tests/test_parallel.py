@@ -97,3 +97,15 @@ def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(meth
     while _children() - before - spawn.worker_pids() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _children() - before - spawn.worker_pids() == set()
+
+
+def test_code_that_does_not_parse_is_rejected_without_a_child(monkeypatch):
+    from jupyter_optimize import sandbox
+
+    real, children = sandbox.run_within, []
+    monkeypatch.setattr(sandbox, "run_within", lambda job, limits: children.append(limits) or real(job, limits))
+    report = optimize(clip_sum, CALLS, candidates=[CANDIDATES[3], "def other(values, limit):\n    return 0\n"], **QUICK)
+    assert [r.verdict for r in report.results] == ["failed", "failed"]
+    assert report.results[0].reason.startswith("syntax error on line 2")
+    assert "does not define a function named clip_sum" in report.results[1].reason
+    assert len(children) == 1  # the original's study alone

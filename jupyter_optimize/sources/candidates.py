@@ -63,14 +63,31 @@ def materialize(candidate: Candidate, original: Callable[..., object]) -> Callab
     return func
 
 
-def _from_source(source: str, original: Callable[..., object]) -> Callable[..., object]:
-    name = original.__name__
+def precheck(candidate: Candidate, original: Callable[..., object]) -> str | None:
+    """Why the candidate's code cannot be run, found without running anything (so in the kernel, before
+    a child is spent on it): it does not parse, or defines no function of the original's name. None otherwise."""
+    if candidate.func is not None or candidate.source is None:
+        return None
+    try:
+        _parsed(candidate.source, original.__name__)
+    except CandidateProblem as problem:
+        return str(problem)
+    return None
+
+
+def _parsed(source: str, name: str) -> ast.Module:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
         raise CandidateProblem(f"syntax error on line {exc.lineno}: {exc.msg}") from None
     if not any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
         raise CandidateProblem(f"its code does not define a function named {name}")
+    return tree
+
+
+def _from_source(source: str, original: Callable[..., object]) -> Callable[..., object]:
+    name = original.__name__
+    tree = _parsed(source, name)
     filename = register_source(source, name)
     namespace = {**original.__globals__, **closure_values(original)}  # a closure's free variables, as globals
     try:
