@@ -3,6 +3,10 @@
 `LineProfiler.add_function` may swap the ``__code__`` of what it profiles, so
 a copy of the function is profiled and the user's object is never touched
 (nor benchmarked after profiling). Run this inside a sandbox child.
+
+`line_profile` replays the live calls under the profiler; `PassProfiler` is
+for a slow original, whose profile is taken on runs made anyway (the
+study's second determinism pass), so it costs no pass of its own.
 """
 from __future__ import annotations
 
@@ -23,25 +27,57 @@ PROFILE_BUDGET_S = 0.3
 MAX_ROUNDS = 20
 
 
-def line_profile(func: Callable[..., object], calls: list[Call]) -> LineProfile:
-    from line_profiler import LineProfiler
+def line_profile(func: Callable[..., object], calls: list[Call], run_limit: float | None = None) -> LineProfile:
+    """Rounds over *calls* under the profiler; each call within *run_limit* seconds (`judge.time_limit`)."""
+    from ..verify.judge import time_limit
 
-    clone = clone_function(func)
-    profiler = LineProfiler()
-    try:
-        profiled = profiler(clone)
-    except Exception as exc:  # e.g. another tool holds sys.monitoring on 3.12+
-        return _empty(func, f"line_profiler could not attach: {exc}")
+    profiler = PassProfiler.ready(func)
+    if profiler.problem:
+        return _empty(func, profiler.problem)
     rounds, started = 0, time.perf_counter()
     while rounds < MAX_ROUNDS and (rounds == 0 or time.perf_counter() - started < PROFILE_BUDGET_S):
         for call in calls:
             args, kwargs = copy.deepcopy((call.args, call.kwargs))
             try:
-                profiled(*args, **kwargs)
+                with time_limit(run_limit):
+                    profiler.profiled(*args, **kwargs)
             except Exception:  # raising is part of the function's behaviour
                 pass
         rounds += 1
-    return _to_profile(func, profiler.get_stats(), rounds)
+    return profiler.result(rounds)
+
+
+class PassProfiler:
+    """A profiled copy of *func* (`profiled`), run by whoever needs the runs anyway; `result` is its profile.
+    When line_profiler cannot attach, `profiled` is the plain copy and `problem` says why."""
+
+    def __init__(self, func: Callable[..., object]):
+        self.func = func
+        self.active = False  # whether the caller chose to run the profiled copy (see study.original)
+        self.problem = ""
+        self.profiled: Callable[..., object] = func
+
+    @classmethod
+    def ready(cls, func: Callable[..., object]) -> PassProfiler:
+        profiler = cls(func)
+        profiler.reset()
+        return profiler
+
+    def reset(self) -> None:
+        """Start over with a new profiler (the runs so far are forgotten)."""
+        from line_profiler import LineProfiler
+
+        clone = clone_function(self.func)
+        self.profiler = LineProfiler()
+        try:
+            self.profiled = self.profiler(clone)
+        except Exception as exc:  # e.g. another tool holds sys.monitoring on 3.12+
+            self.profiled, self.problem = clone, f"line_profiler could not attach: {exc}"
+
+    def result(self, rounds: int) -> LineProfile:
+        if self.problem:
+            return _empty(self.func, self.problem)
+        return _to_profile(self.func, self.profiler.get_stats(), rounds)
 
 
 def clone_function(func: Callable[..., object]) -> types.FunctionType:
@@ -82,6 +118,12 @@ def _source_lines(func: Callable[..., object]) -> list[tuple[int, str]]:
         lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 :]
         start = code.co_firstlineno
     return [(start + i, line.rstrip("\n")) for i, line in enumerate(lines)]
+
+
+def unprofiled(func: Callable[..., object], note: str) -> LineProfile:
+    """The profile of a function that was not profiled: its lines, no times, and why."""
+    return LineProfile(func.__name__, func.__code__.co_filename,
+                       tuple(LineStat(n, text, 0, 0.0, 0.0) for n, text in _source_lines(func)), 0.0, 0, note)
 
 
 def _empty(func: Callable[..., object], note: str) -> LineProfile:

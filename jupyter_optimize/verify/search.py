@@ -41,7 +41,7 @@ from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
-MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped
+MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped; so is one on which it outlasts the whole budget
 
 
 @dataclass
@@ -76,7 +76,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
     passed: set[str] = set()
     failures: list[Counterexample] = []
     started = time.monotonic()
-    per_input = max(MIN_PER_INPUT_S, SLOWER_THAN_LIVE * judge.slowest_live)
+    per_input = per_input_limit(judge.slowest_live, budget_s)
 
     @fixed_seed(seed)
     @settings(max_examples=examples, deadline=None, database=None, verbosity=Verbosity.quiet,
@@ -125,6 +125,12 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
     return result
 
 
+def per_input_limit(slowest_live_s: float, budget_s: float) -> float:
+    """Seconds the original may take on one generated input: SLOWER_THAN_LIVE x its slowest live call,
+    but never past the budget (a slow original's larger inputs are skipped, its smaller ones still tried)."""
+    return max(MIN_PER_INPUT_S, min(SLOWER_THAN_LIVE * slowest_live_s, budget_s))
+
+
 def _is_hypothesis_error(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("hypothesis")
 
@@ -168,8 +174,10 @@ def _plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: fl
         notes.append(f"only {result.tried} of {result.tried + result.outside} generated inputs satisfied the "
                      "assumptions")
     if result.too_slow:
+        why = (f"{SLOWER_THAN_LIVE}x its slowest live call" if SLOWER_THAN_LIVE * judge.slowest_live < budget_s
+               else "the --verify-budget for all generated inputs")
         notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
-                     f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
+                     f"{per_input:.2g} s on them ({why})")
     if time.monotonic() - started > budget_s and not found:
         notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return notes
