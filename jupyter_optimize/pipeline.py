@@ -148,7 +148,7 @@ class _Run:
         elif study.determinism.seed is not None:
             self.notes.append("The original uses random numbers: every run was seeded the same way.")
         if study.live_lines == frozenset():
-            self.notes.append("Lines of the original reached counts generated inputs only: the original is too "
+            self.notes.append("Lines of the original reached count generated inputs only: the original is too "
                               "slow to trace line by line on its live calls.")
         return study
 
@@ -199,6 +199,7 @@ class _Run:
         unsendable = sending.culprit({f"the global `{name}`": value for name, value in needed.items()})
         if unsendable:
             return Failure(unsendable)
+        live_lines = study.live_lines  # a slow original's live calls are not traced again
 
         def job() -> Check | Failure:
             sending.provide(func, needed)
@@ -209,8 +210,6 @@ class _Run:
             return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
                                    admits=domain.predicate(func), output=not opts.ignore_output,
                                    live_lines=live_lines)
-
-        live_lines = study.live_lines
 
         child = self.child(job, limits.for_verify(opts, study.pass_seconds))
         outcome: Check | Failure = child.value if child.ok else Failure(child.error)

@@ -11,6 +11,7 @@ from jupyter_optimize.measure.memory import affordable, peak_memory
 from jupyter_optimize.model import Call
 from jupyter_optimize.options import Options
 from jupyter_optimize.study.original import SLOW_PASS_S, study_original
+from jupyter_optimize.study.profile import PassProfiler
 from jupyter_optimize.verify.check import check_candidate
 from jupyter_optimize.verify.compare import Tolerance
 from jupyter_optimize.verify.search import SLOWER_THAN_LIVE, per_input_limit
@@ -166,3 +167,22 @@ def test_a_slow_function_end_to_end_has_few_rounds_said_in_the_report():
     assert any("only 3 rounds" in w for w in result.timing.warnings)
     assert report.profile.rounds == 1
     assert any("Peak memory not measured for the original" in n and "--time-budget" in n for n in report.notes)
+
+
+def busy(n):
+    total = 0
+    for a in range(n):
+        for b in range(n):
+            total += a * b % 7
+    return total
+
+
+def test_a_long_profiled_pass_is_profiled_for_its_start_only():
+    profiler = PassProfiler(busy, cap_s=0.05)
+    profiler.reset()
+    assert profiler.capped(1000) == busy(1000)  # the run itself goes on, unprofiled after the cap
+    assert profiler.cut
+    profile = profiler.result(rounds=1)
+    assert "first 0.05 s of CPU time" in profile.note
+    inner = next(line for line in profile.lines if "total += a * b % 7" in line.source)
+    assert 0 < inner.hits < 1000 * 1000

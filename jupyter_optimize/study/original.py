@@ -32,7 +32,7 @@ from ..verify.describe import describe_call
 from ..verify.determinism import Determinism, mutates_arguments, repeat_passes
 from ..verify.judge import Outcome, TooSlow, parameter_names, run_once, time_limit
 from .assume import Domain
-from .profile import PROFILE_BUDGET_S, PassProfiler, line_profile, unprofiled
+from .profile import PASS_PROFILE_CAP_S, PROFILE_BUDGET_S, PassProfiler, line_profile, unprofiled
 
 MESSAGE_CHARS = 200  # an exception's message is cut here in the one-line problem
 SLOW_PASS_S = PROFILE_BUDGET_S  # a pass this long is profiled once anyway: let it be a determinism pass
@@ -55,14 +55,9 @@ class OriginalStudy:
     mutates_args: bool
     pass_seconds: float  # one pass over the live calls
     problem: LiveProblem | None = None
-
-    @property
-    def live_lines(self) -> frozenset[int] | None:
-        """Lines the live calls reached, when the original is too slow to trace them again in verification
-        (from its profile; empty when it was not profiled); None: trace them."""
-        if self.pass_seconds <= SLOW_PASS_S:
-            return None
-        return frozenset(line.lineno for line in self.profile.lines if line.hits) if self.profile else frozenset()
+    # Lines the live calls reached, when the original is too slow to trace them again in verification (from a
+    # profile of the whole pass; empty when it was not profiled, or only in part); None: trace them.
+    live_lines: frozenset[int] | None = None
 
     @property
     def refusal(self) -> str:
@@ -76,7 +71,7 @@ def study_original(func: Callable[..., Any], calls: list[Call], tol: Tolerance, 
     outside = first_outside(func, calls, domain or Domain())
     if outside is not None:
         return OriginalStudy(None, Determinism(True, None), False, 0.0, LiveProblem("outside", outside))
-    runs = _Runs(func, calls, run_limit, PassProfiler(func) if options.profile else None)
+    runs = _Runs(func, calls, run_limit, PassProfiler(func, PASS_PROFILE_CAP_S) if options.profile else None)
     try:
         return _study(func, calls, tol, options, runs)
     except TooSlow:
@@ -95,7 +90,7 @@ def _study(func: Callable[..., Any], calls: list[Call], tol: Tolerance, options:
         return OriginalStudy(None, determinism, False, pass_seconds, LiveProblem("raises", raised))
     mutates = mutates_arguments(func, calls, tol, determinism.seed, outcomes)
     profile = runs.profile() if options.profile else None
-    return OriginalStudy(profile, determinism, mutates, pass_seconds)
+    return OriginalStudy(profile, determinism, mutates, pass_seconds, live_lines=runs.live_lines(profile, pass_seconds))
 
 
 def _seconds(outcomes: list[Outcome], calls: list[Call]) -> float:
@@ -130,7 +125,7 @@ class _Runs:
                 self.profiler.reset()
         if self.profiler is not None and self.profiler.active:
             self.profiled_all = index == len(self.calls) - 1
-            return self.limited(self.profiler.profiled)
+            return self.limited(self.profiler.capped)
         return self.limited(self.func)
 
     def once(self, call: Call, seed: int | None) -> Outcome:
@@ -144,6 +139,13 @@ class _Runs:
                                          f"{self.estimate:.0f} s, and profiling line by line would take several "
                                          "times that")
         return line_profile(self.func, self.calls, self.limit)
+
+    def live_lines(self, profile: LineProfile | None, pass_seconds: float) -> frozenset[int] | None:
+        """What `OriginalStudy.live_lines` says."""
+        if pass_seconds <= SLOW_PASS_S:
+            return None
+        whole = profile is not None and not (self.profiler is not None and self.profiler.cut) and profile.rounds
+        return frozenset(line.lineno for line in profile.lines if line.hits) if whole and profile else frozenset()
 
     def _started(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self.current = (args, kwargs)

@@ -6,13 +6,20 @@ a copy of the function is profiled and the user's object is never touched
 
 `line_profile` replays the live calls under the profiler; `PassProfiler` is
 for a slow original, whose profile is taken on runs made anyway (the
-study's second determinism pass), so it costs no pass of its own.
+study's second determinism pass), so it costs no pass of its own. Line
+profiling slows pure-Python code several times over (measured: 4-6x), so
+such a pass is profiled for its first `PASS_PROFILE_CAP_S` of CPU time only
+(a SIGPROF timer switches the profiler off); the rest runs at full speed and
+the profile says it covers only part of the pass.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import linecache
+import signal
+import threading
 import time
 import types
 from collections.abc import Callable
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
 
 PROFILE_BUDGET_S = 0.3
 MAX_ROUNDS = 20
+PASS_PROFILE_CAP_S = 1.0  # CPU seconds of a slow original's pass spent under the profiler
 
 
 def line_profile(func: Callable[..., object], calls: list[Call], run_limit: float | None = None) -> LineProfile:
@@ -51,11 +59,14 @@ class PassProfiler:
     """A profiled copy of *func* (`profiled`), run by whoever needs the runs anyway; `result` is its profile.
     When line_profiler cannot attach, `profiled` is the plain copy and `problem` says why."""
 
-    def __init__(self, func: Callable[..., object]):
-        self.func = func
+    def __init__(self, func: Callable[..., object], cap_s: float | None = None):
+        self.func, self.cap_s = func, cap_s
         self.active = False  # whether the caller chose to run the profiled copy (see study.original)
         self.problem = ""
         self.profiled: Callable[..., object] = func
+        self.clone: Callable[..., object] = func
+        self.spent = 0.0  # CPU seconds run under the profiler so far
+        self.cut = False  # the cap was reached: the profile covers only the start of the pass
 
     @classmethod
     def ready(cls, func: Callable[..., object]) -> PassProfiler:
@@ -69,15 +80,43 @@ class PassProfiler:
 
         clone = clone_function(self.func)
         self.profiler = LineProfiler()
+        self.clone, self.spent, self.cut = clone, 0.0, False
         try:
             self.profiled = self.profiler(clone)
         except Exception as exc:  # e.g. another tool holds sys.monitoring on 3.12+
             self.profiled, self.problem = clone, f"line_profiler could not attach: {exc}"
 
+    def capped(self, *args: object, **kwargs: object) -> object:
+        """The profiled copy until *cap_s* CPU seconds are spent under the profiler, then the plain copy."""
+        left = None if self.cap_s is None else self.cap_s - self.spent
+        if left is None or self.problem or threading.current_thread() is not threading.main_thread():
+            return self.profiled(*args, **kwargs)
+        if self.cut or left <= 0:
+            self.cut = True
+            return self.clone(*args, **kwargs)
+        previous = signal.signal(signal.SIGPROF, self._cut_off)
+        started = time.process_time()
+        signal.setitimer(signal.ITIMER_PROF, left)
+        try:
+            return self.profiled(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous)
+            self.spent += time.process_time() - started
+
+    def _cut_off(self, signum: int, frame: types.FrameType | None) -> None:
+        self.profiler.disable_by_count()  # the profiled wrapper's own disable then does nothing
+        self.cut = True
+
     def result(self, rounds: int) -> LineProfile:
         if self.problem:
             return _empty(self.func, self.problem)
-        return _to_profile(self.func, self.profiler.get_stats(), rounds)
+        profile = _to_profile(self.func, self.profiler.get_stats(), rounds)
+        if self.cut:
+            note = (f"profiled for the first {self.cap_s:g} s of CPU time of the pass only (profiling line by line "
+                    "slows it several times): hits and times are of that part")
+            return dataclasses.replace(profile, note=note)
+        return profile
 
 
 def clone_function(func: Callable[..., object]) -> types.FunctionType:

@@ -8,7 +8,10 @@ directly called ``@given`` function, no example database, a fixed seed (so a
 rerun gives the same verdict), no deadline, health checks off (a slow
 original is the reason we are here). Hypothesis's storage goes to a
 folder in the user's cache directory, so no ``.hypothesis`` folder appears in
-the working directory.
+the working directory. The original may take at most `per_input_limit` on a
+generated input (a multiple of its slowest live call, never past the
+budget): a slow original's inputs as large as its live ones are skipped with
+a note, its smaller ones still tried, and the search costs about its budget.
 When a difference is found, hypothesis shrinks the input and replays the
 minimal one last: the last difference recorded is the minimal counterexample.
 
