@@ -186,3 +186,9 @@ def test_a_long_profiled_pass_is_profiled_for_its_start_only():
     assert "first 0.05 s of CPU time" in profile.note
     inner = next(line for line in profile.lines if "total += a * b % 7" in line.source)
     assert 0 < inner.hits < 1000 * 1000
+
+
+def test_the_study_limit_grows_with_the_slowest_run_so_far():
+    calls = [Call(([1], 0.1)), Call(([2], 0.3))]  # the second call is past the limit, but not 4x the first
+    study = study_original(counted_sum, calls, TOL, Options(profile=False), run_limit=0.15)
+    assert study.problem is None and len(RUNS) == 4

@@ -13,14 +13,18 @@ runs of each call are also the live outcomes (raising, changing arguments),
 and for a slow original (a pass above `SLOW_PASS_S`, judged from the first
 call) the second runs are the line-profiled pass. A fast original is
 profiled apart, over as many rounds as `profile.PROFILE_BUDGET_S` allows.
-Past `LONG_PASS_S` a pass is not profiled at all: line_profiler slows
-pure-Python code several times over, which would cost minutes (the
-profile's note says so).
-Without --timeout each run is cut off at the default limit, with a message
-naming the option.
+Line profiling slows pure-Python code several times over, so that pass is
+profiled for its first `PASS_PROFILE_CAP_S` of CPU time only; where that
+cap cannot be set (no SIGPROF), a pass past `LONG_PASS_S` is not profiled
+at all (the profile's note says so).
+Without --timeout each run is cut off at the default limit, or at
+`RUN_MARGIN` times the slowest run so far when that is longer (a 30 s
+function is not cut off at a minute when the machine is busy), with a
+message naming the option.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,11 +36,12 @@ from ..verify.describe import describe_call
 from ..verify.determinism import Determinism, mutates_arguments, repeat_passes
 from ..verify.judge import Outcome, TooSlow, parameter_names, run_once, time_limit
 from .assume import Domain
-from .profile import PASS_PROFILE_CAP_S, PROFILE_BUDGET_S, PassProfiler, line_profile, unprofiled
+from .profile import CAN_CAP, PASS_PROFILE_CAP_S, PROFILE_BUDGET_S, PassProfiler, line_profile, unprofiled
 
 MESSAGE_CHARS = 200  # an exception's message is cut here in the one-line problem
+RUN_MARGIN = 4  # a run may take this many times the slowest run before it, when that exceeds the default
 SLOW_PASS_S = PROFILE_BUDGET_S  # a pass this long is profiled once anyway: let it be a determinism pass
-LONG_PASS_S = 10.0  # a pass this long is not profiled (measured: a pure-Python loop ran 4-6x slower profiled)
+LONG_PASS_S = 10.0  # without the cap, a pass this long is not profiled (a pure-Python loop ran 4-6x slower)
 
 
 @dataclass(frozen=True)
@@ -109,10 +114,11 @@ class _Runs:
         self.current: tuple[tuple[Any, ...], dict[str, Any]] | None = None  # the arguments of the latest run
         self.profiled_all = False  # the profiler saw the second run of every call, in the attempt that decided
         self.estimate = 0.0  # seconds per pass, from the first call
+        self.slowest = 0.0  # seconds of the slowest run so far
 
     def limited(self, func: Callable[..., Any]) -> Callable[..., Any]:
         """*func*, cut off at the limit; the same object when there is none (its code is read for names)."""
-        return func if self.limit is None else _Limited(func, self.limit, self._started)
+        return func if self.limit is None else _Limited(func, self._limit_now, self)
 
     def second(self, index: int, first: Outcome) -> Callable[..., Any]:
         """What runs call *index* again: the profiled copy when the original is slow."""
@@ -120,7 +126,7 @@ class _Runs:
             self.profiled_all = False
         if index == 0 and self.profiler is not None:  # a new attempt (unseeded, then seeded): a new profile
             self.estimate = first.seconds * len(self.calls)
-            self.profiler.active = SLOW_PASS_S < self.estimate <= LONG_PASS_S
+            self.profiler.active = SLOW_PASS_S < self.estimate and (CAN_CAP or self.estimate <= LONG_PASS_S)
             if self.profiler.active:
                 self.profiler.reset()
         if self.profiler is not None and self.profiler.active:
@@ -134,7 +140,7 @@ class _Runs:
     def profile(self) -> LineProfile:
         if self.profiler is not None and self.profiler.active and self.profiled_all:
             return self.profiler.result(rounds=1)
-        if self.estimate > LONG_PASS_S:
+        if self.estimate > LONG_PASS_S and not CAN_CAP:
             return unprofiled(self.func, f"not profiled: one pass over the live calls takes about "
                                          f"{self.estimate:.0f} s, and profiling line by line would take several "
                                          "times that")
@@ -147,31 +153,40 @@ class _Runs:
         whole = profile is not None and not (self.profiler is not None and self.profiler.cut) and profile.rounds
         return frozenset(line.lineno for line in profile.lines if line.hits) if whole and profile else frozenset()
 
-    def _started(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _limit_now(self) -> float:
+        return max(self.limit or 0.0, RUN_MARGIN * self.slowest)
+
+    def started(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         self.current = (args, kwargs)
+
+    def finished(self, seconds: float) -> None:
+        self.slowest = max(self.slowest, seconds)
 
     def too_slow(self) -> str:
         call = "a live call"
         if self.current is not None:
             call = f"the live call {_described(self.func, Call(*self.current))}"
-        return (f"The original {self.func.__name__} ran over {self.limit:g} s on {call}, the default limit "
-                f"for one call; set --timeout to allow more (seconds per child process).")
+        return (f"The original {self.func.__name__} ran over {self._limit_now():g} s on {call}, the default "
+                f"limit for one call; set --timeout to allow more (seconds per child process).")
 
 
 class _Limited:
-    """Calls the function within a time limit (telling *started* its arguments first); has its code and
-    name, which is all `parameter_names` and the messages read of it."""
+    """Calls the function within the time limit *seconds* gives (telling *runs* its arguments first, and
+    its time after); has its code and name, which is all `parameter_names` and the messages read of it."""
 
-    def __init__(self, func: Callable[..., Any], seconds: float,
-                 started: Callable[[tuple[Any, ...], dict[str, Any]], None]):
-        self.func, self.seconds, self.started = func, seconds, started
+    def __init__(self, func: Callable[..., Any], seconds: Callable[[], float], runs: _Runs):
+        self.func, self.seconds, self.runs = func, seconds, runs
         self.__code__ = getattr(func, "__code__", None)
         self.__name__ = getattr(func, "__name__", "function")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.started(args, kwargs)
-        with time_limit(self.seconds):
-            return self.func(*args, **kwargs)
+        self.runs.started(args, kwargs)
+        started = time.perf_counter()
+        try:
+            with time_limit(self.seconds()):
+                return self.func(*args, **kwargs)
+        finally:
+            self.runs.finished(time.perf_counter() - started)
 
 
 def first_outside(func: Callable[..., Any], calls: list[Call], domain: Domain) -> str | None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 PROFILE_BUDGET_S = 0.3
 MAX_ROUNDS = 20
 PASS_PROFILE_CAP_S = 1.0  # CPU seconds of a slow original's pass spent under the profiler
+CAN_CAP = hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF")  # not on Windows
 
 
 def line_profile(func: Callable[..., object], calls: list[Call], run_limit: float | None = None) -> LineProfile:
@@ -89,7 +90,7 @@ class PassProfiler:
     def capped(self, *args: object, **kwargs: object) -> object:
         """The profiled copy until *cap_s* CPU seconds are spent under the profiler, then the plain copy."""
         left = None if self.cap_s is None else self.cap_s - self.spent
-        if left is None or self.problem or threading.current_thread() is not threading.main_thread():
+        if left is None or self.problem or not CAN_CAP or threading.current_thread() is not threading.main_thread():
             return self.profiled(*args, **kwargs)
         if self.cut or left <= 0:
             self.cut = True
