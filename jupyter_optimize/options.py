@@ -133,7 +133,7 @@ class Options:
         None, "--timeout", metavar="S", shown="adaptive", bound=POSITIVE,
         help="seconds any one child process may run; by default a candidate's verification may take "
              f"{VERIFY_BASE_S:g} s + {VERIFY_SLOWDOWN}x the original's time + the input budget, "
-             f"at most {DEFAULT_TIMEOUT:g} s + 4 passes of the original; other stages scale alike")
+             f"at most {DEFAULT_TIMEOUT:g} s + 4 passes of the original")
     memory_limit_mb: int = option(4096, "--memory-limit", metavar="MB", bound=POSITIVE,
                                   help="extra memory a child may allocate")
     time_budget: float = option(3.0, "--time-budget", metavar="S", bound=POSITIVE,
