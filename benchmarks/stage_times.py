@@ -8,9 +8,12 @@ the figures compare as ratios on the same machine:
   with the default (one job per core) side by side, alternating (goals on 2
   cores: under 3 s, and at least 1.6x faster than --jobs 1);
 * with --first-run, a first run in a fresh process against a second one
-  (goal: at most 1.5x), each in a new interpreter.
+  (goal: at most 1.5x), each in a new interpreter;
+* a slow function (a pure-Python double loop of about --slow-seconds S per
+  call, one live call, one candidate), once with the default options and
+  once with --quick (goal for S = 1: under 30 s).
 
-    python benchmarks/stage_times.py [--runs 5] [--quick] [--first-run]
+    python benchmarks/stage_times.py [--runs 5] [--quick] [--first-run] [--slow-seconds 1] [--slow-only]
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
+import numpy as np
 from IPython.testing.globalipapp import start_ipython
 from IPython.utils.capture import capture_output
 
@@ -83,9 +88,21 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="add --quick to every run")
     parser.add_argument("--first-run", action="store_true", help="also time a first run in a fresh process")
+    parser.add_argument("--slow-seconds", type=float, default=1.0,
+                        help="seconds per call of the slow function (0: leave the slow case out)")
+    parser.add_argument("--slow-only", action="store_true", help="time the slow function only")
     args = parser.parse_args()
     quick = " --quick" if args.quick else ""
     shell = shell_with_demo()
+    if not args.slow_only:
+        demo_cases(shell, args, quick)
+    if args.slow_seconds > 0:
+        data = slow_input(args.slow_seconds)
+        for slow_quick in ("", " --quick"):
+            slow_case(shell, data, args.slow_seconds, slow_quick)
+
+
+def demo_cases(shell: Any, args: argparse.Namespace, quick: str) -> None:
     timed(shell, DEFAULT_PATH + quick)  # imports, numba's first compile: a kernel that has run before
     given = [timed(shell, GIVEN + quick) for _ in range(args.runs)]
     serial, parallel = [], []
@@ -99,6 +116,61 @@ def main() -> None:
     print(f"default path: default jobs {one / many:.2f}x faster than --jobs 1 (goal: >= 1.6x on 2 cores)")
     if args.first_run:
         report_first_runs()
+
+
+SLOW = """def pair_residues(xs):
+    total = 0
+    for a in xs:
+        for b in xs:
+            total += a * b % 7
+    return total
+"""
+FAST = """def pair_residues(xs):
+    counts = {}
+    for x in xs:
+        counts[x % 7] = counts.get(x % 7, 0) + 1
+    return sum(counts[a] * counts[b] * (a * b % 7) for a in counts for b in counts)
+"""
+
+
+def slow_input(seconds: float) -> list[int]:
+    """A list the slow (quadratic) function takes about *seconds* on (best of three timings of a probe)."""
+    namespace: dict[str, Any] = {}
+    exec(SLOW, namespace)
+    probe = list(range(1500))
+    timed = []
+    for _ in range(3):
+        started = time.perf_counter()
+        namespace["pair_residues"](probe)
+        timed.append(time.perf_counter() - started)
+    n = int(len(probe) * (seconds / min(timed)) ** 0.5)
+    return [int(v) for v in np.random.default_rng(1).integers(-10**6, 10**6, n)]
+
+
+def slow_case(shell: Any, data: list[int], seconds: float, quick: str) -> None:
+    """One %%optimize of a pure-Python loop taking about *seconds* per call, with one candidate."""
+    shell.user_ns.update(np=np, data=data, fast=FAST)
+    cell = f"%%optimize pair_residues(data) --candidate fast -o rep{quick}\n{SLOW}"
+    shell.user_ns.pop("rep", None)
+    with capture_output() as captured:
+        started = time.perf_counter()
+        shell.run_cell(cell, silent=True)
+        total = time.perf_counter() - started
+    if "rep" not in shell.user_ns:
+        print(f"%%optimize{quick} of the slow function failed after {total:.1f} s:", captured.stdout[-2000:],
+              captured.stderr[-2000:])
+        return
+    report = shell.user_ns["rep"]
+    (result,) = report.results
+    rounds = len(result.timing.original) if result.timing else 0
+    print(f"%%optimize{quick} of a pure-Python double loop of ~{seconds:g} s per call ({len(data)} ints, "
+          f"1 live call, 1 candidate): verdict {result.verdict} ({result.reason}); {rounds} timing rounds")
+    for name, value in report.stage_seconds.items():
+        print(f"  {name:<11} {value:7.2f} s")
+    goal = "   (goal for ~1 s: < 30 s)" if seconds <= 1 else ""
+    print(f"  {'whole cell':<11} {total:7.2f} s{goal}")
+    for note in report.notes:
+        print(f"  note: {note}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from typing import Any
 from . import sandbox, warmup
 from .errors import OptimizeError, UsageProblem
 from .measure import timing
-from .measure.memory import peak_memory
+from .measure.memory import peak_memory, skipped_note
 from .measure.scaling import Scaling, measure_scaling
 from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
@@ -88,7 +88,7 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
 @dataclass(frozen=True)
 class _BenchOut:
     timings: dict[int, Timing | Failure]  # by candidate index
-    memory: dict[int, int]  # candidate index -> peak bytes
+    memory: dict[int, int | None]  # candidate index -> peak bytes (None: not measured)
     original_memory: int | None
 
 
@@ -150,21 +150,25 @@ class _Run:
     def _study(self) -> OriginalStudy:
         func, calls, tol, opts, domain = self.func, self.calls, self.tol, self.opts, self.domain
         needed = self._needed([])
+        run_limit = limits.study_run_limit(opts)
 
         def job() -> OriginalStudy:
             sending.provide(func, needed)
-            return study_original(func, calls, tol, opts, domain)
+            return study_original(func, calls, tol, opts, domain, run_limit)
 
-        child = self.child(job, limits.for_study(opts))
+        child = self.child(job, limits.for_study(opts, len(calls)))
         if not child.ok:
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
-        if study.problem is not None:  # a live call outside the domain is the user's to fix; one that raises too
+        if study.problem is not None:  # outside the domain, raising or too slow: the user's to fix
             raise (UsageProblem if study.problem.kind == "outside" else OptimizeError)(study.problem.message)
         if not study.determinism.deterministic:
             self.notes.append(study.determinism.reason)
         elif study.determinism.seed is not None:
             self.notes.append("The original uses random numbers: every run was seeded the same way.")
+        if study.live_lines == frozenset():
+            self.notes.append("Lines of the original reached count generated inputs only: the original is too "
+                              "slow to trace line by line on its live calls.")
         return study
 
     def _request(self, study: OriginalStudy, fraction: float) -> SourceRequest:
@@ -228,6 +232,7 @@ class _Run:
         unsendable = sending.culprit({f"the global `{name}`": value for name, value in needed.items()})
         if unsendable:
             return Failure(unsendable)
+        live_lines = study.live_lines  # a slow original's live calls are not traced again
 
         def job() -> Check | Failure:
             sending.provide(func, needed)
@@ -236,7 +241,8 @@ class _Run:
             except CandidateProblem as problem:
                 return Failure(str(problem))
             return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
-                                   admits=domain.predicate(func), output=not opts.ignore_output)
+                                   admits=domain.predicate(func), output=not opts.ignore_output,
+                                   live_lines=live_lines)
 
         child = self.child(job, limits.for_verify(opts, study.pass_seconds))
         outcome: Check | Failure = child.value if child.ok else Failure(child.error)
@@ -257,21 +263,29 @@ class _Run:
         chosen = list(survivors.values())
         needed = self._needed(chosen)
 
-        def job() -> tuple[timing.Samples, tuple[int, ...]]:
+        def job() -> tuple[timing.Samples, tuple[int | None, ...]]:
             sending.provide(func, needed)
             funcs = [func] + [materialize(c, func) for c in chosen]
-            samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence)
-            return samples, peak_memory(funcs, calls)
+            samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence,
+                                     study.pass_seconds)
+            return samples, peak_memory(funcs, calls, samples.pass_seconds, opts.time_budget)
 
-        child = self.child(job, limits.for_benchmark(opts))
+        child = self.child(job, limits.for_benchmark(opts, study.pass_seconds, 1 + len(chosen)))
         if not child.ok:
             failure = Failure(f"could not be benchmarked: {child.error}")
             return _BenchOut({i: failure for i in survivors}, {}, None)
         samples, peaks = child.value
+        self._memory_note(["the original"] + [c.name for c in chosen], samples, peaks)
         timings: dict[int, Timing | Failure] = {
             i: timing.summarize(samples, k + 1, cand.name, len(calls), opts) for k, (i, cand) in enumerate(survivors.items())}
         memory = {i: peaks[k + 1] for k, i in enumerate(survivors)}
         return _BenchOut(timings, memory, peaks[0])
+
+    def _memory_note(self, names: list[str], samples: timing.Samples, peaks: tuple[int | None, ...]) -> None:
+        skipped = [k for k, peak in enumerate(peaks) if peak is None]
+        if skipped:
+            slowest = max(samples.pass_seconds[k] for k in skipped)
+            self.notes.append(skipped_note([names[k] for k in skipped], slowest, self.opts.time_budget))
 
     def _scaling(self, faster: list[CandidateResult], study: OriginalStudy) -> Scaling | None:
         if not faster:

@@ -4,6 +4,15 @@
 of one pass over all live calls, averaged over a calibrated number of loops
 so each timed block is far above the clock's resolution. Rounds visit the
 functions in a fresh random order, so slow drift hits them all alike.
+
+The budget bounds the rounds for any function: at least `MIN_ROUNDS` while
+they fit in it, never fewer than `FEWEST_ROUNDS`, then stop once it is spent
+(`summarize` then warns that the interval is wide). A function whose cold
+pass already takes `NO_CALIBRATION_S` is not calibrated (one loop per sample,
+no extra passes), and an original known to be that slow (from the study)
+gets no warm-up pass either: its first round is its first call. Should a first round turn out far faster than the cold
+pass (a compile on the first call), it is calibrated then and the round
+timed again.
 """
 from __future__ import annotations
 
@@ -20,8 +29,10 @@ from ..options import Options
 from .stats import relative_halfwidth, required_gain, speedup_interval, spread_warnings
 
 TARGET_SAMPLE_S = 0.004  # each timed block: ~4 ms, >1000x perf_counter's resolution
-MIN_ROUNDS = 10
+MIN_ROUNDS = 10  # rounds at the least, while they fit in the budget
+FEWEST_ROUNDS = 3  # ... and however long a round takes
 MAX_ROUNDS = 400
+NO_CALIBRATION_S = 25 * TARGET_SAMPLE_S  # a cold pass this long: one loop per sample, no calibration passes
 TARGET_HALFWIDTH = 0.02  # stop early once every interval is within about +-2%
 
 
@@ -31,24 +42,66 @@ class Samples:
     loops: tuple[int, ...]
     first_call: tuple[float, ...]  # the very first (cold) pass of each
 
+    @property
+    def pass_seconds(self) -> tuple[float, ...]:
+        """Each function's median sample: seconds per pass over the calls."""
+        return tuple(sorted(s)[len(s) // 2] if s else 0.0 for s in self.per_function)
+
 
 def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: float, fresh_args: bool,
-            seed: int = 0, confidence: float = 0.95) -> Samples:
-    """Samples for funcs[0] (the original) and each other function, interleaved."""
+            seed: int = 0, confidence: float = 0.95, original_pass_s: float = 0.0) -> Samples:
+    """Samples for funcs[0] (the original; *original_pass_s*: its pass as the study measured it) and
+    each other function, interleaved."""
     rng = random.Random(seed)
-    first = [_time_pass(f, calls, 1, fresh_args) for f in funcs]  # warm-up, cold
-    once = [min(_time_pass(f, calls, 1, fresh_args) for _ in range(2)) for f in funcs]
-    loops = [max(1, math.ceil(TARGET_SAMPLE_S / max(t, 1e-9))) for t in once]
+    known = original_pass_s >= NO_CALIBRATION_S
+    first = [original_pass_s if known and i == 0 else _time_pass(f, calls, 1, fresh_args)  # warm-up, cold
+             for i, f in enumerate(funcs)]
+    loops = [1 if t >= NO_CALIBRATION_S else _loops(f, calls, fresh_args) for f, t in zip(funcs, first)]
     samples: list[list[float]] = [[] for _ in funcs]
     deadline = time.perf_counter() + budget_s
     order = list(range(len(funcs)))
-    for rounds in range(1, MAX_ROUNDS + 1):
+    rounds = 0
+    while rounds < MAX_ROUNDS:
         rng.shuffle(order)
         for i in order:
             samples[i].append(_time_pass(funcs[i], calls, loops[i], fresh_args))
-        if rounds >= MIN_ROUNDS and (time.perf_counter() > deadline or _narrow(samples, confidence)):
+        rounds += 1
+        if rounds == 1 and _recalibrate(samples, loops):
+            samples, rounds = [[] for _ in funcs], 0  # time the round again with the new loop counts
+            continue
+        if _enough(rounds, time.perf_counter() > deadline, samples, confidence):
             break
+    if known:
+        first[0] = samples[0][0]  # the original's first call here was its first round
     return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first))
+
+
+def _loops(func: Callable[..., object], calls: list[Call], fresh_args: bool) -> int:
+    """Loops per sample so one sample lasts about TARGET_SAMPLE_S, from the best of two passes."""
+    once = min(_time_pass(func, calls, 1, fresh_args) for _ in range(2))
+    return _loops_for(once)
+
+
+def _loops_for(seconds: float) -> int:
+    return max(1, math.ceil(TARGET_SAMPLE_S / max(seconds, 1e-9)))
+
+
+def _recalibrate(samples: list[list[float]], loops: list[int]) -> bool:
+    """After the first round: an uncalibrated function that ran far below the target sample time
+    (its cold pass was slow, its warm one is not) gets its loops now; True when any did."""
+    changed = False
+    for i, timed in enumerate(samples):
+        if loops[i] == 1 and timed[0] < TARGET_SAMPLE_S / 2:
+            loops[i], changed = _loops_for(timed[0]), True
+    return changed
+
+
+def _enough(rounds: int, past_deadline: bool, samples: list[list[float]], confidence: float) -> bool:
+    """Stop after these rounds? Past the budget: once there are MIN_ROUNDS, or FEWEST_ROUNDS of slow
+    rounds; within it: once MIN_ROUNDS give narrow enough intervals."""
+    if rounds >= FEWEST_ROUNDS and past_deadline:
+        return True
+    return rounds >= MIN_ROUNDS and bool(samples) and _narrow(samples, confidence)
 
 
 def _narrow(samples: list[list[float]], confidence: float) -> bool:
@@ -98,7 +151,16 @@ def summarize(samples: Samples, k: int, name: str, n_calls: int, options: Option
     ratio = speedup_interval(orig, mine, options.confidence)
     per_call = float(sorted(orig)[len(orig) // 2]) / n_calls
     gain = required_gain(options.min_gain, per_call)
-    warnings = spread_warnings(orig, samples.first_call[0], "original")
+    warnings = few_rounds_warning(len(orig), options.time_budget)
+    warnings += spread_warnings(orig, samples.first_call[0], "original")
     warnings += spread_warnings(mine, samples.first_call[k], name)
     return Timing(tuple(orig), tuple(mine), samples.loops[k], samples.loops[0], ratio.speedup,
                   (ratio.low, ratio.high), gain, tuple(warnings))
+
+
+def few_rounds_warning(rounds: int, budget_s: float) -> list[str]:
+    """When the budget allowed fewer than MIN_ROUNDS: how many, and that the interval is wide."""
+    if rounds >= MIN_ROUNDS:
+        return []
+    return [f"only {rounds} rounds fit in the {budget_s:g} s --time-budget, so the interval is wide "
+            "(rough, from few samples); a larger --time-budget gives more rounds"]

@@ -3,24 +3,46 @@
 Every child gets the user's memory cap. Its timeout is the user's
 ``--timeout`` when given, else `DEFAULT_TIMEOUT` (see `Options.child_timeout`),
 plus whatever the stage itself is asked to spend: the benchmark its time
-budget, the scaling stage up to four budgets. Verification alone adapts: a
-candidate may take about 50x the original's time plus its generated-input
-budget, never more than the default, so a hanging candidate is cut off in
-seconds rather than a minute.
+budget, the scaling stage up to four budgets. Without --timeout the limits
+scale with the original's measured time, so a function of 30 s per call is
+not cut off at a minute: the study allows each run of the original the
+default (`study_run_limit`, enforced inside the child) and the child two runs
+per live call; verification allows about 50x the original's time plus its
+generated-input budget, never more than the default plus a few passes (a
+hanging candidate is cut off in seconds, not minutes); the benchmark its
+budget plus the few passes it needs at least. Every timeout's message names
+--timeout, the option that allows more.
 """
 from __future__ import annotations
 
-from ..options import VERIFY_BASE_S, VERIFY_SLOWDOWN, Options
+from ..options import DEFAULT_TIMEOUT, VERIFY_BASE_S, VERIFY_SLOWDOWN, Options
 from ..verify.search import SHRINK_ALLOWANCE_S
 from .child import ChildLimits
 
 VERIFY_HINT = f"{VERIFY_SLOWDOWN}x the original's time plus the input budget; set --timeout to allow more"
+DEFAULT_HINT = "the default limit; set --timeout to allow more"
 SCALING_BUDGETS = 4  # the scaling stage may spend up to this many time budgets
+VERIFY_PASSES = 4  # without --timeout, verifying may take the default plus this many passes of the original
+BENCHMARK_PASSES = 8  # ... and the benchmark its budget plus this many passes per function timed (warm-up,
+                      # at least three rounds, the memory pass, and room for a candidate twice as slow)
 
 
-def for_study(options: Options) -> ChildLimits:
-    """Profiling the original and checking its determinism."""
-    return ChildLimits(options.child_timeout, options.memory_limit_mb, start_method=options.start_method)
+def _limits(options: Options, default: float, hint: str = DEFAULT_HINT) -> ChildLimits:
+    """The user's --timeout as it is, else *default* with a hint naming the option."""
+    if options.timeout is not None:
+        return ChildLimits(options.timeout, options.memory_limit_mb, start_method=options.start_method)
+    return ChildLimits(default, options.memory_limit_mb, hint, options.start_method)
+
+
+def study_run_limit(options: Options) -> float | None:
+    """How long one run of the original may take in the study (None: only the child's --timeout bounds it)."""
+    return None if options.timeout is not None else DEFAULT_TIMEOUT
+
+
+def for_study(options: Options, n_calls: int = 1) -> ChildLimits:
+    """Profiling the original and checking its determinism: two runs of each live call, each within
+    `study_run_limit`, and room for one more pass when the profile is taken apart."""
+    return _limits(options, DEFAULT_TIMEOUT * (2 * n_calls + 1))
 
 
 def for_probe(options: Options) -> ChildLimits:
@@ -33,16 +55,21 @@ def for_verify(options: Options, original_pass_s: float) -> ChildLimits:
     if options.timeout is not None:
         return ChildLimits(options.timeout, options.memory_limit_mb, start_method=options.start_method)
     adaptive = VERIFY_BASE_S + VERIFY_SLOWDOWN * original_pass_s + 2 * options.verify_budget + SHRINK_ALLOWANCE_S
-    return ChildLimits(min(options.child_timeout, adaptive), options.memory_limit_mb, VERIFY_HINT, options.start_method)
+    most = DEFAULT_TIMEOUT + VERIFY_PASSES * original_pass_s
+    return ChildLimits(min(most, adaptive), options.memory_limit_mb, VERIFY_HINT, options.start_method)
 
 
-def for_benchmark(options: Options) -> ChildLimits:
-    """Timing the original and the survivors together."""
-    return ChildLimits(options.time_budget + options.child_timeout, options.memory_limit_mb,
-                       start_method=options.start_method)
+def for_benchmark(options: Options, original_pass_s: float = 0.0, functions: int = 2) -> ChildLimits:
+    """Timing the original and the survivors together (*functions* in all, the original included)."""
+    if options.timeout is not None:
+        return ChildLimits(options.time_budget + options.timeout, options.memory_limit_mb,
+                           start_method=options.start_method)
+    passes = BENCHMARK_PASSES * functions * original_pass_s
+    return _limits(options, options.time_budget + DEFAULT_TIMEOUT + passes)
 
 
 def for_scaling(options: Options) -> ChildLimits:
     """Timing the original and the best candidates on growing inputs."""
-    return ChildLimits(options.time_budget * SCALING_BUDGETS + options.child_timeout, options.memory_limit_mb,
-                       start_method=options.start_method)
+    limit = options.time_budget * SCALING_BUDGETS + options.child_timeout
+    return ChildLimits(limit, options.memory_limit_mb, DEFAULT_HINT if options.timeout is None else "",
+                       options.start_method)

@@ -18,12 +18,15 @@ from .judge import Judge, NotJudged
 def check_candidate(
     original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
-    output: bool = True,
+    output: bool = True, live_lines: frozenset[int] | None = None,
 ) -> Check | Failure:
     """Every live call first, then up to *examples* generated inputs (those *admits* accepts, when given:
     the domain the user assumed). A candidate refused an action the original was not refused is a
-    `Failure` naming the action. With *output* False (--ignore-output), printed output is not compared."""
-    judge = Judge(original, candidate, tol, seed, output)
+    `Failure` naming the action. With *output* False (--ignore-output), printed output is not compared.
+    *live_lines*: the lines the live calls reach, known already (a slow original's profile): the live
+    calls are then not traced for coverage, which slows pure-Python code several times over."""
+    judge = Judge(original, candidate, tol, seed, output, trace_live=live_lines is None)
+    judge.coverage.reached |= live_lines or set()
     for passed, call in enumerate(calls):
         try:
             found, orig, cand = judge.compare(call)

@@ -6,11 +6,16 @@ A value the rules cannot judge at all (its == and repr raise) is no sign of
 nondeterminism: the candidates' checks report it. Printed output and files
 written count as behaviour here too (output unless --ignore-output), and an
 original refused an action on a live call (a write outside its scratch
-folder, a connection, a process) cannot be verified at all."""
+folder, a connection, a process) cannot be verified at all.
+
+The two runs of each call are all the study needs of the original: the
+first runs are its live outcomes (`Passes.outcomes`: whether it raises,
+whether it changes its arguments), and a slow original's second runs can be
+its line-profiled pass (*second*), so the study costs two passes, not five."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Call
 from .compare import ComparisonNotes, Tolerance, difference
@@ -30,6 +35,19 @@ class Determinism:
     refusal: str = ""  # the action refused to the original on a live call, if that is why
 
 
+# Given a call's index and its first run, the function to run it the second time (a profiled copy, say).
+SecondRun = Callable[[int, Outcome], Callable[..., object]]
+
+
+@dataclass(frozen=True)
+class Passes:
+    """The verdict on repeatability, and the first run of each call in the attempt that decided it
+    (every call when the original repeated; up to the first unrepeatable call otherwise)."""
+
+    determinism: Determinism
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
 class _Refused(Exception):
     """The original was refused an action on a live call."""
 
@@ -37,37 +55,49 @@ class _Refused(Exception):
 def check_determinism(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int,
                       output: bool = True) -> Determinism:
     """Two runs per live call, unseeded then seeded; *output* False leaves printed output out."""
+    return repeat_passes(original, calls, tol, seed, output).determinism
+
+
+def repeat_passes(original: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int,
+                  output: bool = True, second: SecondRun | None = None) -> Passes:
+    """`check_determinism`, keeping the first runs; *second* chooses what runs each call again."""
     params = parameter_names(original)
     found: tuple[str, str] = ("", "")
+    firsts: list[Outcome] = []
     for attempt_seed in (None, seed):
         try:
-            found = _first_unrepeatable(original, calls, tol, params, attempt_seed, output)
+            found, firsts = _first_unrepeatable(original, calls, tol, params, attempt_seed, output, second)
         except _Refused as refused:
             action = str(refused)
-            return Determinism(False, None, f"the original cannot be verified: it tried {action}, "
-                                            "which verification cannot contain", refusal=action)
+            return Passes(Determinism(False, None, f"the original cannot be verified: it tried {action}, "
+                                                   "which verification cannot contain", refusal=action))
         if not found[1]:
-            return Determinism(True, attempt_seed)
+            return Passes(Determinism(True, attempt_seed), firsts)
     what, how = found
     if what == "output":
-        return Determinism(False, None, f"the original's printed output is not repeatable, even with random "
-                                        f"generators seeded: it {how}; {IGNORE_OUTPUT_HINT}")
-    return Determinism(False, None, f"the original is not deterministic, even with random generators seeded: {how}")
+        return Passes(Determinism(False, None, f"the original's printed output is not repeatable, even with "
+                                               f"random generators seeded: it {how}; {IGNORE_OUTPUT_HINT}"), firsts)
+    return Passes(Determinism(False, None, "the original is not deterministic, even with random generators "
+                                           f"seeded: {how}"), firsts)
 
 
 def _first_unrepeatable(
     original: Callable[..., object], calls: list[Call], tol: Tolerance, params: list[str], seed: int | None,
-    output: bool,
-) -> tuple[str, str]:
-    """("output" or "behaviour", how the second run differed), or ("", "") when every call repeats."""
-    for call in calls:
-        first, second = run_once(original, call, seed), run_once(original, call, seed)
-        if first.refusals or second.refusals:
-            raise _Refused((first.refusals or second.refusals)[0])
-        found = _unrepeatable(first, second, tol, params, output)
+    output: bool, second: SecondRun | None,
+) -> tuple[tuple[str, str], list[Outcome]]:
+    """(("output" or "behaviour", how the second run differed), or ("", "") when every call repeats;
+    the first runs up to there)."""
+    firsts: list[Outcome] = []
+    for i, call in enumerate(calls):
+        first = run_once(original, call, seed)
+        again = run_once(second(i, first) if second else original, call, seed)
+        if first.refusals or again.refusals:
+            raise _Refused((first.refusals or again.refusals)[0])
+        firsts.append(first)
+        found = _unrepeatable(first, again, tol, params, output)
         if found[1]:
-            return found
-    return "", ""
+            return found, firsts
+    return ("", ""), firsts
 
 
 def _unrepeatable(first: Outcome, second: Outcome, tol: Tolerance, params: list[str], output: bool) -> tuple[str, str]:

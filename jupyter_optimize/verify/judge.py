@@ -24,7 +24,7 @@ import time
 import types
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -174,6 +174,7 @@ class Judge:
     tol: Tolerance
     seed: int | None
     output: bool = True
+    trace_live: bool = True  # False: the live calls' coverage is known already (a slow original's profile)
 
     def __post_init__(self) -> None:
         self.params = parameter_names(self.original)
@@ -209,7 +210,8 @@ class Judge:
         """Both outcomes, and the globals each changed (name -> value after its run)."""
         watch, tol = self.globals, self.tol
         shot = watch.snapshot()
-        with self.coverage, time_limit(original_limit):
+        traced = self.trace_live or call.origin != "live"
+        with self.coverage if traced else nullcontext(self.coverage), time_limit(original_limit):
             orig = run_once(self.original, call, self.seed)
         if call.origin == "live":
             self.slowest_live = max(self.slowest_live, orig.seconds)

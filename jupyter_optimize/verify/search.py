@@ -8,7 +8,10 @@ directly called ``@given`` function, no example database, a fixed seed (so a
 rerun gives the same verdict), no deadline, health checks off (a slow
 original is the reason we are here). Hypothesis's storage goes to a
 folder in the user's cache directory, so no ``.hypothesis`` folder appears in
-the working directory.
+the working directory. The original may take at most `per_input_limit` on a
+generated input (a multiple of its slowest live call, never past the
+budget): a slow original's inputs as large as its live ones are skipped with
+a note, its smaller ones still tried, and the search costs about its budget.
 When a difference is found, hypothesis shrinks the input and replays the
 minimal one last: the last difference recorded is the minimal counterexample.
 
@@ -42,7 +45,7 @@ from .kinds import is_pandas_rows
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 WALL_SLACK = 3  # the budget is the child's CPU time, or its wall time / this when that is larger (it waits)
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
-MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped
+MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped; so is one on which it outlasts the whole budget
 
 
 @dataclass
@@ -77,7 +80,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
     passed: set[str] = set()
     failures: list[Counterexample] = []
     started = _clock()
-    per_input = max(MIN_PER_INPUT_S, SLOWER_THAN_LIVE * judge.slowest_live)
+    per_input = per_input_limit(judge.slowest_live, budget_s)
 
     @fixed_seed(seed)
     @settings(max_examples=examples, deadline=None, database=None, verbosity=Verbosity.quiet,
@@ -138,6 +141,12 @@ def _spent(started: tuple[float, float]) -> float:
     return max(cpu - started[0], (wall - started[1]) / WALL_SLACK)
 
 
+def per_input_limit(slowest_live_s: float, budget_s: float) -> float:
+    """Seconds the original may take on one generated input: SLOWER_THAN_LIVE x its slowest live call,
+    but never past the budget (a slow original's larger inputs are skipped, its smaller ones still tried)."""
+    return max(MIN_PER_INPUT_S, min(SLOWER_THAN_LIVE * slowest_live_s, budget_s))
+
+
 def _is_hypothesis_error(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("hypothesis")
 
@@ -181,8 +190,10 @@ def _plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: fl
         notes.append(f"only {result.tried} of {result.tried + result.outside} generated inputs satisfied the "
                      "assumptions")
     if result.too_slow:
+        why = (f"{SLOWER_THAN_LIVE}x its slowest live call" if SLOWER_THAN_LIVE * judge.slowest_live < budget_s
+               else "the --verify-budget for all generated inputs")
         notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
-                     f"{per_input:.2g} s on them ({SLOWER_THAN_LIVE}x its slowest live call)")
+                     f"{per_input:.2g} s on them ({why})")
     if _spent(started) > budget_s and not found:
         notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return notes
