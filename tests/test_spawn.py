@@ -17,6 +17,8 @@ from jupyter_optimize import OptimizeError, optimize
 from jupyter_optimize.errors import UsageProblem
 from jupyter_optimize.sandbox import methods, run_isolated, spawn
 
+pytestmark = pytest.mark.slow  # each test starts fresh interpreters
+
 SPAWN = dict(timeout=30, memory_limit_mb=512, start_method="spawn")
 QUICK = dict(examples=5, verify_budget=0.3, time_budget=0.3)
 
