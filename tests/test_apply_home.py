@@ -63,6 +63,17 @@ def test_the_inserted_cell_for_a_module_function_names_the_file_and_lines_and_re
     assert ns["shapes_lm"].area is not before and ns["shapes_lm"].area(4, 5) == 20
 
 
+def test_the_inserted_cell_runs_a_module_functions_code_among_the_modules_globals(ns):
+    """A candidate that reads a constant of its module works after %optimize apply, as after Accept,
+    and no kernel name is overwritten by the cell."""
+    ns["shapes_lm"].UNIT = 1  # a constant of the module's, which the kernel does not have
+    ns["area"] = "a kernel variable named like the function"
+    report = accepted_report(ns, "shapes_lm.area(2, 3)", "def area(w, h):\n    return w * h * UNIT\n")
+    exec(cell_text(report, report["fast"]), ns)
+    assert ns["shapes_lm"].area(4, 5) == 20
+    assert ns["area"] == "a kernel variable named like the function" and "_optimized" not in ns
+
+
 def test_accept_sets_the_class_attribute_for_a_method(ns):
     report = accepted_report(ns, "stats.total()", "def total(self):\n    return sum(self.values)\n")
     kernel_total = ns["total"]  # a kernel function named like the method

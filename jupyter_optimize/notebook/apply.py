@@ -145,7 +145,27 @@ def cell_text(report: Report, result: CandidateResult) -> str:
     defined = _defined_name(result) or report.function
     defined = defined if defined.isidentifier() else report.function
     header = f"# %optimize: {result.name} accepted for {subject}, {result.reason}\n"
+    if home is not None and home.kind == "module":  # run where Accept ran it: among the module's own globals
+        return header + _where_comment(home) + _imports(home) + _in_module(code, home) + _aliases(home, defined)
     return header + _where_comment(home) + _imports(home) + code + _rebinding(report.function, defined, home)
+
+
+def _in_module(code: str, home: Home) -> str:
+    """The code run in the module's namespace, as Accept ran it: the globals it reads (a constant of
+    the module's) are the module's, and no name of the kernel's is touched."""
+    plain = '"""' not in code and "\\" not in code and not code.endswith('"')
+    literal = f'"""\\\n{code}"""' if plain else repr(code)
+    module = home.owner_expression
+    return (f"_optimized = {literal}\n"
+            f"exec(_optimized, vars({module}))  # defines {module}.{home.attribute} among the module's globals\n"
+            "del _optimized\n")
+
+
+def _aliases(home: Home, defined: str) -> str:
+    """The kernel names that held the module's function, pointed at the new one."""
+    module = home.owner_expression
+    renamed = f"{module}.{home.attribute} = {module}.{defined}\n" if defined != home.attribute else ""
+    return renamed + "".join(f"{name} = {module}.{home.attribute}\n" for name in home.kernel_names)
 
 
 def _where_comment(home: Home | None) -> str:
