@@ -44,6 +44,7 @@ from .kinds import is_pandas_rows
 
 SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
 WALL_SLACK = 3  # the budget is the child's CPU time, or its wall time / this when that is larger (it waits)
+MIN_GENERATED = 5  # inputs tried (or skipped as too slow) before the budget may stop the search
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
 MIN_PER_INPUT_S = 0.2  # ... and at least this long is skipped; so is one on which it outlasts the whole budget
 
@@ -89,7 +90,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
     @given(calls_like(judge.original, live))
     def same_behaviour(call: Call) -> None:
         elapsed = _spent(started)
-        if elapsed > budget_s and not failures:
+        if elapsed > budget_s and not failures and _had_a_chance(result, started, budget_s):
             raise _OutOfTime()  # stops the search: no more inputs are even generated
         if elapsed > budget_s + SHRINK_ALLOWANCE_S:
             return  # shrinking ran long: keep the smallest difference found so far
@@ -139,6 +140,14 @@ def _spent(started: tuple[float, float]) -> float:
     wait (sleep, read) rather than compute."""
     cpu, wall = _clock()
     return max(cpu - started[0], (wall - started[1]) / WALL_SLACK)
+
+
+def _had_a_chance(result: SearchResult, started: tuple[float, float], budget_s: float) -> bool:
+    """Whether the budget may stop the search now: after `MIN_GENERATED` inputs judged or skipped as too
+    slow, so a child that spent its budget building the strategies (imports, a loaded machine) still
+    tries some; or past `WALL_SLACK` x (budget + shrinking) of wall time, whatever it tried."""
+    wall = time.monotonic() - started[1]
+    return result.tried + result.too_slow >= MIN_GENERATED or wall > WALL_SLACK * (budget_s + SHRINK_ALLOWANCE_S)
 
 
 def per_input_limit(slowest_live_s: float, budget_s: float) -> float:
