@@ -57,12 +57,15 @@ def run_scope(method: str, memory_limit_mb: int) -> Iterator[None]:
     from . import spawn
 
     spawn.begin_run()
+    replenish = False  # after Ctrl-C no new worker is started
     try:
         yield
-    except BaseException:  # Ctrl-C, or a run that stopped on an error: no new workers are started for it
-        spawn.end_run(memory_limit_mb, replenish=False)
+        replenish = True
+    except Exception:  # a run that stopped on an error (the user's to fix): the next one still finds spares
+        replenish = True
         raise
-    spawn.end_run(memory_limit_mb)
+    finally:
+        spawn.end_run(memory_limit_mb, replenish=replenish)
 
 
 def cancel() -> None:
