@@ -34,7 +34,7 @@ mask = demo.circle_mask(img.shape)
 empty = np.zeros_like(mask)
 fast, wrong = demo.VECTORIZED, demo.ARGMAX"""
 OPTIMIZE = ("%%optimize equalize(img, mask); equalize(img, empty) --candidate fast --candidate wrong "
-            "--time-budget 1 -o report\n" + demo.ORIGINAL.rstrip())
+            "--time-budget 1 --examples 1000 --verify-budget 2 -o report\n" + demo.ORIGINAL.rstrip())  # long enough to see the clock tick
 CALL = """\
 out = equalize(img, mask)
 print("equalize runs:", equalize.__doc__.split(":")[0])
