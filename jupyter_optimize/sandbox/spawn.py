@@ -70,7 +70,10 @@ class Worker:
         self.address_limit = False
         self.ready_error: str | None = None
         self._ready = False
-        self._send(pickle.dumps(self._init(), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            self._send(pickle.dumps(self._init(), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:  # it ended at once: the job that takes it says so
+            self.ready_error = f"the worker did not start ({exc})"
 
     def _init(self) -> Init:
         preload = ("jupyter_optimize.pipeline", *[name for name in _PRELOAD if name in sys.modules])
@@ -297,7 +300,10 @@ def _take(memory_limit_mb: int, cap: int) -> Worker:
 def _replenish(memory_limit_mb: int, folder: str) -> None:
     """(Under the lock.) Start spares until `SPARES` wait for this cap and folder, unless a run was cancelled."""
     while len(_spares) < SPARES and not _cancelled.is_set():
-        _spares.append(_start(memory_limit_mb, folder))
+        try:
+            _spares.append(_start(memory_limit_mb, folder))
+        except OSError:  # no process to start now: a job starts its own worker and says why it could not
+            return
 
 
 def _start(memory_limit_mb: int, folder: str) -> Worker:
