@@ -40,10 +40,14 @@ inserted = []  # what %optimize apply puts into the next cell
 get_ipython().set_next_input = lambda text, replace=False: inserted.append(text)
 
 def children():
-    """The kernel's child processes right now (Linux /proc)."""
+    """The kernel's child processes right now (Linux /proc), but the spawn backend's idle spare
+    workers, which are kept for the next run on purpose."""
+    import sys
     pid = os.getpid()
+    spawn = sys.modules.get("jupyter_optimize.sandbox.spawn")
+    spares = {str(p) for p in spawn.worker_pids()} if spawn else set()
     return [c for tid in os.listdir(f"/proc/{pid}/task")
-            for c in open(f"/proc/{pid}/task/{tid}/children").read().split()]
+            for c in open(f"/proc/{pid}/task/{tid}/children").read().split() if c not in spares]
 '''.replace("{CELL}", CELL).replace("{SMOOTH}", SMOOTH)
 
 RUNS = [
