@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from processes import children
 
 import jupyter_optimize.verify.judge
 from jupyter_optimize import optimize, sandbox
@@ -69,20 +70,6 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int]]:
     return found
 
 
-def children(of: int | None = None) -> list[int]:
-    """Processes whose parent is this test process, or *of* (from /proc)."""
-    me, found = of or os.getpid(), []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
-                found.append(int(name))
-    return found
-
-
 @pytest.fixture
 def world(tmp_path, monkeypatch):
     """A working folder and a home folder with files in them, checked after the test."""
@@ -102,7 +89,7 @@ def world(tmp_path, monkeypatch):
     assert (snapshot(user), snapshot(home)) == before, "the user's folders changed"
     workers = spawn.worker_pids()  # the spawn backend's workers are kept for the next run, and are alone
     assert set(children()) - running - workers == set(), "a child outlived the run"
-    assert all(children(of=worker) == [] for worker in workers), "a worker has a child left running"
+    assert all(children(of=worker) == set() for worker in workers), "a worker has a child left running"
 
 
 # -- a child's scratch folder, directly ----------------------------------------

@@ -2,11 +2,10 @@
 each verdict reported as it arrives, the same code judged once, Ctrl-C stopping every child."""
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import pytest
+from processes import children
 
 from jupyter_optimize import optimize
 from jupyter_optimize.sandbox import spawn
@@ -64,25 +63,11 @@ def test_the_same_code_is_judged_and_timed_once():
     assert first.check is second.check and first.timing is second.timing and first.verdict == second.verdict
 
 
-def _children() -> set[int]:
-    me, found = os.getpid(), set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(fields[1]) == me and fields[0] != "Z":
-                found.add(int(name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(method):
     sleeper = "def clip_sum(values, limit):\n    import time\n    time.sleep(60)\n    return 0\n"
-    before = _children() - spawn.worker_pids()
+    before = children() - spawn.worker_pids()
 
     def interrupt(message, fraction):
         if message.startswith("Verified 1/2"):
@@ -94,9 +79,9 @@ def test_ctrl_c_while_candidates_are_verified_in_parallel_stops_every_child(meth
                  start_method=method, timeout=120, **QUICK)
     assert time.monotonic() - started < 30
     deadline = time.monotonic() + 10
-    while _children() - before - spawn.worker_pids() and time.monotonic() < deadline:
+    while children() - before - spawn.worker_pids() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _children() - before - spawn.worker_pids() == set()
+    assert children() - before - spawn.worker_pids() == set()
 
 
 def test_code_that_does_not_parse_is_rejected_without_a_child(monkeypatch):

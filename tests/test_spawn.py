@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from processes import children
 
 from jupyter_optimize import OptimizeError, optimize
 from jupyter_optimize.errors import UsageProblem
@@ -86,12 +87,12 @@ def test_a_crash_is_reported_and_the_next_job_runs():
 
 
 def test_a_timeout_kills_the_worker_and_says_so():
-    before = _children()  # other tests' kernels and servers
+    before = children()  # other tests' kernels and servers
     started = time.monotonic()
     result = run_isolated(lambda: time.sleep(60), timeout=1, memory_limit_mb=512, start_method="spawn")
     assert result.timed_out and result.error == "timed out after 1 s"
     assert time.monotonic() - started < 10
-    assert _children() - before <= spawn.worker_pids()  # only the spares, waiting for the next job
+    assert children() - before <= spawn.worker_pids()  # only the spares, waiting for the next job
 
 
 def test_memory_past_the_cap_is_stopped():
@@ -152,19 +153,6 @@ def test_a_job_cannot_answer_for_the_next_one():
 
     run_isolated(forge, **SPAWN)
     assert [run_isolated(lambda: "honest", **SPAWN).value for _ in range(3)] == ["honest"] * 3
-
-
-def _children() -> set[int]:
-    me, found = os.getpid(), set()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                fields = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me and fields[0] != "Z":
-                found.add(int(name))
-    return found
 
 
 def test_large_inputs_get_room_in_the_cap():

@@ -27,6 +27,21 @@ class ChildResult:
     backend: str = ""  # the backend that ran it ("fork" or "spawn")
 
 
+def from_reply(payload: bytes) -> ChildResult:
+    """A child's reply ``(kind, value, output)`` as a result, read back without running what it names
+    (`readback`): a forged or damaged reply is a failure, nothing of it trusted."""
+    from . import readback
+
+    try:
+        kind, value, output = readback.loads(payload)
+    except Exception as exc:
+        reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
+        return ChildResult(False, error=f"its result was not read back: {reason}")
+    if kind == "ok":
+        return ChildResult(True, value=value, output=output)
+    return ChildResult(False, error=value, output=output)
+
+
 def crash_error(returncode: int, memory_limit_mb: int) -> str:
     """Why a child that returned nothing ended: *returncode* as `subprocess` gives it (negative: a signal)."""
     if returncode < 0:

@@ -35,8 +35,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from . import containment, readback, scratch, tools
-from .child import ChildResult, crash_error
+from . import containment, scratch, tools
+from .child import ChildResult, crash_error, from_reply
 from .memory import limit_address_space
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
@@ -222,12 +222,5 @@ def _kill_group(pid: int) -> None:
 
 def _decode(payload: bytes, status: int, memory_limit_mb: int) -> ChildResult:
     if payload:
-        try:
-            kind, value, output = readback.loads(payload)
-        except Exception as exc:  # forged or damaged by the code it ran: nothing of it is trusted
-            reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
-            return ChildResult(False, error=f"its result was not read back: {reason}")
-        if kind == "ok":
-            return ChildResult(True, value=value, output=output)
-        return ChildResult(False, error=value, output=output)
+        return from_reply(payload)
     return ChildResult(False, error=crash_error(os.waitstatus_to_exitcode(status), memory_limit_mb))

@@ -31,8 +31,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import protocol, readback, scratch, sending, tools
-from .child import ChildResult, crash_error
+from . import protocol, scratch, sending, tools
+from .child import ChildResult, crash_error, from_reply
 from .memory import MemoryWatch
 from .worker import Init
 
@@ -128,7 +128,7 @@ class Worker:
             return ChildResult(False, error=f"ran out of memory (limit {self.memory_limit_mb} MB; stopped past it)")
         if reply is None:
             return ChildResult(False, error=self._ended())
-        return _decode(reply)
+        return from_reply(reply)
 
     def _next_reply(self, deadline: float, watching: tuple[MemoryWatch | None, int] | None) -> tuple[bytes | None, str]:
         watch, start = watching or (None, 0)
@@ -168,17 +168,6 @@ class Worker:
 
     def alive(self) -> bool:
         return self.process.poll() is None
-
-
-def _decode(reply: bytes) -> ChildResult:
-    try:
-        kind, value, output = readback.loads(reply)
-    except Exception as exc:  # forged or damaged by the code it ran: nothing of it is trusted
-        reason = str(exc) if isinstance(exc, readback.Unreadable) else f"it could not be read ({type(exc).__name__})"
-        return ChildResult(False, error=f"its result was not read back: {reason}")
-    if kind == "ok":
-        return ChildResult(True, value=value, output=output)
-    return ChildResult(False, error=value, output=output)
 
 
 _lock = threading.Lock()
