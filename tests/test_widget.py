@@ -245,6 +245,7 @@ def test_progress_shows_the_stage_and_how_long_it_has_run():
     assert progress._repr_mimebundle_()["text/plain"] == "%%optimize: Verifying fast (1/2)"
     progress.update("Verified 1/2: wrong, rejected: return value: 3 became <4>", 0.4)
     progress.update("Verified 2/2: fast, verified", 0.6)
+    assert "Verifying fast (1/2), 2/2 done · 7 s" in progress.line.value  # the stage keeps its name and clock
     assert "wrong, rejected: return value: 3 became &lt;4&gt;" in progress.arrivals.value
     assert progress.arrivals.value.index("wrong,") < progress.arrivals.value.index("fast, verified")
     assert progress._repr_mimebundle_()["text/plain"].splitlines()[1:] == [

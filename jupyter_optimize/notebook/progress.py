@@ -36,6 +36,7 @@ class ProgressView:
         self._clock, self._tick_seconds = clock, tick_seconds
         self._started = self._stage_started = clock()
         self._message = "Starting"
+        self._done = ""  # "1/2 done" once verdicts arrive within the stage
         self._arrived: list[str] = []  # "NAME, verified" / "NAME, rejected: why", in the order they came
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -53,19 +54,22 @@ class ProgressView:
     def update(self, message: str, fraction: float) -> None:
         """The pipeline's progress callback."""
         with self._lock:
-            if message != self._message:
-                self._message, self._stage_started = message, self._clock()
             self.bar.value = min(max(fraction, 0.0), 1.0)
-            if message.startswith(ARRIVED):
-                self._arrived.append(message.split(": ", 1)[-1])
+            if message.startswith(ARRIVED):  # a verdict within the stage: the stage line keeps its name and clock
+                count, arrival = message[len(ARRIVED):].split(": ", 1)
+                self._done = f"{count} done"
+                self._arrived.append(arrival)
                 self.arrivals.value = report_html.block(
                     "<br>".join(report_html.inline((a,)) for a in self._arrived), "padding-left:8px;font-size:90%")
+            elif message != self._message:
+                self._message, self._stage_started, self._done = message, self._clock(), ""
         self.refresh()
 
     def refresh(self) -> None:
         with self._lock:
             now = self._clock()
-            line = facts.progress_line(self._message, now - self._stage_started, now - self._started)
+            stage = f"{self._message}, {self._done}" if self._done else self._message
+            line = facts.progress_line(stage, now - self._stage_started, now - self._started)
             self.line.value = report_html.block(report_html.inline(line), "padding-left:8px")
 
     def start(self) -> None:
