@@ -28,10 +28,18 @@ def coerce_calls(calls: Iterable[Any]) -> list[Call]:
             isinstance(item, (tuple, list)) and len(item) == 2
             and isinstance(item[0], (tuple, list)) and isinstance(item[1], dict)
         ):
-            raise UsageProblem(
-                f"calls[{i}] is {item!r:.60}; each call must be (args_tuple, kwargs_dict), e.g. ((img, mask), {{}})."
-            )
+            raise UsageProblem(f"calls[{i}] is {_shape_of(item)}; each call must be (args_tuple, kwargs_dict), "
+                               f"e.g. ((img, mask), {{}}), or a 1-argument call ((df,), {{}}).")
         out.append(Call.coerce(item))
     if not out:
         raise UsageProblem("No calls to verify with: pass calls=[((x,), {})] with the inputs you use.")
     return out
+
+
+def _shape_of(item: Any) -> str:
+    """What a bad call looks like, on one line: the types inside it, not a frame's many-line repr."""
+    if isinstance(item, (tuple, list)):
+        inside = ", ".join(type(x).__name__ for x in item[:4]) + (", ..." if len(item) > 4 else "")
+        return f"a {type(item).__name__} of {len(item)} ({inside})"
+    text = repr(item).splitlines()[0] if repr(item) else ""
+    return f"a {type(item).__name__} ({text:.40})"
