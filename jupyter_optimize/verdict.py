@@ -63,7 +63,7 @@ def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
                               f"{100 * timing.min_gain:.0f}% minimum gain")
     if check.generated_passed == 0:
         return "not_faster", (f"{timing.speedup:.2f}x faster on the live inputs, but no generated input "
-                              f"was tried, so it is not offered ({_no_generated_hint(check)})")
+                              f"other than them passed, so it is not offered ({_no_generated_hint(check)})")
     thin = (f"; verified on only {check.live_passed} live + {check.generated_passed} generated inputs"
             if check.generated_passed < THIN_EVIDENCE else "")
     return "faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x){thin}"

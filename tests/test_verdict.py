@@ -25,10 +25,10 @@ def passed(generated: int = 5) -> Check:
      "could not be benchmarked: timed out after 63 s"),
     (passed(), timing(3.0, 2.5, 3.5), "faster", "3.00x faster (interval 2.50-3.50x)"),
     (passed(generated=0), timing(3.0, 2.5, 3.5), "not_faster",
-     "3.00x faster on the live inputs, but no generated input was tried, so it is not offered (a larger "
+     "3.00x faster on the live inputs, but no generated input other than them passed, so it is not offered (a larger "
      "--verify-budget tries more, if --examples is above 0; see the notes)"),
     (Check(True, 4, live_passed=2, generated_passed=0), timing(3.0, 2.5, 3.5), "not_faster",
-     "3.00x faster on the live inputs, but no generated input was tried, so it is not offered (every generated "
+     "3.00x faster on the live inputs, but no generated input other than them passed, so it is not offered (every generated "
      "input equalled a live call)"),
     (passed(generated=2), timing(3.0, 2.5, 3.5), "faster",
      "3.00x faster (interval 2.50-3.50x); verified on only 2 live + 2 generated inputs"),
