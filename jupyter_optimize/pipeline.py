@@ -1,15 +1,14 @@
 """optimize(): the stages in order, nothing else.
 
-study the original (profile, determinism) -> candidates -> verify each in a
-child (and, with --repair, the fixes of the rejected ones) -> benchmark the
+study the original (profile, determinism) -> candidates (each source a stage
+of its own) -> verify each in a child (`judging`; and, with --repair, the
+fixes of the rejected ones) -> benchmark the
 survivors together in one child -> decide each verdict -> Report. How long
 each child may run is `sandbox.limits`; how a verdict follows from the
 evidence is `verdict`.
 """
 from __future__ import annotations
 
-import ast
-import functools
 import inspect
 import textwrap
 import threading
@@ -19,8 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import sandbox, warmup
+from . import judging, sandbox, warmup
 from .errors import OptimizeError, UsageProblem
+from .judging import Span
 from .measure import timing
 from .measure.memory import peak_memory, skipped_note
 from .measure.scaling import Scaling, measure_scaling
@@ -28,32 +28,32 @@ from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
 from .sandbox import SPAWN, ChildLimits, ChildResult, limits, sending
 from .sandbox.methods import DESCRIBED
-from .schedule import run_all
 from .sources import AUTO, check_names, repair, resolve_sources, run_sources
-from .sources.candidates import CandidateProblem, as_candidates, materialize, precheck, unique_names
+from .sources.candidates import as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
 from .study.assume import Domain, domain_for
 from .study.given import check_function, coerce_calls
 from .study.original import OriginalStudy, study_original
-from .verdict import Benchmark, Failure, Unverifiable, Verification, decide
-from .verify.check import check_candidate
+from .verdict import Benchmark, Failure, Verification, decide
 from .verify.compare import Tolerance
 from .verify.describe import describe_call
 from .verify.judge import parameter_names
 
 Progress = Callable[[str, float], None]
-ARRIVED = "Verified "  # starts the progress message of a candidate's verdict: "Verified 2/6: NAME, verified"
-Span = tuple[float, float]
 # Where the stages sit on the progress bar (0..1), in the order they run, so it never moves back.
 STUDY_AT, CANDIDATES_AT, BENCHMARK_AT, SCALING_AT = 0.05, 0.15, 0.6, 0.85
 VERIFY_SPAN: Span = (0.2, 0.6)
 # with --repair: the candidates' verification, asking for fixes, the fixes' verification
 FIRST_SPAN, REPAIR_AT, FIXES_SPAN = (0.2, 0.45), 0.45, (0.5, 0.6)
+# with a first answer: the quick sources' candidates verified and benchmarked, then the later ones'
+FIRST_ROUND_SPAN, FIRST_BENCHMARK_AT, LATER_SPAN = (0.2, 0.35), 0.35, (0.45, 0.6)
+LATER_SOURCES = ("numba", "llm")  # slow to give their candidates: with a first-answer callback, a second round
+FirstAnswer = Callable[[Report, str], None]  # the report so far, and the sources still to come ("numba")
 
 
 def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iterable[Any] = (),
              sources: Sequence[str] | str = AUTO, assume: Any = None, progress: Progress | None = None,
-             **options: Any) -> Report:
+             first_answer: FirstAnswer | None = None, **options: Any) -> Report:
     """Verify and benchmark *candidates* (and those from *sources*) against *func*.
 
     calls: list of ``(args_tuple, kwargs_dict)`` the function is called with.
@@ -65,6 +65,9 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
         ("w >= 1 and len(x) >= w"), a callable taking its arguments and returning
         a bool, or a list of them; generated inputs outside it are discarded, and
         a live call outside it is a UsageProblem.
+    first_answer: called once with the report so far (and the names of the sources still to come) when
+        slow sources (numba, llm) run after the others: their candidates are verified and benchmarked
+        first. The returned report is as without it, the first round's timings kept.
     options: see `Options` (rtol, atol, exact, timeout, time_budget, min_gain, ...).
     """
     opts = Options.from_kwargs(**options)
@@ -75,9 +78,8 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     names, hint = resolve_sources(sources, bool(given), opts)
     check_names(names)
     method = sandbox.chosen(opts.start_method)  # a mistyped method or $JUPYTER_OPTIMIZE_START_METHOD: one line, now
-    if method == SPAWN:
-        _check_sendable(func, live)
     run = _Run(func, live, replace(opts, start_method=method), progress or (lambda message, fraction: None), domain)
+    run.first_answer = first_answer
     if hint:
         run.notes.append(hint)
     warmup.wait()  # no child is forked while the warm-up imports
@@ -104,6 +106,8 @@ class _Run:
         self.spawned = opts.start_method == SPAWN
         self.isolation = ""  # how the children ran (the report's evidence)
         self.lock = threading.Lock()
+        self.first_answer: FirstAnswer | None = None
+        self.twin: dict[int, int] = {}  # candidate index -> the candidate with the same code that was timed
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -127,17 +131,21 @@ class _Run:
         self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
-        with self.stage("candidates", "Collecting candidates", CANDIDATES_AT):
-            candidates = unique_names(as_candidates(given) + self._from_sources(sources, study))
-        candidates, verified = self._verify_and_repair(candidates, study)
-        survivors = {i: candidates[i] for i, v in verified.items() if isinstance(v, Check) and v.passed}
-        codes: dict[str, int] = {}
-        twin = {i: codes.setdefault(_code_key(c) or f"#{i}", i) for i, c in survivors.items()}  # same code: timed once
-        timed = {i: c for i, c in survivors.items() if twin[i] == i}
-        with self.stage("benchmark", f"Benchmarking {len(timed)} candidate(s)", BENCHMARK_AT):
-            bench = self._benchmark(timed, study)
-        results = [self._result(c, verified[i], bench.timings.get(twin.get(i, i)), bench.memory.get(twin.get(i, i)))
-                   for i, c in enumerate(candidates)]
+        self.progress("Collecting candidates", CANDIDATES_AT)  # each source's time is a stage of its own
+        now = tuple(name for name in sources if name not in LATER_SOURCES or self.first_answer is None)
+        later = tuple(name for name in sources if name not in now)
+        candidates = unique_names(as_candidates(given) + self._from_sources(now, study))
+        verified: dict[int, Verification] = {}
+        bench = _BenchOut({}, {}, None)
+        if later and candidates and self.first_answer is not None:  # the first answer, while the slow sources run
+            verified = judging.verify_all(self, candidates, study, 0, FIRST_ROUND_SPAN)
+            bench = self._benchmark_new(candidates, verified, study, bench, FIRST_BENCHMARK_AT)
+            self.first_answer(self._report(study, self._results(candidates, verified, bench), bench.original_memory,
+                                           None), ", ".join(later))
+        candidates = unique_names(candidates + self._from_sources(later, study))
+        candidates, verified = self._verify_and_repair(candidates, study, verified)
+        bench = self._benchmark_new(candidates, verified, study, bench, BENCHMARK_AT)
+        results = self._results(candidates, verified, bench)
         scaling = None
         if self.opts.scaling:
             with self.stage("scaling", "Timing growing inputs", SCALING_AT):
@@ -145,11 +153,31 @@ class _Run:
         self.progress("Done", 1.0)
         return self._report(study, results, bench.original_memory, scaling)
 
+    def _benchmark_new(self, candidates: list[Candidate], verified: dict[int, Verification], study: OriginalStudy,
+                       before: _BenchOut, fraction: float) -> _BenchOut:
+        """*before*, and the verified candidates it has not timed yet (the same code is timed once)."""
+        survivors = {i: candidates[i] for i, v in verified.items() if isinstance(v, Check) and v.passed}
+        codes = {judging.code_key(candidates[i]) or f"#{i}": i for i in sorted(before.timings, reverse=True)}
+        self.twin.update({i: codes.setdefault(judging.code_key(c) or f"#{i}", i) for i, c in survivors.items()})
+        timed = {i: c for i, c in survivors.items() if self.twin[i] == i and i not in before.timings}
+        if not timed:
+            return before
+        with self.stage("benchmark", f"Benchmarking {len(timed)} candidate(s)", fraction):
+            bench = self._benchmark(timed, study)
+        original = before.original_memory if before.original_memory is not None else bench.original_memory
+        return _BenchOut({**before.timings, **bench.timings}, {**before.memory, **bench.memory}, original)
+
+    def _results(self, candidates: list[Candidate], verified: dict[int, Verification],
+                 bench: _BenchOut) -> list[CandidateResult]:
+        twin = self.twin
+        return [self._result(c, verified[i], bench.timings.get(twin.get(i, i)), bench.memory.get(twin.get(i, i)))
+                for i, c in enumerate(candidates)]
+
     # -- stages --------------------------------------------------------------
 
     def _study(self) -> OriginalStudy:
         func, calls, tol, opts, domain = self.func, self.calls, self.tol, self.opts, self.domain
-        needed = self._needed([])
+        needed = judging.needed(self, [])
         run_limit = limits.study_run_limit(opts)
 
         def job() -> OriginalStudy:
@@ -158,6 +186,8 @@ class _Run:
 
         child = self.child(job, limits.for_study(opts, len(calls)))
         if not child.ok:
+            if self.spawned:  # the job could not be sent? Then name the value, as the user knows it
+                _check_sendable(func, calls)
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
         if study.problem is not None:  # outside the domain, raising or too slow: the user's to fix
@@ -177,97 +207,46 @@ class _Run:
                              lambda message: self.progress(message, fraction))
 
     def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
-        if not names:
-            return []
-        found = run_sources(names, self._request(study, CANDIDATES_AT))
-        self.notes.extend(found.notes)
-        return found.candidates
+        """Each source's candidates, its time a stage of its own (numba's is its compile)."""
+        found: list[Candidate] = []
+        for name in names:
+            started = time.perf_counter()
+            result = run_sources([name], self._request(study, CANDIDATES_AT))
+            self.stage_seconds[name] = time.perf_counter() - started
+            self.notes.extend(result.notes)
+            found += result.candidates
+        return found
 
-    def _verify_and_repair(self, candidates: list[Candidate],
-                           study: OriginalStudy) -> tuple[list[Candidate], dict[int, Verification]]:
-        """Every candidate verified; with --repair, the fixes of the rejected ones too (appended)."""
+    def _verify_and_repair(self, candidates: list[Candidate], study: OriginalStudy,
+                           before: dict[int, Verification]) -> tuple[list[Candidate], dict[int, Verification]]:
+        """Every candidate verified (those *before* has already); with --repair, the fixes of the rejected
+        ones too (appended)."""
+        verified = dict(before)
         if not self.opts.repair:
-            return candidates, self._verify_all(candidates, study, 0, VERIFY_SPAN)
-        verified = self._verify_all(candidates, study, 0, FIRST_SPAN)
+            verified.update(judging.verify_all(self, candidates, study, len(before), LATER_SPAN if before else VERIFY_SPAN))
+            return candidates, verified
+        verified.update(judging.verify_all(self, candidates, study, len(before), FIRST_SPAN))
         rejected = [(candidates[i], v.counterexample) for i, v in verified.items()
                     if isinstance(v, Check) and v.counterexample is not None]
         with self.stage("repair", f"Asking for repairs of {len(rejected)} candidate(s)", REPAIR_AT):
             request = self._request(study, REPAIR_AT)
             fixes = [fixed for cand, cx in rejected if (fixed := repair(request, cand, cx)) is not None]
         everyone = unique_names(candidates + fixes)
-        verified.update(self._verify_all(everyone, study, len(candidates), FIXES_SPAN))
+        verified.update(judging.verify_all(self, everyone, study, len(candidates), FIXES_SPAN))
         return everyone, verified
-
-    def _verify_all(self, candidates: list[Candidate], study: OriginalStudy, first: int,
-                    span: Span) -> dict[int, Verification]:
-        """Verify candidates[first:], up to --jobs at once, moving the progress bar across *span* as
-        each verdict arrives. A candidate whose code is the same as an earlier one's is judged once."""
-        start, end = span
-        batch = candidates[first:]
-        firsts: dict[str, int] = {}  # code -> the first candidate in the batch with it
-        same_as = {k: firsts.setdefault(_code_key(c) or f"#{k}", k) for k, c in enumerate(batch)}
-        judged = sorted(set(same_as.values()))
-        count = 0
-
-        def arrived(j: int, verification: Verification) -> None:
-            nonlocal count
-            count += 1
-            cand = batch[judged[j]]
-            self.progress(f"{ARRIVED}{count}/{len(judged)}: {cand.name}, {_briefly(verification)}",
-                          start + (end - start) * count / len(judged))
-
-        with self.stage("verify", f"Verifying {len(judged)} candidate(s)", start):
-            tasks = [functools.partial(self._verify, batch[k], study) for k in judged]
-            results = dict(zip(judged, run_all(tasks, self.opts.parallel, arrived)))
-        return {first + k: results[same_as[k]] for k in range(len(batch))}
-
-    def _verify(self, cand: Candidate, study: OriginalStudy) -> Verification:
-        if not study.determinism.deterministic:
-            return Unverifiable(study.determinism.reason)
-        func, calls, tol, seed, opts, domain = self.func, self.calls, self.tol, study.determinism.seed, self.opts, self.domain
-        unparsed = precheck(cand, func)
-        if unparsed:  # no child is spent on code that cannot run
-            return Failure(unparsed)
-        needed = self._needed([cand])
-        unsendable = sending.culprit({f"the global `{name}`": value for name, value in needed.items()})
-        if unsendable:
-            return Failure(unsendable)
-        live_lines = study.live_lines  # a slow original's live calls are not traced again
-
-        def job() -> Check | Failure:
-            sending.provide(func, needed)
-            try:
-                candidate = materialize(cand, func)
-            except CandidateProblem as problem:
-                return Failure(str(problem))
-            return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
-                                   admits=domain.predicate(func), output=not opts.ignore_output,
-                                   live_lines=live_lines)
-
-        child = self.child(job, limits.for_verify(opts, study.pass_seconds))
-        outcome: Check | Failure = child.value if child.ok else Failure(child.error)
-        return outcome
-
-    def _needed(self, cands: Iterable[Candidate]) -> dict[str, Any]:
-        """The globals *cands* (and the assumptions) read that the original does not: the spawn worker
-        gets the original with its own globals only (under fork, the child has them all)."""
-        if not self.spawned:
-            return {}
-        expressions = [a.text for a in self.domain.assumptions if a.predicate is None]
-        return sending.globals_needed(self.func, [c.source for c in cands if c.func is None and c.source], expressions)
 
     def _benchmark(self, survivors: dict[int, Candidate], study: OriginalStudy) -> _BenchOut:
         if not survivors:
             return _BenchOut({}, {}, None)
         func, calls, opts = self.func, self.calls, self.opts
         chosen = list(survivors.values())
-        needed = self._needed(chosen)
+        needed = judging.needed(self, chosen)
 
         def job() -> tuple[timing.Samples, tuple[int | None, ...]]:
             sending.provide(func, needed)
             funcs = [func] + [materialize(c, func) for c in chosen]
             samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence,
-                                     study.pass_seconds)
+                                     study.pass_seconds, study.clean_passes, timing.fewest_rounds(opts))
             return samples, peak_memory(funcs, calls, samples.pass_seconds, opts.time_budget)
 
         child = self.child(job, limits.for_benchmark(opts, study.pass_seconds, 1 + len(chosen)))
@@ -285,7 +264,9 @@ class _Run:
         skipped = [k for k, peak in enumerate(peaks) if peak is None]
         if skipped:
             slowest = max(samples.pass_seconds[k] for k in skipped)
-            self.notes.append(skipped_note([names[k] for k in skipped], slowest, self.opts.time_budget))
+            note = skipped_note([names[k] for k in skipped], slowest, self.opts.time_budget)
+            if note not in self.notes:
+                self.notes.append(note)
 
     def _scaling(self, faster: list[CandidateResult], study: OriginalStudy) -> Scaling | None:
         if not faster:
@@ -293,7 +274,7 @@ class _Run:
             return None
         best = [(r.name, r.candidate) for r in sorted(faster, key=lambda r: -(r.speedup or 0))[:3] if r.candidate]
         func, calls, opts = self.func, self.calls, self.opts
-        needed = self._needed([cand for _, cand in best])
+        needed = judging.needed(self, [cand for _, cand in best])
 
         def job() -> Scaling:
             sending.provide(func, needed)
@@ -339,30 +320,9 @@ class _Run:
         )
 
 
-def _code_key(cand: Candidate) -> str | None:
-    """The candidate's code as its syntax tree (formatting and comments aside), or None without code."""
-    if cand.func is not None or not cand.source:
-        return None
-    try:
-        return ast.dump(ast.parse(cand.source))
-    except (SyntaxError, ValueError):
-        return cand.source
-
-
-def _briefly(verification: Verification) -> str:
-    """A verdict as it arrives, for the progress line: 'verified' or 'rejected: <why>'."""
-    if isinstance(verification, Check):
-        if verification.passed:
-            return "verified"
-        cx = verification.counterexample
-        return f"rejected: {cx.difference}" if cx is not None else "rejected"
-    return f"not verified: {getattr(verification, 'reason', '')}".rstrip(": ")
-
-
 def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
-    """Under spawn everything goes to the worker by value: what cannot go is one line, before anything runs."""
-    if sending.sendable((func, list(calls))):  # one pickling; naming the culprit takes one per value
-        return
+    """Under spawn everything goes to the worker by value: what cannot go is one line. Called once the study's
+    child failed (naming the culprit pickles each value apart: never on a run that went well)."""
     problem = sending.culprit({**sending.call_inputs(func, calls), **sending.function_environment(func)})
     if problem:
         raise OptimizeError(f"{problem}: pass what it holds instead (a list, an array, a path), or use "

@@ -63,5 +63,18 @@ def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
                               f"{100 * timing.min_gain:.0f}% minimum gain")
     if check.generated_passed == 0:
         return "not_faster", (f"{timing.speedup:.2f}x faster on the live inputs, but no generated input "
-                              "was tried, so it is not offered (see --examples)")
-    return "faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x)"
+                              f"other than them passed, so it is not offered ({_no_generated_hint(check)})")
+    thin = (f"; verified on only {check.live_passed} live + {check.generated_passed} generated inputs"
+            if check.generated_passed < THIN_EVIDENCE else "")
+    return "faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x){thin}"
+
+
+THIN_EVIDENCE = 5  # fewer distinct generated inputs passed than this: a faster verdict says how few
+
+
+def _no_generated_hint(check: Check) -> str:
+    """The option that gets it generated inputs: none was judged within the --verify-budget (or --examples
+    was 0); or those judged all equalled a live call, which no option changes."""
+    if check.inputs_tried > check.live_passed:
+        return "every generated input equalled a live call"
+    return "a larger --verify-budget tries more, if --examples is above 0; see the notes"

@@ -47,9 +47,9 @@ def test_a_loop_compiled_in_nopython_mode_is_verified_and_faster():
     report = optimize(smooth, [((x,), {}), ((x[:100],), {"alpha": 0.1})], sources=["numba"], quick=True)
     (result,) = report.results
     assert result.origin == "numba" and result.verdict == "faster", result.reason
-    assert result.speedup > 5
     assert "compiled by numba in nopython mode" in result.explanation
     assert any(note.startswith("numba: compiling smooth took") for note in report.notes)
+    assert "numba" in report.stage_seconds  # its compile is a stage of its own in the report's Time taken
 
 
 def test_compile_time_is_measured_once_and_kept_out_of_the_call():
@@ -107,3 +107,9 @@ def test_without_numba_installed_the_source_says_how_to_get_it(monkeypatch):
 def test_one_line_strips_colours_and_tracebacks():
     error = numba.core.errors.TypingError("\x1b[1mFailed in nopython mode pipeline\n\x1b[1mUnknown attribute 'x'\n\nFile \"a.py\", line 7:\n>   y.x\n")
     assert numba_source.one_line(error) == "TypingError: Unknown attribute 'x' (line 7)"
+
+
+def test_a_compile_past_its_limit_is_given_up_in_one_line():
+    smooth = define(LOOPY.replace("def smooth", "def smooth_limited"))
+    with pytest.raises(numba_source.NotTried, match=r"compiling took over 1e-06 s, so it was given up"):
+        numba_source.compile_for_calls(numba, smooth, [Call((np.linspace(0, 1, 5),))], limit_s=1e-6)

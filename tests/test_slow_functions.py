@@ -192,3 +192,34 @@ def test_the_study_limit_grows_with_the_slowest_run_so_far():
     calls = [Call(([1], 0.1)), Call(([2], 0.3))]  # the second call is past the limit, but not 4x the first
     study = study_original(counted_sum, calls, TOL, Options(profile=False), run_limit=0.15)
     assert study.problem is None and len(RUNS) == 4
+
+
+def test_a_slow_originals_study_passes_are_its_first_rounds():
+    slow = lambda xs: counted_sum(xs, timing.NO_CALIBRATION_S + 0.01)  # noqa: E731
+    fast = lambda xs: sum(xs)  # noqa: E731
+    calls = [Call(([1],))]
+    quick = timing.measure([slow, fast], calls, budget_s=0.01, fresh_args=False, original_pass_s=30.0,
+                           prior=(30.0, 31.0), fewest=timing.QUICK_FEWEST_ROUNDS)
+    assert RUNS == [] and quick.per_function[0] == (30.0, 31.0) and quick.prior_rounds == 2
+    assert len(quick.per_function[1]) == 2  # paired: as many rounds of the candidate
+    warnings = timing.summarize(quick, 1, "fast", 1, Options(time_budget=0.01)).warnings
+    assert any("first 2 of 2 rounds are its passes in the study" in w for w in warnings)
+    default = timing.measure([slow, fast], calls, budget_s=0.01, fresh_args=False, original_pass_s=30.0, prior=(30.0,))
+    assert len(RUNS) == timing.FEWEST_ROUNDS - 1 and default.prior_rounds == 1
+    assert default.per_function[0][0] == 30.0
+
+
+def test_the_study_passes_are_not_reused_when_the_budget_has_room_for_the_rounds():
+    quick = lambda xs: counted_sum(xs, timing.NO_CALIBRATION_S + 0.01)  # noqa: E731
+    samples = timing.measure([quick, quick], [Call(([1],))], budget_s=60.0, fresh_args=False,
+                             original_pass_s=timing.NO_CALIBRATION_S, prior=(1.0, 1.0), fewest=1)
+    assert samples.prior_rounds == 0 and 1.0 not in samples.per_function[0]
+
+
+def test_under_quick_a_slow_originals_second_pass_is_a_clean_pass_not_a_profile():
+    study = study_original(counted_sum, [Call(([1, 2, 3], SLOW_PASS_S + 0.05))], TOL, Options.from_kwargs(quick=True))
+    assert len(RUNS) == 2 and len(study.clean_passes) == 2
+    assert all(p >= SLOW_PASS_S for p in study.clean_passes)
+    assert "--quick" in study.profile.note and not any(line.hits for line in study.profile.lines)
+    profiled = study_original(counted_sum, [Call(([1, 2, 3], SLOW_PASS_S + 0.05))], TOL, Options())
+    assert len(profiled.clean_passes) == 1  # the second pass was profiled: not a clean one

@@ -25,7 +25,13 @@ def passed(generated: int = 5) -> Check:
      "could not be benchmarked: timed out after 63 s"),
     (passed(), timing(3.0, 2.5, 3.5), "faster", "3.00x faster (interval 2.50-3.50x)"),
     (passed(generated=0), timing(3.0, 2.5, 3.5), "not_faster",
-     "3.00x faster on the live inputs, but no generated input was tried, so it is not offered (see --examples)"),
+     "3.00x faster on the live inputs, but no generated input other than them passed, so it is not offered (a larger "
+     "--verify-budget tries more, if --examples is above 0; see the notes)"),
+    (Check(True, 4, live_passed=2, generated_passed=0), timing(3.0, 2.5, 3.5), "not_faster",
+     "3.00x faster on the live inputs, but no generated input other than them passed, so it is not offered (every generated "
+     "input equalled a live call)"),
+    (passed(generated=2), timing(3.0, 2.5, 3.5), "faster",
+     "3.00x faster (interval 2.50-3.50x); verified on only 2 live + 2 generated inputs"),
     (passed(), timing(1.02, 0.98, 1.06), "not_faster", "1.02x (interval 0.98-1.06x) does not clear the 5% minimum gain"),
     (passed(), timing(1.2, 1.1, 1.3, min_gain=0.15), "not_faster",
      "1.20x (interval 1.10-1.30x) does not clear the 15% minimum gain"),

@@ -13,6 +13,13 @@ no extra passes), and an original known to be that slow (from the study)
 gets no warm-up pass either: its first round is its first call. Should a first round turn out far faster than the cold
 pass (a compile on the first call), it is calibrated then and the round
 timed again.
+
+A slow original (one whose MIN_ROUNDS passes do not fit in the budget) may
+bring *prior* samples: passes over the live calls the study timed, one loop
+each, while nothing else ran. They are its first rounds here, so the
+benchmark runs it only as often as the rounds still missing need (the
+report's timing warnings say so). A round is not started once the fewest
+rounds are in and its expected time would run past the budget.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from .stats import relative_halfwidth, required_gain, speedup_interval, spread_w
 TARGET_SAMPLE_S = 0.004  # each timed block: ~4 ms, >1000x perf_counter's resolution
 MIN_ROUNDS = 10  # rounds at the least, while they fit in the budget
 FEWEST_ROUNDS = 3  # ... and however long a round takes
+QUICK_FEWEST_ROUNDS = 2  # ... under --quick (a first look: its interval is wider)
 MAX_ROUNDS = 400
 NO_CALIBRATION_S = 25 * TARGET_SAMPLE_S  # a cold pass this long: one loop per sample, no calibration passes
 TARGET_HALFWIDTH = 0.02  # stop early once every interval is within about +-2%
@@ -41,6 +49,7 @@ class Samples:
     per_function: tuple[tuple[float, ...], ...]  # seconds per pass over the calls
     loops: tuple[int, ...]
     first_call: tuple[float, ...]  # the very first (cold) pass of each
+    prior_rounds: int = 0  # the original's first rounds that are the study's passes (not timed here)
 
     @property
     def pass_seconds(self) -> tuple[float, ...]:
@@ -49,11 +58,13 @@ class Samples:
 
 
 def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: float, fresh_args: bool,
-            seed: int = 0, confidence: float = 0.95, original_pass_s: float = 0.0) -> Samples:
-    """Samples for funcs[0] (the original; *original_pass_s*: its pass as the study measured it) and
-    each other function, interleaved."""
+            seed: int = 0, confidence: float = 0.95, original_pass_s: float = 0.0,
+            prior: tuple[float, ...] = (), fewest: int = FEWEST_ROUNDS) -> Samples:
+    """Samples for funcs[0] (the original; *original_pass_s*: its pass as the study measured it, *prior*:
+    the study's clean passes) and each other function, interleaved; at least *fewest* rounds."""
     rng = random.Random(seed)
     known = original_pass_s >= NO_CALIBRATION_S
+    reused = list(prior) if known and original_pass_s * MIN_ROUNDS > budget_s else []
     first = [original_pass_s if known and i == 0 else _time_pass(f, calls, 1, fresh_args)  # warm-up, cold
              for i, f in enumerate(funcs)]
     loops = [1 if t >= NO_CALIBRATION_S else _loops(f, calls, fresh_args) for f, t in zip(funcs, first)]
@@ -62,18 +73,32 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
     order = list(range(len(funcs)))
     rounds = 0
     while rounds < MAX_ROUNDS:
+        if rounds >= fewest and time.perf_counter() + _round_cost(samples, loops, rounds, reused) > deadline:
+            break  # the next round would run past the budget
         rng.shuffle(order)
         for i in order:
-            samples[i].append(_time_pass(funcs[i], calls, loops[i], fresh_args))
+            reuse = i == 0 and rounds < len(reused)
+            samples[i].append(reused[rounds] if reuse else _time_pass(funcs[i], calls, loops[i], fresh_args))
         rounds += 1
         if rounds == 1 and _recalibrate(samples, loops):
             samples, rounds = [[] for _ in funcs], 0  # time the round again with the new loop counts
             continue
-        if _enough(rounds, time.perf_counter() > deadline, samples, confidence):
+        if _enough(rounds, time.perf_counter() > deadline, samples, confidence, fewest):
             break
     if known:
         first[0] = samples[0][0]  # the original's first call here was its first round
-    return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first))
+    return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first), min(rounds, len(reused)))
+
+
+def fewest_rounds(options: Options) -> int:
+    """The rounds a benchmark has however slow the functions are: fewer under --quick."""
+    return QUICK_FEWEST_ROUNDS if options.quick else FEWEST_ROUNDS
+
+
+def _round_cost(samples: list[list[float]], loops: list[int], rounds: int, reused: list[float]) -> float:
+    """Seconds the next round should take, from each function's latest sample (a reused one costs nothing)."""
+    return sum(timed[-1] * n for i, (timed, n) in enumerate(zip(samples, loops))
+               if timed and not (i == 0 and rounds < len(reused)))
 
 
 def _loops(func: Callable[..., object], calls: list[Call], fresh_args: bool) -> int:
@@ -96,10 +121,11 @@ def _recalibrate(samples: list[list[float]], loops: list[int]) -> bool:
     return changed
 
 
-def _enough(rounds: int, past_deadline: bool, samples: list[list[float]], confidence: float) -> bool:
-    """Stop after these rounds? Past the budget: once there are MIN_ROUNDS, or FEWEST_ROUNDS of slow
+def _enough(rounds: int, past_deadline: bool, samples: list[list[float]], confidence: float,
+            fewest: int = FEWEST_ROUNDS) -> bool:
+    """Stop after these rounds? Past the budget: once there are MIN_ROUNDS, or *fewest* of slow
     rounds; within it: once MIN_ROUNDS give narrow enough intervals."""
-    if rounds >= FEWEST_ROUNDS and past_deadline:
+    if rounds >= fewest and past_deadline:
         return True
     return rounds >= MIN_ROUNDS and bool(samples) and _narrow(samples, confidence)
 
@@ -152,6 +178,9 @@ def summarize(samples: Samples, k: int, name: str, n_calls: int, options: Option
     per_call = float(sorted(orig)[len(orig) // 2]) / n_calls
     gain = required_gain(options.min_gain, per_call)
     warnings = few_rounds_warning(len(orig), options.time_budget)
+    if samples.prior_rounds:
+        warnings.append(f"the original's first {samples.prior_rounds} of {len(orig)} rounds are its passes in the "
+                        "study (one loop each, nothing else running), not timed again here: it is that slow")
     warnings += spread_warnings(orig, samples.first_call[0], "original")
     warnings += spread_warnings(mine, samples.first_call[k], name)
     return Timing(tuple(orig), tuple(mine), samples.loops[k], samples.loops[0], ratio.speedup,

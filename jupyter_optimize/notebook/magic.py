@@ -222,9 +222,15 @@ class OptimizeMagics(Magics):
         handle = display(progress, display_id=True)
         progress.start()
         shown: Any = None
+        first: list[Any] = []  # the first answer's display handle and viewer, once shown
+
+        def first_answer(report: Report, pending: str) -> None:  # in this (the cell's) thread, mid-run
+            viewer = ReportViewer(replace(report, home=home), self.shell.user_ns, pending=pending)
+            first.extend([display(viewer, display_id=True), viewer])
+
         try:
             report = replace(optimize(func, calls, candidates=candidates, sources=sources,
-                                      progress=progress.update, **options), home=home)
+                                      progress=progress.update, first_answer=first_answer, **options), home=home)
             shown = ReportViewer(report, self.shell.user_ns)
         finally:
             progress.stop()
@@ -233,6 +239,9 @@ class OptimizeMagics(Magics):
             handle.update(_Status(f"{title}: {progress.message}"
                                   + (" (stopped)" if shown is None else "")))
             progress.close()
+            if first:  # the full report takes the first answer's place (at the progress bar's)
+                first[0].update(_Status(""))
+                first[1].close()
             if shown is not None:
                 handle.update(shown)
         return report

@@ -16,7 +16,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..pipeline import ARRIVED
+from ..judging import ARRIVED
 from ..render import facts
 from ..render import html as report_html
 from ..render.facts import Strong

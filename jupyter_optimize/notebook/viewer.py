@@ -35,12 +35,14 @@ ACCEPTED, REJECTED = "accepted", "rejected"
 class ReportViewer:
     """A Report as widgets; Accept rebinds the function in *namespace*."""
 
-    def __init__(self, report: Report, namespace: dict | None = None):
-        self.report = report
+    def __init__(self, report: Report, namespace: dict | None = None, pending: str = ""):
+        """*pending*: the sources whose candidates are still being verified (a first answer: no Accept yet)."""
+        self.report, self.pending = report, pending
         self.namespace = namespace if namespace is not None else kernel_namespace()
         self.panes = {result.name: CandidatePane(report, result, self) for result in facts.ranked(report.results)}
         self.tabs = _tabs(list(self.panes.values()))
-        header = html_box(report_html.VIEWER_STYLE + report_html.block(report_html.summary(report)))
+        header = html_box(report_html.VIEWER_STYLE + report_html.block(report_html.summary(report))
+                          + (report_html.block(report_html.inline(facts.first_answer(pending))) if pending else ""))
         notes = [html_box(report_html.block(report_html.inline(facts.note(note)))) for note in report.notes]
         self.view = widgets.VBox([header, *([] if self.tabs is None else [self.tabs]), *notes])
         self.view.add_class("jupyter-optimize")
@@ -106,7 +108,7 @@ class CandidatePane:
         self.accept_button: widgets.Button | None = None
         self.reject_button: widgets.Button | None = None
         parts: list[widgets.Widget] = [html_box(report_html.candidate_header(result))]
-        if offered(report, result):
+        if offered(report, result) and not viewer.pending:  # a first answer offers no Accept: more may come
             parts.append(self._buttons(report, viewer))
         elif result.verdict in apply.APPLICABLE and report.home is not None and not report.home.rebindable:
             self.say((apply.closure_reason(report.home),), quiet=True)

@@ -113,6 +113,12 @@ def scaling(report: Report) -> Sentence | None:
     return Strong(lead), f" {report.scaling.summary()}"
 
 
+def first_answer(pending: str) -> Sentence:
+    """Above a report shown while the candidates of *pending* sources are still being verified."""
+    return (Strong("First answer:"), f" the candidates so far; those of {pending} are still being verified. "
+            "This view is replaced by the full report, which offers Accept.")
+
+
 def time_taken(report: Report) -> Sentence | None:
     if not report.stage_seconds:
         return None

@@ -8,7 +8,11 @@ Compilation happens once, here, for the argument types of the live calls
 not run), for arrays of any memory layout, with bounds checking so that
 out-of-range reads raise IndexError as they do in Python. Then compiling is
 switched off: inputs of other types convert to a compiled signature or fail.
-Its time is measured and reported on its own; the candidate handed
+The compile runs in a thread of its own, waited for at most `COMPILE_LIMIT_S`
+(the kernel's main thread never runs numba's compiler, and a compile that
+hangs costs the run that long, then a one-line note; the thread is left to
+finish in the background, its result unused). Its time is measured and reported on its own
+(the pipeline times each source as a stage: "numba" in the report's Time taken); the candidate handed
 to the pipeline is a plain Python function that calls the compiled code, so
 the forked children that verify and benchmark it inherit the machine code and
 never compile, and per-call timings hold no compile time. Code numba cannot
@@ -22,6 +26,7 @@ import importlib
 import inspect
 import re
 import textwrap
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
 NAME = "numba: njit"
 INSTALL_HINT = "numba is not installed; pip install 'jupyter_optimize[jit]' to try compiling with it."
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+COMPILE_LIMIT_S = 30.0  # a compile still running after this is given up (a note says so)
 
 
 class CompileProblem(Exception):
@@ -68,8 +74,9 @@ def source(request: SourceRequest) -> SourceResult:
 
 
 def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, ...] | list[Call],
-                      ) -> tuple[Callable[..., Any], float, int]:
-    """A Python function calling *func* compiled for the calls' argument types; compile seconds; #types."""
+                      limit_s: float = COMPILE_LIMIT_S) -> tuple[Callable[..., Any], float, int]:
+    """A Python function calling *func* compiled for the calls' argument types (in a thread, at most
+    *limit_s* waited for); compile seconds; #types."""
     signature = _plain_signature(func)
     types_seen = {_argument_types(numba, signature, call) for call in calls}
     if _returns_a_dict(func):
@@ -77,12 +84,34 @@ def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, .
                        "original's Python dict")
     dispatcher = numba.njit(cache=False, boundscheck=True)(func)  # out-of-range reads raise, as in Python
     started = time.perf_counter()
-    for types in types_seen:
-        _compile(dispatcher, types)
+    def compile_all() -> None:
+        for types in types_seen:
+            _compile(dispatcher, types)
+
+    _within(limit_s, compile_all)
     _check_results(numba, dispatcher)
     seconds = time.perf_counter() - started
     dispatcher.disable_compile()  # other argument types convert to these or fail: never compile in a child
     return _wrapper(func, dispatcher, signature), seconds, len(types_seen)
+
+
+def _within(limit_s: float, work: Callable[[], object]) -> None:
+    """Run *work* in a daemon thread; its CompileProblem comes back here; past *limit_s*, NotTried."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the waiting thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="jupyter-optimize-numba-compile", daemon=True)
+    worker.start()
+    worker.join(limit_s)
+    if worker.is_alive():
+        raise NotTried(f"compiling took over {limit_s:g} s, so it was given up")
+    if failed:
+        raise failed[0]
 
 
 def _plain_signature(func: Callable[..., Any]) -> inspect.Signature:

@@ -63,6 +63,9 @@ class OriginalStudy:
     # Lines the live calls reached, when the original is too slow to trace them again in verification (from a
     # profile of the whole pass; empty when it was not profiled, or only in part); None: trace them.
     live_lines: frozenset[int] | None = None
+    # Passes over the live calls timed while nothing else ran and nothing traced them (the first runs; the
+    # second too when they were not profiled): a slow original's first benchmark rounds (`timing.measure`).
+    clean_passes: tuple[float, ...] = ()
 
     @property
     def refusal(self) -> str:
@@ -76,7 +79,8 @@ def study_original(func: Callable[..., Any], calls: list[Call], tol: Tolerance, 
     outside = first_outside(func, calls, domain or Domain())
     if outside is not None:
         return OriginalStudy(None, Determinism(True, None), False, 0.0, LiveProblem("outside", outside))
-    runs = _Runs(func, calls, run_limit, PassProfiler(func, PASS_PROFILE_CAP_S) if options.profile else None)
+    runs = _Runs(func, calls, run_limit, PassProfiler(func, PASS_PROFILE_CAP_S) if options.profile else None,
+                 options.quick)
     try:
         return _study(func, calls, tol, options, runs)
     except TooSlow:
@@ -95,7 +99,8 @@ def _study(func: Callable[..., Any], calls: list[Call], tol: Tolerance, options:
         return OriginalStudy(None, determinism, False, pass_seconds, LiveProblem("raises", raised))
     mutates = mutates_arguments(func, calls, tol, determinism.seed, outcomes)
     profile = runs.profile() if options.profile else None
-    return OriginalStudy(profile, determinism, mutates, pass_seconds, live_lines=runs.live_lines(profile, pass_seconds))
+    return OriginalStudy(profile, determinism, mutates, pass_seconds, live_lines=runs.live_lines(profile, pass_seconds),
+                         clean_passes=(pass_seconds, *runs.clean_second_pass()))
 
 
 def _seconds(outcomes: list[Outcome], calls: list[Call]) -> float:
@@ -109,8 +114,9 @@ class _Runs:
     """The original's runs in the study: each within the limit, the slow original's second runs profiled."""
 
     def __init__(self, func: Callable[..., Any], calls: list[Call], limit: float | None,
-                 profiler: PassProfiler | None):
-        self.func, self.calls, self.limit, self.profiler = func, calls, limit, profiler
+                 profiler: PassProfiler | None, quick: bool = False):
+        self.func, self.calls, self.limit, self.profiler, self.quick = func, calls, limit, profiler, quick
+        self.again: list[float] = []  # seconds of the unprofiled second runs, in the attempt that decided
         self.current: tuple[tuple[Any, ...], dict[str, Any]] | None = None  # the arguments of the latest run
         self.profiled_all = False  # the profiler saw the second run of every call, in the attempt that decided
         self.estimate = 0.0  # seconds per pass, from the first call
@@ -123,16 +129,29 @@ class _Runs:
     def second(self, index: int, first: Outcome) -> Callable[..., Any]:
         """What runs call *index* again: the profiled copy when the original is slow."""
         if index == 0:
-            self.profiled_all = False
-        if index == 0 and self.profiler is not None:  # a new attempt (unseeded, then seeded): a new profile
+            self.profiled_all, self.again = False, []
             self.estimate = first.seconds * len(self.calls)
-            self.profiler.active = SLOW_PASS_S < self.estimate and (CAN_CAP or self.estimate <= LONG_PASS_S)
+        if index == 0 and self.profiler is not None:  # a new attempt (unseeded, then seeded): a new profile
+            self.profiler.active = (SLOW_PASS_S < self.estimate and (CAN_CAP or self.estimate <= LONG_PASS_S)
+                                    and not self.quick)  # --quick: its second pass is a benchmark round instead
             if self.profiler.active:
                 self.profiler.reset()
         if self.profiler is not None and self.profiler.active:
             self.profiled_all = index == len(self.calls) - 1
             return self.limited(self.profiler.capped)
-        return self.limited(self.func)
+        return self.limited(self._timed)
+
+    def _timed(self, *args: Any, **kwargs: Any) -> Any:
+        """The original, its time kept: an unprofiled second run is a clean pass too."""
+        started = time.perf_counter()
+        try:
+            return self.func(*args, **kwargs)
+        finally:
+            self.again.append(time.perf_counter() - started)
+
+    def clean_second_pass(self) -> tuple[float, ...]:
+        """The second runs as one more clean pass, when every call had one and none was profiled."""
+        return (sum(self.again),) if len(self.again) == len(self.calls) else ()
 
     def once(self, call: Call, seed: int | None) -> Outcome:
         return run_once(self.limited(self.func), call, seed)
@@ -140,6 +159,9 @@ class _Runs:
     def profile(self) -> LineProfile:
         if self.profiler is not None and self.profiler.active and self.profiled_all:
             return self.profiler.result(rounds=1)
+        if self.quick and self.estimate > SLOW_PASS_S:
+            return unprofiled(self.func, f"not profiled under --quick: one pass over the live calls takes about "
+                                         f"{self.estimate:.0f} s; without --quick its first second is profiled")
         if self.estimate > LONG_PASS_S and not CAN_CAP:
             return unprofiled(self.func, f"not profiled: one pass over the live calls takes about "
                                          f"{self.estimate:.0f} s, and profiling line by line would take several "

@@ -42,7 +42,8 @@ from .inputs import calls_like
 from .judge import Judge, NotJudged, Outcome, TooSlow, outcome_difference, run_once, time_limit
 from .kinds import is_pandas_rows
 
-SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent
+SHRINK_ALLOWANCE_S = 3.0  # extra time for shrinking after the budget is spent, at most ...
+SHRINK_PER_BUDGET = 2  # ... and this many budgets (a --quick budget of 0.5 s shrinks for 1 s), at least 1 s
 WALL_SLACK = 3  # the budget is the child's CPU time, or its wall time / this when that is larger (it waits)
 MIN_GENERATED = 5  # inputs tried (or skipped as too slow) before the budget may stop the search
 SLOWER_THAN_LIVE = 20  # a generated input on which the original takes 20x its slowest live call ...
@@ -92,7 +93,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         elapsed = _spent(started)
         if elapsed > budget_s and not failures and _had_a_chance(result, started, budget_s):
             raise _OutOfTime()  # stops the search: no more inputs are even generated
-        if elapsed > budget_s + SHRINK_ALLOWANCE_S:
+        if elapsed > budget_s + shrink_allowance(budget_s):
             return  # shrinking ran long: keep the smallest difference found so far
         if admits is not None and not admits(call):
             result.outside += 1
@@ -147,7 +148,12 @@ def _had_a_chance(result: SearchResult, started: tuple[float, float], budget_s: 
     slow, so a child that spent its budget building the strategies (imports, a loaded machine) still
     tries some; or past `WALL_SLACK` x (budget + shrinking) of wall time, whatever it tried."""
     wall = time.monotonic() - started[1]
-    return result.tried + result.too_slow >= MIN_GENERATED or wall > WALL_SLACK * (budget_s + SHRINK_ALLOWANCE_S)
+    return result.tried + result.too_slow >= MIN_GENERATED or wall > WALL_SLACK * (budget_s + shrink_allowance(budget_s))
+
+
+def shrink_allowance(budget_s: float) -> float:
+    """Seconds shrinking a difference may take past the budget: in proportion to it, within [1 s, 3 s]."""
+    return min(SHRINK_ALLOWANCE_S, max(1.0, SHRINK_PER_BUDGET * budget_s))
 
 
 def per_input_limit(slowest_live_s: float, budget_s: float) -> float:

@@ -1,0 +1,133 @@
+"""Verifying a batch of candidates: each in a sandbox child of its own, up to --jobs at once, the same code
+judged once, each verdict reported to the progress callback as it arrives.
+
+The pipeline (`pipeline._Run`) is the `Run` these functions work for: it owns the children, the stage
+clock and the progress bar; what is verified, how, and in which child, is here.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from .model import Call, Candidate, Check
+from .options import Options
+from .sandbox import ChildLimits, ChildResult, limits, sending
+from .schedule import run_all
+from .sources.candidates import CandidateProblem, materialize, precheck
+from .study.assume import Domain
+from .study.original import OriginalStudy
+from .verdict import Failure, Unverifiable, Verification
+from .verify.check import check_candidate
+from .verify.compare import Tolerance
+
+ARRIVED = "Verified "  # starts the progress message of a candidate's verdict: "Verified 2/6: NAME, verified"
+Span = tuple[float, float]
+
+
+class Run(Protocol):
+    """What verification needs of a run of the pipeline."""
+
+    func: Callable[..., Any]
+    calls: list[Call]
+    opts: Options
+    tol: Tolerance
+    domain: Domain
+    spawned: bool
+
+    def progress(self, message: str, fraction: float) -> None: ...
+
+    def stage(self, name: str, message: str, fraction: float) -> AbstractContextManager[None]: ...
+
+    def child(self, job: Callable[[], Any], within: ChildLimits) -> ChildResult: ...
+
+
+def verify_all(run: Run, candidates: list[Candidate], study: OriginalStudy, first: int,
+               span: Span) -> dict[int, Verification]:
+    """Verify candidates[first:], up to --jobs at once, moving the progress bar across *span* as
+    each verdict arrives. A candidate whose code is the same as an earlier one's is judged once."""
+    start, end = span
+    batch = candidates[first:]
+    firsts: dict[str, int] = {}  # code -> the first candidate in the batch with it
+    same_as = {k: firsts.setdefault(code_key(c) or f"#{k}", k) for k, c in enumerate(batch)}
+    judged = sorted(set(same_as.values()))
+    count = 0
+
+    def arrived(j: int, verification: Verification) -> None:
+        nonlocal count
+        count += 1
+        cand = batch[judged[j]]
+        run.progress(f"{ARRIVED}{count}/{len(judged)}: {cand.name}, {briefly(verification)}",
+                     start + (end - start) * count / len(judged))
+
+    with run.stage("verify", f"Verifying {len(judged)} candidate(s)", start):
+        tasks = [functools.partial(verify, run, batch[k], study) for k in judged]
+        results = dict(zip(judged, run_all(tasks, run.opts.parallel, arrived)))
+    return {first + k: results[same_as[k]] for k in range(len(batch))}
+
+
+def verify(run: Run, cand: Candidate, study: OriginalStudy) -> Verification:
+    """One candidate's verification: checks in the kernel that need no child (it does not parse, a global
+    cannot be sent), then its live calls and generated inputs in a child of its own."""
+    if not study.determinism.deterministic:
+        return Unverifiable(study.determinism.reason)
+    func, calls, tol, seed, opts, domain = run.func, run.calls, run.tol, study.determinism.seed, run.opts, run.domain
+    unparsed = precheck(cand, func)
+    if unparsed:  # no child is spent on code that cannot run
+        return Failure(unparsed)
+    wanted = needed(run, [cand])
+    unsendable = sending.culprit({f"the global `{name}`": value for name, value in wanted.items()})
+    if unsendable:
+        return Failure(unsendable)
+    live_lines = study.live_lines  # a slow original's live calls are not traced again
+
+    def job() -> Check | Failure:
+        sending.provide(func, wanted)
+        try:
+            candidate = materialize(cand, func)
+        except CandidateProblem as problem:
+            return Failure(str(problem))
+        return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
+                               admits=domain.predicate(func), output=not opts.ignore_output,
+                               live_lines=live_lines)
+
+    child = run.child(job, limits.for_verify(opts, study.pass_seconds))
+    outcome: Check | Failure = child.value if child.ok else Failure(child.error)
+    return outcome
+
+
+def needed(run: Run, cands: Iterable[Candidate]) -> dict[str, Any]:
+    """The globals *cands* (and the assumptions) read that the original does not: the spawn worker
+    gets the original with its own globals only (under fork, the child has them all)."""
+    if not run.spawned:
+        return {}
+    expressions = [a.text for a in run.domain.assumptions if a.predicate is None]
+    return sending.globals_needed(run.func, [c.source for c in cands if c.func is None and c.source], expressions)
+
+
+def code_key(cand: Candidate) -> str | None:
+    """The candidate's code as its syntax tree (formatting and comments aside), or None without code."""
+    if cand.func is not None or not cand.source:
+        return None
+    return _tree_key(cand.source)
+
+
+@functools.lru_cache(maxsize=256)
+def _tree_key(source: str) -> str:
+    """Each source is parsed once, however often its key is asked for (dedupe in verification and timing)."""
+    try:
+        return ast.dump(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return source
+
+
+def briefly(verification: Verification) -> str:
+    """A verdict as it arrives, for the progress line: 'verified' or 'rejected: <why>'."""
+    if isinstance(verification, Check):
+        if verification.passed:
+            return "verified"
+        cx = verification.counterexample
+        return f"rejected: {cx.difference}" if cx is not None else "rejected"
+    return f"not verified: {getattr(verification, 'reason', '')}".rstrip(": ")
