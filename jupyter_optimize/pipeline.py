@@ -197,8 +197,8 @@ class _Run:
         elif study.determinism.seed is not None:
             self.notes.append("The original uses random numbers: every run was seeded the same way.")
         if study.live_lines == frozenset():
-            self.notes.append("Lines of the original reached count generated inputs only: the original is too "
-                              "slow to trace line by line on its live calls.")
+            self.notes.append("The share of the original's lines the inputs reached counts the generated "
+                              "inputs only: the original is too slow to trace line by line on its live calls.")
         return study
 
     def _request(self, study: OriginalStudy, fraction: float) -> SourceRequest:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from jupyter_optimize import demo, optimize
-from jupyter_optimize.model import CandidateResult, Check, Report
+from jupyter_optimize.model import CandidateResult, Check, Report, Timing
 from jupyter_optimize.options import Options
 from jupyter_optimize.render import facts, html, text
 
@@ -107,3 +107,16 @@ def test_evidence_says_what_the_verdict_stands_on():
                      "the inputs never reached line(s) 3, 4 of the original"]
     assert facts.evidence_cell(result) == "2 live + 9 generated, 50% of lines"
     assert facts.format_bytes(512) == "512 B" and facts.format_bytes(3 * 1024 ** 3) == "3.0 GB"
+
+
+def test_a_timing_doubt_two_benchmarks_share_is_printed_once():
+    def result(name: str, own: str) -> CandidateResult:
+        timing = Timing((1.0, 1.1), (0.5, 0.6), 1, 1, 2.0, (1.8, 2.2), 0.05,
+                        ("only 3 rounds fit in the 3 s --time-budget", own))
+        return CandidateResult(name, "user", None, "faster", "2.00x faster", timing=timing)
+
+    report = replace(empty_report(), results=(result("a", "a: samples spread by 40%"),
+                                              result("b", "b: samples spread by 60%")))
+    lines = text.render(report).splitlines()
+    assert lines.count("  timing: only 3 rounds fit in the 3 s --time-budget") == 1
+    assert "  timing: a: samples spread by 40%" in lines and "  timing: b: samples spread by 60%" in lines

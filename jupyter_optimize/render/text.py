@@ -26,7 +26,8 @@ def render(report: Report) -> str:
     scaling = facts.scaling(report)
     if scaling:
         parts.append("\n" + facts.plain(scaling))
-    parts += [f"  {warning}" for result in facts.ranked(report.results) for warning in facts.timing_warnings(result)]
+    warnings = (warning for result in facts.ranked(report.results) for warning in facts.timing_warnings(result))
+    parts += [f"  {warning}" for warning in dict.fromkeys(warnings)]  # a doubt two benchmarks share, once
     if report.profile and report.profile.lines:
         parts.append("\n" + profile_table(report.profile))
     taken = facts.time_taken(report)
