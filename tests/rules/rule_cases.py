@@ -564,6 +564,14 @@ def shout(df):
 def item_codes(df, codes):
     return [codes[x] for x in df["item"]]
 ''', (SHOP, {"tea": 1, "jam": 2, "oil": 3}), (SHOP, {"tea": 1})),
+    case("frame-apply", "codes_by_apply", '''
+def codes_by_apply(df, codes):
+    return df["item"].apply(lambda x: codes[x])
+''', (SHOP, {"tea": 1, "jam": 2.5, "oil": 3}), (SHOP, {"tea": 1, "oil": 3}), (SHOP0, {})),
+    case("column-comprehension", "numbers_by_code", '''
+def numbers_by_code(df, names):
+    return [names[c] for c in df["count"]]
+''', (NUMBERS, {1: "one", 2: "two", 3: "three", 4: "four"}), (NUMBERS, {1: "one", 4: "four"})),
     case("column-comprehension", "big_costs", '''
 def big_costs(df):
     return [c * 2 for c in df["cost"] if c > 3]
