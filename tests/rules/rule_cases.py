@@ -564,6 +564,10 @@ def shout(df):
 def item_codes(df, codes):
     return [codes[x] for x in df["item"]]
 ''', (SHOP, {"tea": 1, "jam": 2, "oil": 3}), (SHOP, {"tea": 1})),
+    case("frame-apply", "text_or_number", '''
+def text_or_number(temps):
+    return temps.map(lambda t: "freezing" if t < 0 else t)
+''', (TEMPS,), (TEMPS.abs(),)),
     case("frame-apply", "codes_by_apply", '''
 def codes_by_apply(df, codes):
     return df["item"].apply(lambda x: codes[x])

@@ -32,7 +32,7 @@ from .rewrite import Decline
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
-OBJECTS = "objects"  # an object array of values a dict holds: a Series of them infers its dtype from them
+OBJECTS = "objects"  # an object array (values a dict holds, text mixed with numbers): a Series infers its dtype
 FLOAT = "float"  # a number known to be a float (math functions, true division, float()): it cannot wrap
 
 MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sqrt": "sqrt", "sin": "sin",
@@ -279,7 +279,17 @@ class Columns:
         if test.shape == CONST:
             raise Decline("a condition that is the same for every row")
         sort = body.sort if body.sort == orelse.sort else ANY
-        return Tr(call(f"{self.np}.where", test.node, body.node, orelse.node), ARR, sort)
+        picked = [self._as_object(body), self._as_object(orelse)]
+        if sort != TEXT and any(p is not b.node for p, b in zip(picked, (body, orelse))):
+            sort = OBJECTS  # text and other values: a Series of them infers its dtype from the values picked
+        return Tr(call(f"{self.np}.where", test.node, *picked), ARR, sort)
+
+    def _as_object(self, branch: Tr) -> ast.expr:
+        """A text constant as a 0-d object array: np.where then picks the very str objects, where a str would
+        make a fixed-width unicode array (turning a number of the other branch into its text, too)."""
+        if branch.shape == CONST and branch.sort == TEXT:
+            return call(f"{self.np}.asarray", branch.node, dtype=const("object"))
+        return branch.node
 
     def _JoinedStr(self, node: ast.JoinedStr) -> Tr:
         pieces: list[Tr] = []

@@ -22,14 +22,14 @@ import ast
 import copy
 from dataclasses import dataclass, field
 
-from ..engine.build import assign, call, const, name, same
+from ..engine.build import assign, call, const, name, parse_expr, same
 from ..engine.columns import COL
 from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
 from ..engine.rows import column_of, guarded, plain_field, row_loop
-from ..engine.schema import column_dtypes, numpy_number
+from ..engine.schema import group_key, numpy_number
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -168,7 +168,9 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     value, python_ints = _group_expr(body[0].value, rnd, groups)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
     pd = ctx.module("pandas")
-    new = [f"{groups} = {frame}.groupby({key!r}, sort=False, observed=True)", f"{base} = {value}"]
+    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
+    by = repr(key) if by == f"{frame}[{key!r}]" else by
+    new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
     can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
     if not sort and not can_miss:
@@ -287,18 +289,17 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     if read_outside(fn, loop, {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}):
         raise Decline("the loop variables are read after the loop")
     guards = [*rows.guards, *cols.guards, ast.parse(f"({ast.unparse(k.node)}).notna().all()", mode="eval").body]
+    by = group_key(ctx, k.node)
     if isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int:
-        if any(d.startswith("category") for d in column_dtypes(ctx, k.node)):  # value_counts: the categories' order
-            by = call(ast.Attribute(k.node, "groupby", ast.Load()), k.node, sort=const(False), observed=const(True))
-            grouped = call(ast.Attribute(by, "size", ast.Load()))
-        else:
-            grouped = call(ast.Attribute(k.node, "value_counts", ast.Load()), sort=const(False))
+        # not value_counts(sort=False): it gives a categorical's counts in the categories' order
+        grouped = call(ast.Attribute(call(ast.Attribute(k.node, "groupby", ast.Load()), by, sort=const(False),
+                                          observed=const(True)), "size", ast.Load()))
     else:
         v = cols.expr(value)
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
-        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), k.node, sort=const(False),
+        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
                                           observed=const(True)), "sum", ast.Load()))
     g = ctx.fresh(f"{d}_groups")
     scalars = _read_scalars(ctx, loop, key)
