@@ -9,8 +9,8 @@ original's index and name (``apply(axis=1)`` gives an unnamed Series,
 
 ``column-comprehension``: ``[e for x in s]`` (or over ``zip`` of a frame's
 columns, ``itertuples``, ``iterrows``), optionally with an ``if`` -> the
-values of the vectorized e as a list; ``[table[x] for x in s]`` becomes
-``s.map(table)``.
+values of the vectorized e as a list; ``[table[x] for x in s]`` looks each
+distinct key up once (``pd.factorize``) and spreads the dict's values back.
 
 Both keep the original under the translator's guards (a missing dict key, a
 negative under ``math.sqrt``, a string method on a missing value: the
@@ -120,9 +120,9 @@ def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 
     Preconditions: one generator over a column, ``zip`` of one frame's
     columns, ``itertuples`` or ``iterrows``; at most one ``if``; e and the
-    test taken by the column translator. ``[table[x] for x in s]`` becomes
-    ``s.map(table).tolist()`` where every key is in the dict (else the
-    original raises its KeyError). Under the translator's guards only.
+    test taken by the column translator. ``[table[x] for x in s]`` looks
+    each distinct key up once, in the rows' order, so a missing key raises
+    the KeyError the loop raises first. Under the translator's guards only.
     """
     edits: list[Edit] = []
     kept = _kept_originals(fn)
