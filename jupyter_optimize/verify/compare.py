@@ -14,7 +14,8 @@ they differ. The rules, by kind of value:
   the original's float dtype; *rounding* the reassociation allowance of the
   call being judged, `reassociation.tolerance_for`, 0 for a bare comparison);
 * lists, tuples (namedtuples by field) and dicts element by element, with
-  their type (and a dict's key order); sets, frozensets, bytes and bytearrays
+  their type (and a dict's key order, and each key's type: ``{np.int64(1): x}``
+  is not ``{1: x}``; a NaN key matches a NaN key); sets, frozensets, bytes and bytearrays
   with their type; ``Decimal`` by value (NaN equal to NaN); datetimes by value
   and UTC offset;
 * anything else with ``==``, by repr when ``==`` fails; `ComparisonNotes`
@@ -212,16 +213,36 @@ def _sequence_difference(a: Sequence[Any], b: Sequence[Any], here: str, compare:
 
 
 def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], here: str, compare: _Comparison) -> str | None:
-    if a.keys() != b.keys():
+    """Keys pair up in order: equal (NaN with NaN: two runs make two NaN objects) and of the same type,
+    since a key's type shows as a value's does (``np.int64(3)`` and ``3`` are equal keys, ``True`` and ``1`` too)."""
+    pairs = list(zip(a, b))
+    if len(a) != len(b) or not all(_same_key(x, y) for x, y in pairs):
+        if a.keys() == b.keys():
+            return f"{here}: key order changed"
         missing, extra = a.keys() - b.keys(), b.keys() - a.keys()
         return f"{here}: keys differ (missing {sorted(map(repr, missing))}, extra {sorted(map(repr, extra))})"
-    if list(a) != list(b):
-        return f"{here}: key order changed"
-    for key in a:
-        found = compare(a[key], b[key], f"{here}[{key!r}]")
+    for x, y in pairs:
+        if type(x) is not type(y):
+            return f"{here}: key {x!r} became {y!r} (type {_type_name(x)} became {_type_name(y)})"
+    for x, y in pairs:
+        found = compare(a[x], b[y], f"{here}[{x!r}]")
         if found:
             return found
     return None
+
+
+def _type_name(x: Any) -> str:
+    kind = type(x)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _same_key(x: Any, y: Any) -> bool:
+    if x is y:
+        return True
+    try:
+        return bool(x == y) or (_scalar_kind(x) in ("float", "complex") and x != x and y != y)
+    except Exception:  # a key whose == does not give one truth value
+        return False
 
 
 def _set_difference(a: Set[Any], b: Set[Any], here: str) -> str | None:

@@ -45,7 +45,7 @@ ENTRIES = (
                   "keys in sorted order, not first-appearance order", (["b", "a"],)),
             Wrong("def word_counts(words):\n    return collections.Counter(words)\n",
                   "returns a Counter, not a dict", (["a"],)),
-            Wrong("def word_counts(words):\n    return dict(zip(*np.unique(words, return_counts=True)))\n",
+            Wrong("def word_counts(words):\n    return dict(zip(*(a.tolist() for a in np.unique(words, return_counts=True))))\n",
                   "np.unique sorts the words", (["b", "a"],)),
         ),
     ),

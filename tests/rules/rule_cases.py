@@ -22,6 +22,9 @@ NUMBERS = pd.DataFrame({"cost": [2.5, 4.0, np.nan, 7.25], "count": [1, 2, 3, 4]}
 SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
 PRICES = pd.Series(["1.5", " 2", "-0.25", "1e3"], index=[7, 5, 3, 1], name="price")  # text to parse
 TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
+BANDS = pd.DataFrame({"band": [1.5, np.nan, 1.5, 2.0, np.nan, 0.5], "score": [3, 5, 1, 2, 8, 4],
+                      "kind": pd.Categorical(["b", "a", "b", "c", "a", "a"], categories=["c", "b", "a"])},
+                     index=[9, 3, 5, 1, 7, 2])  # NaN keys; a categorical whose categories are not in appearance order
 WORDS = ["the", "cat", "sat", "on", "the", "mat", "a", "Cat", "of", "dog"] * 3
 
 
@@ -561,6 +564,18 @@ def shout(df):
 def item_codes(df, codes):
     return [codes[x] for x in df["item"]]
 ''', (SHOP, {"tea": 1, "jam": 2, "oil": 3}), (SHOP, {"tea": 1})),
+    case("frame-apply", "text_or_number", '''
+def text_or_number(temps):
+    return temps.map(lambda t: "freezing" if t < 0 else t)
+''', (TEMPS,), (TEMPS.abs(),)),
+    case("frame-apply", "codes_by_apply", '''
+def codes_by_apply(df, codes):
+    return df["item"].apply(lambda x: codes[x])
+''', (SHOP, {"tea": 1, "jam": 2.5, "oil": 3}), (SHOP, {"tea": 1, "oil": 3}), (SHOP0, {})),
+    case("column-comprehension", "numbers_by_code", '''
+def numbers_by_code(df, names):
+    return [names[c] for c in df["count"]]
+''', (NUMBERS, {1: "one", 2: "two", 3: "three", 4: "four"}), (NUMBERS, {1: "one", 4: "four"})),
     case("column-comprehension", "big_costs", '''
 def big_costs(df):
     return [c * 2 for c in df["cost"] if c > 3]
@@ -609,6 +624,44 @@ def share(df):
         res[k] = sel["units"].sum() / len(sel)
     return res
 ''', (SHOP,)),
+    case("unique-groupby", "named_mask_and_column", '''
+def named_mask_and_column(df):
+    out = {}
+    for k in df["item"].unique():
+        m = df["item"] == k
+        units = df.loc[m, "units"]
+        out[k] = units.mean() * 2
+    return out
+''', (SHOP,), (SHOP0,)),
+    case("unique-groupby", "missing_keys", '''
+def missing_keys(df):
+    sizes = {}
+    for b in df["band"].unique():
+        rows = df[df["band"] == b]
+        sizes[b] = len(rows) + rows["score"].sum()
+    return sizes
+''', (BANDS,), (BANDS.dropna(),), (BANDS.iloc[:0],)),
+    case("unique-groupby", "sorted_missing_keys", '''
+def sorted_missing_keys(df):
+    best = {}
+    for b in sorted(df["band"].unique()):
+        best[b] = df["score"][df["band"] == b].max()
+    return best
+''', (BANDS,), (BANDS.dropna(),)),
+    case("unique-groupby", "int_keys", '''
+def int_keys(df):
+    costs = {}
+    for c in df["count"].unique():
+        costs[c] = df.loc[df["count"] == c, "cost"].sum()
+    return costs
+''', (NUMBERS,), (pd.concat([NUMBERS, NUMBERS]),)),
+    case("unique-groupby", "categories_in_order_of_appearance", '''
+def categories_in_order_of_appearance(df):
+    n = {}
+    for k in df["kind"].unique():
+        n[k] = df[df["kind"] == k]["score"].count()
+    return n
+''', (BANDS,)),
     # -- append-rows (pandas) ------------------------------------------------
     case("append-rows", "restock", '''
 def restock(df):
@@ -657,6 +710,20 @@ def cost_by_item_rows(df):
         spent[r.item] = spent.get(r.item, 0) + r.cost
     return spent
 ''', (SHOP,), (SHOP.fillna(0.0),)),
+    case("dict-groupby", "row_keys", '''
+def row_keys(df):
+    seen = {}
+    for _, r in df.iterrows():
+        seen[r["count"]] = seen.get(r["count"], 0) + 1
+    return seen
+''', (NUMBERS,), (NUMBERS.iloc[:0],)),
+    case("dict-groupby", "kind_counts", '''
+def kind_counts(df):
+    counts = {}
+    for x in df["kind"]:
+        counts[x] = counts.get(x, 0) + 1
+    return counts
+''', (BANDS,), (BANDS.iloc[:0],)),
 ]
 
 DECLINES = [
@@ -878,6 +945,27 @@ def counts_by_two(df):
         counts[x] = counts.get(x, 1) + 1
     return counts
 ''', (SHOP,)),
+    case("unique-groupby", "sorted_categories", '''
+def sorted_categories(df):
+    n = {}
+    for k in sorted(df["kind"].unique()):
+        n[k] = len(df[df["kind"] == k])
+    return n
+''', (BANDS,)),
+    case("dict-groupby", "cell_keys_of_categories", '''
+def cell_keys_of_categories(df):
+    n = {}
+    for i in range(len(df)):
+        n[df.at[i, "kind"]] = n.get(df.at[i, "kind"], 0) + 1
+    return n
+''', (BANDS.reset_index(drop=True),)),
+    case("frame-row-loop", "rows_of_categories_and_floats", '''
+def rows_of_categories_and_floats(df):
+    out = []
+    for _, r in df.iterrows():
+        out.append(r["band"] * 2)
+    return out
+''', (BANDS[["band", "kind"]],)),
 ]
 
 NAMESPACE = {"np": np, "math": math, "pd": pd, "level_of": level_of, "price_band": price_band, "digits_of": digits_of, "helper": lambda r: r}

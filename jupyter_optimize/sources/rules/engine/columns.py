@@ -32,6 +32,7 @@ from .rewrite import Decline
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
+OBJECTS = "objects"  # an object array (values a dict holds, text mixed with numbers): a Series infers its dtype
 FLOAT = "float"  # a number known to be a float (math functions, true division, float()): it cannot wrap
 
 MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sqrt": "sqrt", "sin": "sin",
@@ -145,13 +146,16 @@ class Columns:
         return bool(kinds) and all(k.type == "dict" for k in kinds)
 
     def lookup(self, table: Tr, keys: Tr) -> Tr:
-        """``table[key]`` per row -> the table's values picked by position (the very objects the dict holds);
-        a key missing from the table: the original runs and raises its KeyError."""
+        """``table[key]`` per row -> each distinct key looked up once (``pd.factorize``, in the order the rows
+        first have them), then the values the dict holds (the very objects) spread back over the rows. A key
+        missing from the table raises the KeyError the loop raises first (the first missing key in row
+        order); a table that is not a plain dict (``__missing__``, say): the original runs."""
         code, t, pd, np = ast.unparse(keys.node), ast.unparse(table.node), self.pd, self.np
-        where = f"{pd}.Index(list({t})).get_indexer({code})"
-        self.guard(f"type({t}) is dict and ({code}).notna().all() and bool(({where} >= 0).all())")
-        values = f"{np}.fromiter({t}.values(), dtype=object, count=len({t}))[{where}]"
-        return Tr(parse_expr(values), ARR)
+        self.guard(f"type({t}) is dict")
+        found = self.ctx.fresh("found")
+        values = (f"{np}.fromiter(map({t}.__getitem__, ({found} := {pd}.factorize({code}, use_na_sentinel=False))[1]),"
+                  f" dtype=object, count=len({found}[1]))[{found}[0]]")
+        return Tr(parse_expr(values), ARR, OBJECTS)
 
     def _BinOp(self, node: ast.BinOp) -> Tr:
         left, right = self.expr(node.left), self.expr(node.right)
@@ -275,7 +279,17 @@ class Columns:
         if test.shape == CONST:
             raise Decline("a condition that is the same for every row")
         sort = body.sort if body.sort == orelse.sort else ANY
-        return Tr(call(f"{self.np}.where", test.node, body.node, orelse.node), ARR, sort)
+        picked = [self._as_object(body), self._as_object(orelse)]
+        if sort != TEXT and any(p is not b.node for p, b in zip(picked, (body, orelse))):
+            sort = OBJECTS  # text and other values: a Series of them infers its dtype from the values picked
+        return Tr(call(f"{self.np}.where", test.node, *picked), ARR, sort)
+
+    def _as_object(self, branch: Tr) -> ast.expr:
+        """A text constant as a 0-d object array: np.where then picks the very str objects, where a str would
+        make a fixed-width unicode array (turning a number of the other branch into its text, too)."""
+        if branch.shape == CONST and branch.sort == TEXT:
+            return call(f"{self.np}.asarray", branch.node, dtype=const("object"))
+        return branch.node
 
     def _JoinedStr(self, node: ast.JoinedStr) -> Tr:
         pieces: list[Tr] = []
@@ -422,7 +436,8 @@ class Columns:
             raise Decline("the value is the same for every row")
         if value.shape == ARR:
             kw = {"index": index} | ({"name": name_} if name_ is not None else {})
-            return call(f"{self.pd}.Series", value.node, **kw)
+            data = call(ast.Attribute(value.node, "tolist", ast.Load())) if value.sort == OBJECTS else value.node
+            return call(f"{self.pd}.Series", data, **kw)
         if name_ is not None:
             return call(ast.Attribute(value.node, "rename", ast.Load()), name_)
         return value.node

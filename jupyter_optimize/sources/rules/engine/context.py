@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import types
 from dataclasses import dataclass, field
 
@@ -27,11 +28,20 @@ class Context:
     # -- what a name is ---------------------------------------------------
 
     def kind(self, name: str) -> Kind | None:
-        """The one kind *name* always had, or None (unknown, or it varied)."""
-        seen = self.kinds.get(name)
-        if seen is None and name in self.globals:
-            seen = frozenset({kind_of(self.globals[name])})
-        return next(iter(seen)) if seen and len(seen) == 1 else None
+        """The one kind *name* always had, or None (unknown, or it varied); frames and Series whose
+        dtypes varied count as one kind (with no schema: `schemas` has those)."""
+        seen = self.kinds_of(name)
+        if len(seen) > 1:
+            seen = frozenset(dataclasses.replace(k, schema=()) for k in seen)
+        return next(iter(seen)) if len(seen) == 1 else None
+
+    def schemas(self, name: str) -> list[tuple[tuple[str, str], ...]]:
+        """The dtypes *name* was seen with (a frame's or Series', see `kinds.Kind.schema`), in a fixed order;
+        [] when some sighting has none (not pandas, or a frame too wide or with labels no literal writes)."""
+        seen = self.kinds_of(name)
+        if not seen or any(not k.schema for k in seen):
+            return []
+        return sorted({k.schema for k in seen})
 
     def kinds_of(self, name: str) -> Kinds:
         seen = self.kinds.get(name)

@@ -1,6 +1,8 @@
 """Value kinds: what sort of value a name held, as much as the rules need to know."""
 from __future__ import annotations
 
+import ast
+import sys
 import types
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ import numpy
 HASHABLE = frozenset({"int", "float", "bool", "str", "bytes", "NoneType", "npscalar", "complex"})
 IMMUTABLE = HASHABLE | {"tuple", "frozenset"}
 ELEMENTS_SAMPLED = 50  # a container's kind looks at its first elements only
+MAX_SCHEMA_COLUMNS = 500  # wider frames get no schema (a guard on them would be a page of code)
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Kind:
     dtype: str = ""  # numpy dtype name; the module name for modules
     ndim: int = -1
     elems: frozenset[str] = frozenset()  # type names of a container's elements
+    schema: tuple[tuple[str, str], ...] = ()  # a frame's (column label as code, dtype); a Series' ("", dtype)
 
 
 Kinds = frozenset[Kind]  # the kinds one name was seen with
@@ -29,10 +33,42 @@ def kind_of(value: object) -> Kind:
         return Kind("npscalar", value.dtype.name)
     if isinstance(value, types.ModuleType):
         return Kind("module", value.__name__)
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, (pd.DataFrame, pd.Series)):
+        return Kind(type(value).__name__, schema=_schema(value, pd))
     if isinstance(value, (list, tuple, set, frozenset)):
         sample = list(value[:ELEMENTS_SAMPLED]) if isinstance(value, (list, tuple)) else list(value)[:ELEMENTS_SAMPLED]
         return Kind(type(value).__name__, elems=frozenset(_element_kind(x) for x in sample))
     return Kind(type(value).__name__)
+
+
+def _schema(value: object, pd: types.ModuleType) -> tuple[tuple[str, str], ...]:
+    """The dtypes a frame's columns (or a Series) had, as `dtype_name` writes them; () when a column's label
+    cannot be written as a literal (then no guard can say the frame is the same)."""
+    if isinstance(value, pd.Series):
+        return (("", dtype_name(value.dtype)),)
+    if len(value.columns) > MAX_SCHEMA_COLUMNS:  # type: ignore[attr-defined]
+        return ()
+    labels = [repr(c) for c in value.columns]  # type: ignore[attr-defined]
+    if not all(_is_literal(text, c) for text, c in zip(labels, value.columns)):  # type: ignore[attr-defined]
+        return ()
+    return tuple((text, dtype_name(t)) for text, t in zip(labels, value.dtypes))  # type: ignore[attr-defined]
+
+
+def dtype_name(dtype: object) -> str:
+    """A dtype as the guards compare it: ``str(dtype)``, with a categorical's categories' dtype (``category[str]``)."""
+    categories = getattr(dtype, "categories", None)
+    if categories is not None and str(dtype) == "category":
+        return f"category[{categories.dtype}]"
+    return str(dtype)
+
+
+def _is_literal(text: str, label: object) -> bool:
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return type(value) is type(label) and bool(value == label)
 
 
 def _element_kind(value: object) -> str:

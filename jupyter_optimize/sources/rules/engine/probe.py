@@ -53,6 +53,8 @@ def observe(func: types.FunctionType, calls: Sequence[Call]) -> dict[str, Kinds]
             return
         if event == "call":
             depth[0] += 1
+            if depth[0] == 1:  # frames and Series as they came in: a loop may run before the function adds columns
+                _note_frames(seen, frame.f_locals)
         elif event == "return":
             depth[0] -= 1
             if depth[0] == 0 or recorded[0] < MAX_RECORDED_FRAMES:
@@ -71,6 +73,13 @@ def observe(func: types.FunctionType, calls: Sequence[Call]) -> dict[str, Kinds]
         finally:
             sys.setprofile(previous)
     return {name: frozenset(kinds) for name, kinds in seen.items()}
+
+
+def _note_frames(seen: dict[str, set[Kind]], arguments: dict[str, object]) -> None:
+    for name, value in arguments.items():
+        kind = kind_of(value)
+        if kind.schema:
+            seen.setdefault(name, set()).add(kind)
 
 
 def _note(seen: dict[str, set[Kind]], local_values: dict[str, object], returned: object) -> None:

@@ -24,6 +24,7 @@ from .context import Context
 from .edits import guarded_replace, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
+from .schema import numpy_number, pandas_names, schema_guards
 
 LABEL, POSITION = "label", "position"
 ROW_LABEL, ROW_POSITION = "row by label", "row by position"  # df.loc[i]["c"], df.iloc[i]["c"]: a whole row, upcast
@@ -61,7 +62,7 @@ def column_of(ctx: Context, node: ast.expr) -> ast.expr | None:
         return node
     if isinstance(node, ast.Subscript) and frame_kind(ctx, node.value) == "DataFrame" and _text(node.slice):
         return node
-    if isinstance(node, ast.Attribute) and frame_kind(ctx, node.value) == "DataFrame" and _plain_field(node.attr):
+    if isinstance(node, ast.Attribute) and frame_kind(ctx, node.value) == "DataFrame" and plain_field(node.attr):
         return ast.Subscript(node.value, const(node.attr), ast.Load())
     return None
 
@@ -75,7 +76,7 @@ def _text(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
-def _plain_field(attr: str) -> bool:
+def plain_field(attr: str) -> bool:
     """An attribute that reads a column, not a method or property of frames and Series."""
     pd = sys.modules.get("pandas")
     if pd is None:
@@ -171,6 +172,7 @@ def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
         read_cols.add(col)
         return row_field(ctx, frame, col, row_type)
 
+    check_rows_plain(ctx, frame)
     row_type = ctx.fresh(f"{frame}_row_type")
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(row)
@@ -199,6 +201,19 @@ def row_types_known(ctx: Context, frame: str, row_type: str) -> ast.expr:
                       f"or not all({pd}.api.types.is_numeric_dtype(t) for t in {frame}.dtypes))")
 
 
+def check_rows_plain(ctx: Context, frame: str) -> None:
+    """Decline a frame whose rows take a type pandas picks from extension dtypes (see `_rows_of_pandas_choice`)."""
+    if any(_rows_of_pandas_choice([d for _, d in schema]) for schema in ctx.schemas(frame)):
+        raise Decline(f"the rows of {frame} take a type pandas picks from its columns' categorical or nullable dtypes")
+
+
+def _rows_of_pandas_choice(dtypes: list[str]) -> bool:
+    """A row of several dtypes, none object or text, some not numpy numbers: a categorical of ints beside
+    floats gives rows of floats, Int64 beside float64 Float64 rows; the guard's own test does not know that."""
+    return len(set(dtypes)) > 1 and not any(d in ("object", "str") for d in dtypes) \
+        and not all(numpy_number(d) for d in dtypes)
+
+
 class _ColumnsCheck(ast.expr):
     """Filled in once the body is translated: every column read exists (else the original's error)."""
 
@@ -221,7 +236,7 @@ def _field_of(node: ast.expr, row: str) -> str | None:
             and _text(node.slice):
         return node.slice.value  # type: ignore[attr-defined,no-any-return]
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == row \
-            and _plain_field(node.attr):
+            and plain_field(node.attr):
         return node.attr
     return None
 
@@ -277,6 +292,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
             return name(frame)
         read_cols.add(col)
         if way in (ROW_LABEL, ROW_POSITION):
+            check_rows_plain(ctx, frame)
             whole_rows.append(col)
             return row_field(ctx, frame, col, row_type)
         return _column(frame, col)
@@ -686,16 +702,27 @@ def running_values(acc: str, op: str, value: Tr, cols: Columns, first: int = 1) 
     return ast.Subscript(running, ast.Slice(const(first), None, None), ast.Load()) if first else running
 
 
+def guard_tests(ctx: Context, guards: list[ast.expr], new: list[ast.AST], bound: set[str] | None = None) -> list[ast.expr]:
+    """The tests a rewrite runs under: first that every frame and Series the *new* code (or a guard) reads
+    has the dtypes of a live call (see `engine.schema`; not those *bound* by the code replaced, which are not
+    there yet), then the guards that still need checking (a frame's columns are in its dtypes' test)."""
+    checked = set(pandas_names(ctx, new, bound or set()))
+    finished = [t for t in (finish(g) for g in guards
+                            if not (isinstance(g, _ColumnsCheck) and g.frame in checked)) if t is not None]  # type: ignore[attr-defined]
+    tests: list[ast.expr] = []
+    for test in [*schema_guards(ctx, [*new, *finished], bound or set()), *finished]:
+        if not any(same(test, t) for t in tests):
+            tests.append(test)
+    return tests
+
+
 def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt]) -> Edit:
     """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise)."""
-    tests: list[ast.expr] = []
-    for test in (finish(g) for g in guards):
-        if test is not None and not any(same(test, t) for t in tests):
-            tests.append(test)
+    tests = guard_tests(ctx, guards, list(stmts), names_stored([stmt, *stmts]))
     if not tests:
         return replace_stmts(ctx, stmt, stmt, stmts)
     return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)
 
 
-__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish",
+__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish", "guard_tests",
            "frame_kind", "guarded", "result_statements", "row_loop", "running_values"]

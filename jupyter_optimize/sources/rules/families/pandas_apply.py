@@ -9,8 +9,8 @@ original's index and name (``apply(axis=1)`` gives an unnamed Series,
 
 ``column-comprehension``: ``[e for x in s]`` (or over ``zip`` of a frame's
 columns, ``itertuples``, ``iterrows``), optionally with an ``if`` -> the
-values of the vectorized e as a list; ``[table[x] for x in s]`` becomes
-``s.map(table)``.
+values of the vectorized e as a list; ``[table[x] for x in s]`` looks each
+distinct key up once (``pd.factorize``) and spreads the dict's values back.
 
 Both keep the original under the translator's guards (a missing dict key, a
 negative under ``math.sqrt``, a string method on a missing value: the
@@ -28,7 +28,8 @@ from ..engine.context import Context
 from ..engine.edits import replace_expr
 from ..engine.loops import SCOPE_NODES
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import COL, column_of, finish, frame_kind, row_loop
+from ..engine.rows import COL, column_of, frame_kind, guard_tests, row_loop
+from ..engine.schema import schema_guards
 
 
 def frame_apply(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -108,7 +109,8 @@ def _apply_edit(node: ast.Call, ctx: Context) -> Edit:
     cols.varying.add(arg)
     value = cols.expr(lam.body)
     vec = cols.series(value, ast.Attribute(subject, "index", ast.Load()), result_name)
-    tests = [call("len", subject), *[g for g in (finish(g) for g in [*guards, *cols.guards]) if g is not None]]
+    tests = guard_tests(ctx, [*guards, *cols.guards], [vec])
+    tests.insert(len(schema_guards(ctx, [vec])), call("len", subject))  # after the dtypes' test
     guard = ast.BoolOp(ast.And(), tests)
     return replace_expr(ctx, node, f"({ast.unparse(vec)} if {ast.unparse(guard)} else {ast.unparse(node)})")
 
@@ -118,9 +120,9 @@ def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 
     Preconditions: one generator over a column, ``zip`` of one frame's
     columns, ``itertuples`` or ``iterrows``; at most one ``if``; e and the
-    test taken by the column translator. ``[table[x] for x in s]`` becomes
-    ``s.map(table).tolist()`` where every key is in the dict (else the
-    original raises its KeyError). Under the translator's guards only.
+    test taken by the column translator. ``[table[x] for x in s]`` looks
+    each distinct key up once, in the rows' order, so a missing key raises
+    the KeyError the loop raises first. Under the translator's guards only.
     """
     edits: list[Edit] = []
     kept = _kept_originals(fn)
@@ -146,7 +148,7 @@ def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
                                                       ast.Load()))
             else:
                 values = cols.as_list(value)
-            tests = [g for g in (finish(g) for g in [*rows.guards, *cols.guards]) if g is not None]
+            tests = guard_tests(ctx, [*rows.guards, *cols.guards], [values])
             guard = ast.BoolOp(ast.And(), tests) if len(tests) > 1 else tests[0] if tests else None
             text = ast.unparse(values) if guard is None else \
                 f"({ast.unparse(values)} if {ast.unparse(guard)} else {ast.unparse(node)})"

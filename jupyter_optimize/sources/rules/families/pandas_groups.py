@@ -2,78 +2,209 @@
 
 ``unique-groupby``: a loop over ``df[key].unique()`` (or ``sorted(...)`` of
 it) that, for each key, selects the rows with a boolean mask and stores an
-aggregation of them in a dict -> one ``groupby(key, sort=...)`` per
-aggregation, in the loop's key order (first appearance, or sorted).
+aggregation of them in a dict -> one ``groupby(key, sort=False)`` whose
+aggregations fill the dict under unique()'s own keys, in the loop's order.
+A key that no row equals (NaN, None, NaT: the mask selects nothing) gets
+what the loop body gives it, by running the body for that key.
 
 ``dict-groupby``: counting or summing into a dict over a frame's rows
 (``d[k] = d.get(k, 0) + 1``, ``+ v``, or the ``if k in d`` form) ->
 ``value_counts``/``groupby(..).sum()`` in first-seen key order.
 
-Keys and values come out as the loop makes them (the same keys in the same
-order, equal values). NaN keys are where the two differ (a mask ``== nan``
-selects nothing; each NaN a loop reads is a key of its own), so the original
+Keys and values come out as the loop makes them (the same keys, of the same
+types, in the same order; equal values). For dict-groupby NaN keys are where
+the two differ (each NaN a loop reads is a key of its own), so the original
 runs when a key column has missing values, or a summed one does.
 """
 from __future__ import annotations
 
 import ast
 import copy
+from dataclasses import dataclass, field
 
-from ..engine.build import assign, call, const, name, same
+from ..engine.build import assign, call, const, name, parse_expr, same
 from ..engine.columns import COL
 from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
-from ..engine.names import names_loaded
+from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import column_of, guarded, row_loop
-
-AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod", "first", "last"}
+from ..engine.rows import column_of, guarded, plain_field, row_loop
+from ..engine.schema import group_key, numpy_number
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     """A loop over ``df[key].unique()`` with a mask and aggregations -> ``groupby(key, sort=False)``.
 
-    Matches ``for k in df[key].unique():`` (``sorted(...)`` of it: sort=True)
-    whose body may set ``sub = df[df[key] == k]`` (or ``df.loc[mask]``)
-    and stores ``d[k] = e``, where e is arithmetic over aggregations of
-    the selected rows: ``sub[col].sum()`` (mean, max, min, count, median,
-    std, var, nunique, prod), ``len(sub)``, ``sub.shape[0]``. d must be
-    empty just before (``d = {}``); k and sub are not read after the loop.
-    The original runs when the key column has missing values.
+    Matches ``for k in df[key].unique():`` (or ``sorted(...)`` of it) whose
+    body may first name the round's mask (``m = df[key] == k``), its rows
+    (``sub = df[m]``, ``df.loc[m]``) or one column of them (``v = df.loc[m, col]``,
+    ``sub[col]``, ``df[col][m]``), then stores ``d[k] = e``, e arithmetic over
+    aggregations of the group: ``sub[col].sum()`` (mean, max, min, count,
+    median, std, var, nunique, prod), ``len(sub)``, ``sub.shape[0]``. d must be
+    empty just before (``d = {}``); the names the body sets are not read after
+    the loop. The keys are unique()'s own values, so they have the types the
+    loop gives them; a key no row equals (NaN, None, NaT: ``df[key] == k``
+    selects nothing) gets what the loop body gives an empty group, by running it.
     """
     return rewrite_outer_loops(fn, ctx, _unique_edit)
+
+
+AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod"}
+PYTHON_INTS = {"nunique"}  # aggregations whose value the loop gets as a Python int (as len() is)
+NEVER_MISSING = ("int", "uint", "bool")  # key dtypes with no NaN-like value (their names start so)
+
+
+@dataclass
+class _Round:
+    """What one round of the loop names: the key, the group's mask, its rows, single columns of them."""
+
+    frame: str
+    key: str
+    k: str
+    masks: set[str] = field(default_factory=set)
+    rows: set[str] = field(default_factory=set)
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def is_mask(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Name) and node.id in self.masks:
+            return True
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)):
+            return False
+        sides = [node.left, node.comparators[0]]
+        return any(isinstance(a, ast.Name) and a.id == self.k and self.is_key_column(b) for a, b in (sides, sides[::-1]))
+
+    def is_key_column(self, node: ast.expr) -> bool:
+        return self._whole_column(node) == self.key
+
+    def _whole_column(self, node: ast.expr) -> str | None:
+        """The column of ``df["c"]`` / ``df.c`` (the whole frame's)."""
+        if isinstance(node, ast.Subscript) and _is_name(node.value, self.frame) and _text(node.slice):
+            return node.slice.value  # type: ignore[attr-defined,no-any-return]
+        if isinstance(node, ast.Attribute) and _is_name(node.value, self.frame) and plain_field(node.attr):
+            return node.attr
+        return None
+
+    def is_rows(self, node: ast.expr) -> bool:
+        """The group's rows: a name holding them, ``df[mask]``, ``df.loc[mask]``."""
+        if isinstance(node, ast.Name):
+            return node.id in self.rows
+        if not isinstance(node, ast.Subscript):
+            return False
+        base = node.value.value if isinstance(node.value, ast.Attribute) and node.value.attr == "loc" else node.value
+        return _is_name(base, self.frame) and self.is_mask(node.slice)
+
+    def column(self, node: ast.expr) -> str | None:
+        """The column of the group's rows that *node* is: ``sub["c"]``, ``sub.c``, ``df.loc[mask, "c"]``,
+        ``df["c"][mask]``, ``df.c[mask]``, or a name holding one."""
+        if isinstance(node, ast.Name):
+            return self.columns.get(node.id)
+        if isinstance(node, ast.Attribute) and self.is_rows(node.value) and plain_field(node.attr):
+            return node.attr
+        if not isinstance(node, ast.Subscript):
+            return None
+        if self.is_rows(node.value) and _text(node.slice):
+            return node.slice.value  # type: ignore[attr-defined,no-any-return]
+        if isinstance(node.value, ast.Attribute) and node.value.attr == "loc" and _is_name(node.value.value, self.frame) \
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2 \
+                and self.is_mask(node.slice.elts[0]) and _text(node.slice.elts[1]):
+            return node.slice.elts[1].value  # type: ignore[attr-defined,no-any-return]
+        if self.is_mask(node.slice):
+            return self._whole_column(node.value)
+        return None
+
+    def bind(self, stmt: ast.stmt) -> bool:
+        """Note what ``name = value`` names, if it is the mask, the rows or a column of them."""
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            return False
+        target, value = stmt.targets[0].id, stmt.value
+        if target in (self.k, self.frame) or target in self.masks | self.rows | set(self.columns):
+            return False
+        column = self.column(value)
+        if column is not None:
+            self.columns[target] = column
+        elif self.is_rows(value):
+            self.rows.add(target)
+        elif self.is_mask(value):
+            self.masks.add(target)
+        else:
+            return False
+        return True
+
+
+def _is_name(node: ast.expr, id_: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == id_
+
+
+def _text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     frame, key, sort = _unique_keys(ctx, loop.iter)
     if not isinstance(loop.target, ast.Name) or loop.orelse:
         raise Decline("not `for k in ...unique():`")
-    k = loop.target.id
-    mask_of = f"{frame}[{key!r}] == {k}"
-    subs: dict[str, None] = {}
+    rnd = _Round(frame, key, loop.target.id)
     body = list(loop.body)
-    while body and isinstance(body[0], ast.Assign) and len(body[0].targets) == 1 \
-            and isinstance(body[0].targets[0], ast.Name) and _is_selection(body[0].value, frame, mask_of, k, key):
-        subs[body[0].targets[0].id] = None
+    while len(body) > 1 and rnd.bind(body[0]):
         body = body[1:]
     if len(body) != 1 or not isinstance(body[0], ast.Assign) or len(body[0].targets) != 1:
         raise Decline("the loop body is not `d[k] = aggregation`")
     target = body[0].targets[0]
-    if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-            and isinstance(target.slice, ast.Name) and target.slice.id == k):
+    if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and _is_name(target.slice, rnd.k)):
         raise Decline("the result is not stored under the key")
     result = target.value.id
     if empty_dict_before(fn, loop)[1] != result:
         raise Decline(f"{result} is not an empty dict just before the loop")
-    if read_outside(fn, loop, {k, *subs}):
-        raise Decline("the key or the selection is read after the loop")
-    by = f"{frame}.groupby({key!r}, sort={sort})"
-    value = _group_expr(body[0].value, subs, frame, mask_of, k, key, by)
-    grouped = ctx.fresh(f"{result}_by_{key}" if key.isidentifier() else f"{result}_groups")
-    new: list[ast.stmt] = [assign(grouped, ast.parse(value, mode="eval").body),
-           ast.Expr(ast.parse(f"{result}.update(zip({grouped}.index, {grouped}.to_numpy()))", mode="eval").body)]
-    guard = ast.parse(f"{frame}[{key!r}].notna().all()", mode="eval").body
-    return guarded(ctx, loop, [guard], new)
+    named = {rnd.k, *rnd.masks, *rnd.rows, *rnd.columns}
+    if read_outside(fn, loop, named):
+        raise Decline("the key or a name the loop body sets is read after the loop")
+    if result in names_loaded([body[0].value]) or frame in names_stored(loop.body):
+        raise Decline("the loop body reads the dict it fills, or changes the frame")
+    key_dtypes = _key_dtypes(ctx, frame, key)
+    if sort and any(d.startswith("category") for d in key_dtypes):
+        raise Decline("sorted() of categories sorts by value, groupby by the categories' order")
+    base = ctx.fresh(f"{result}_by_{key}" if key.isidentifier() else f"{result}_groups")
+    groups = ctx.fresh(f"{base}_groups")
+    value, python_ints = _group_expr(body[0].value, rnd, groups)
+    values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
+    pd = ctx.module("pandas")
+    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
+    by = repr(key) if by == f"{frame}[{key!r}]" else by
+    new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
+    can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
+    keys_text = ast.unparse(loop.iter)
+    if not sort and not can_miss:
+        new.append(f"{result}.update(zip({keys_text}, {values}))")
+        return guarded(ctx, loop, [], [_stmt(s) for s in new])
+    found = ctx.fresh(f"{result}_found")
+    new.append(f"{found} = dict(zip({base}.index, {values}))")
+    lookup = ast.parse(f"{result}[{rnd.k}] = {found}[{rnd.k}]").body
+    each: list[ast.stmt] = [ast.If(ast.parse(f"{pd}.isna({rnd.k}) is True", mode="eval").body,
+                                   copy.deepcopy(loop.body), lookup)] if can_miss else lookup
+    stmts = [_stmt(s) for s in new] + [ast.For(target=copy.deepcopy(loop.target), iter=copy.deepcopy(loop.iter),
+                                               body=each, orelse=[], lineno=0)]
+    if not sort:  # no key is missing (the usual case): the groups in unique()'s order, without a Python loop
+        keys = ctx.fresh(f"{result}_keys")
+        fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
+        stmts = [_stmt(s) for s in new[:2]] + [_stmt(f"{keys} = {keys_text}"),
+                                               ast.If(_expr(f"len({keys}) == len({base})"), fast, stmts[2:])]
+    return guarded(ctx, loop, [], stmts)
+
+
+def _stmt(code: str) -> ast.stmt:
+    return ast.parse(code).body[0]
+
+
+def _expr(code: str) -> ast.expr:
+    return ast.parse(code, mode="eval").body
+
+
+def _key_dtypes(ctx: Context, frame: str, key: str) -> list[str]:
+    """The dtypes the key column had in the live calls (see `engine.schema`)."""
+    found = {dtype for schema in ctx.schemas(frame) for label, dtype in schema if label == repr(key)}
+    if not found:
+        raise Decline(f"the dtype of {frame}[{key!r}] is not known")
+    return sorted(found)
 
 
 def _unique_keys(ctx: Context, it: ast.expr) -> tuple[str, str, bool]:
@@ -89,47 +220,26 @@ def _unique_keys(ctx: Context, it: ast.expr) -> tuple[str, str, bool]:
     raise Decline("not a loop over a column's unique() values")
 
 
-def _is_mask(node: ast.expr, frame: str, mask_of: str, k: str, key: str) -> bool:
-    wanted = ast.parse(mask_of, mode="eval").body
-    flipped = ast.parse(f"{k} == {frame}[{key!r}]", mode="eval").body
-    attr = ast.parse(f"{frame}.{key} == {k}", mode="eval").body if key.isidentifier() else wanted
-    return any(same(node, w) for w in (wanted, flipped, attr))
-
-
-def _is_selection(node: ast.expr, frame: str, mask_of: str, k: str, key: str) -> bool:
-    """``df[mask]`` or ``df.loc[mask]``."""
-    if not isinstance(node, ast.Subscript):
-        return False
-    base = node.value
-    if isinstance(base, ast.Attribute) and base.attr == "loc":
-        base = base.value
-    return isinstance(base, ast.Name) and base.id == frame and _is_mask(node.slice, frame, mask_of, k, key)
-
-
-def _group_expr(node: ast.expr, subs: dict[str, None], frame: str, mask_of: str, k: str, key: str, by: str) -> str:
-    """The aggregation expression with every per-group aggregation replaced by its groupby Series."""
-    def sub_of(n: ast.expr) -> bool:
-        return (isinstance(n, ast.Name) and n.id in subs) or _is_selection(n, frame, mask_of, k, key)
+def _group_expr(node: ast.expr, rnd: _Round, groups: str) -> tuple[str, bool]:
+    """The aggregation expression with every per-group aggregation replaced by its groupby Series,
+    and whether the loop's value is a Python number (every aggregation in it is: len(), nunique())."""
+    kinds: list[bool] = []  # per aggregation: the loop gets a Python int
 
     def agg(n: ast.expr) -> str | None:
-        # sub[col].agg(), sub.col.agg(), df.loc[mask, col].agg()
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in AGGREGATIONS \
                 and not n.args and not n.keywords:
-            col = n.func.value
-            if isinstance(col, ast.Subscript) and sub_of(col.value) and isinstance(col.slice, ast.Constant) \
-                    and isinstance(col.slice.value, str):
-                return f"{by}[{col.slice.value!r}].{n.func.attr}()"
-            if isinstance(col, ast.Subscript) and isinstance(col.value, ast.Attribute) and col.value.attr == "loc" \
-                    and isinstance(col.value.value, ast.Name) and col.value.value.id == frame \
-                    and isinstance(col.slice, ast.Tuple) and len(col.slice.elts) == 2 \
-                    and _is_mask(col.slice.elts[0], frame, mask_of, k, key) and isinstance(col.slice.elts[1], ast.Constant):
-                return f"{by}[{col.slice.elts[1].value!r}].{n.func.attr}()"
+            col = rnd.column(n.func.value)
+            if col is not None:
+                kinds.append(n.func.attr in PYTHON_INTS)
+                return f"{groups}[{col!r}].{n.func.attr}()"
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1 \
-                and sub_of(n.args[0]):
-            return f"{by}.size()"
+                and not n.keywords and (rnd.is_rows(n.args[0]) or rnd.column(n.args[0]) is not None):
+            kinds.append(True)
+            return f"{groups}.size()"
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "shape" \
-                and sub_of(n.value.value) and isinstance(n.slice, ast.Constant) and n.slice.value == 0:
-            return f"{by}.size()"
+                and rnd.is_rows(n.value.value) and isinstance(n.slice, ast.Constant) and n.slice.value == 0:
+            kinds.append(True)
+            return f"{groups}.size()"
         return None
 
     def walk(n: ast.expr) -> str:
@@ -140,14 +250,14 @@ def _group_expr(node: ast.expr, subs: dict[str, None], frame: str, mask_of: str,
             return f"({walk(n.left)} {_OPS[type(n.op)]} {walk(n.right)})"
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
             return repr(n.value)
-        if isinstance(n, ast.Name) and n.id not in subs and n.id != k:
+        if isinstance(n, ast.Name) and n.id not in {rnd.k, rnd.frame, *rnd.masks, *rnd.rows, *rnd.columns}:
             return n.id
         raise Decline(f"{ast.unparse(n)} is not an aggregation of the group")
 
     text = walk(node)
-    if "groupby" not in text:
+    if not kinds:
         raise Decline("no aggregation of the group")
-    return text
+    return text, all(kinds)
 
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -179,19 +289,78 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     if read_outside(fn, loop, {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}):
         raise Decline("the loop variables are read after the loop")
     guards = [*rows.guards, *cols.guards, ast.parse(f"({ast.unparse(k.node)}).notna().all()", mode="eval").body]
+    by = group_key(ctx, k.node)
     if isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int:
-        grouped = call(ast.Attribute(k.node, "value_counts", ast.Load()), sort=const(False))
+        # not value_counts(sort=False): it gives a categorical's counts in the categories' order
+        grouped = call(ast.Attribute(call(ast.Attribute(k.node, "groupby", ast.Load()), by, sort=const(False),
+                                          observed=const(True)), "size", ast.Load()))
     else:
         v = cols.expr(value)
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
-        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), k.node, sort=const(False)),
-                                     "sum", ast.Load()))
+        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
+                                          observed=const(True)), "sum", ast.Load()))
     g = ctx.fresh(f"{d}_groups")
-    new: list[ast.stmt] = [assign(g, grouped),
-           assign(d, ast.parse(f"dict(zip({g}.index.tolist(), {g}.tolist()))", mode="eval").body)]
+    scalars = _read_scalars(ctx, loop, key)
+    keys = {ITERATED: f"{g}.index", NUMPY: f"{g}.index.to_numpy()", PYTHON: f"{g}.index.tolist()"}[scalars]
+    values = f"{g}.tolist()" if scalars != NUMPY or isinstance(value, ast.Constant) else f"{g}.to_numpy()"
+    new: list[ast.stmt] = [assign(g, grouped), assign(d, _expr(f"dict(zip({keys}, {values}))"))]
     return guarded(ctx, loop, guards, new)
+
+
+ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)
+
+
+def _read_scalars(ctx: Context, loop: ast.For, key: ast.expr) -> str:
+    """What a round's read of the key gives, in terms of the grouped Series' index: what iterating
+    a column gives (``for x in s``, ``zip``, ``itertuples``: iterating the index gives the same); a numpy
+    scalar (``to_numpy()``'s elements: a cell, ``s.iloc[i]``, a field of a row of numbers, or of a row
+    ``df.iloc[i]`` takes out of a frame of mixed dtypes); or the Python object an ``iterrows`` row of
+    mixed dtypes holds (``tolist()``'s)."""
+    it = loop.iter
+    whole_row = isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and it.func.attr == "iterrows"
+    by_position = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
+    if not whole_row and not by_position:
+        return ITERATED
+    frame = ast.unparse(it.func.value) if whole_row else ast.unparse(it.args[0].args[0])  # type: ignore[attr-defined]
+    schemas = ctx.schemas(frame)
+    rows = {_row_holds([d for _, d in s]) for s in schemas}
+    if whole_row or _reads_row(key):
+        if rows == {NUMPY}:
+            return NUMPY
+        if whole_row:
+            if rows != {PYTHON}:
+                raise Decline("the rows hold numpy numbers in some calls, other values in others")
+            return PYTHON
+    dtypes = {d for s in schemas for label, d in s if label == repr(_cell_column(key))}
+    if not dtypes or not all(numpy_number(d) or d in ("object", "str") for d in dtypes):
+        raise Decline("a key read from a cell of a dtype whose scalars the rewrite cannot give")
+    return NUMPY
+
+
+def _reads_row(key: ast.expr) -> bool:
+    """``df.iloc[i]["c"]`` / ``df.loc[i]["c"]``: a field of a whole row."""
+    return isinstance(key, ast.Subscript) and isinstance(key.value, ast.Subscript) \
+        and isinstance(key.value.value, ast.Attribute) and key.value.value.attr in ("iloc", "loc")
+
+
+def _cell_column(key: ast.expr) -> str | None:
+    """The column of a cell read ``df.at[i, "c"]``, ``df["c"][i]``, ``df["c"].iloc[i]``."""
+    for node in ast.walk(key):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+    return None
+
+
+def _row_holds(dtypes: list[str]) -> str | None:
+    """What a row of these dtypes holds: numpy numbers (one numpy dtype, or numbers pandas upcasts), Python
+    objects (a row of object or str dtype: mixed dtypes, or all text), or None: something else."""
+    if all(numpy_number(d) for d in dtypes) and (len(set(dtypes)) == 1 or "bool" not in dtypes):
+        return NUMPY
+    if len(set(dtypes)) > 1 or dtypes[0] in ("object", "str"):
+        return PYTHON
+    return None
 
 
 def _dict_update(stmt: ast.stmt, d: str) -> tuple[ast.expr, ast.expr]:

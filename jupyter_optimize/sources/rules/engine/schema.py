@@ -1,0 +1,96 @@
+"""Guards on dtypes: a pandas rewrite runs only on frames and Series with the dtypes it was derived and verified for.
+
+A rewrite of a loop over an int64 column can give another result (or raise)
+on an object, bool or float column: ``-x`` of a bool is -1 per row and a
+TypeError on the column; an int's ``x / 0`` raises, a float column's gives
+inf. The probe records each frame's columns and dtypes (and a Series' dtype)
+as the live calls had them (see `kinds.Kind.schema`); `schema_guards` writes
+a test that the value has one of those, so any other frame takes the
+original's path.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection, Iterable
+
+from .build import parse_expr
+from .context import Context
+from .rewrite import Decline
+
+PANDAS_TYPES = ("DataFrame", "Series")
+NUMPY_NUMBERS = re.compile(r"(u?int(8|16|32|64)|float(16|32|64)|complex(64|128)|bool)")
+
+
+def numpy_number(dtype: str) -> bool:
+    """A numpy number (or bool) dtype by its name (``int64``; not the nullable ``Int64`` or ``boolean``)."""
+    return NUMPY_NUMBERS.fullmatch(dtype) is not None
+
+
+def pandas_names(ctx: Context, nodes: Iterable[ast.AST], bound: Collection[str] = ()) -> list[str]:
+    """The names of frames and Series that *nodes* read, in the order they first appear (but not *bound*)."""
+    found: dict[str, None] = dict.fromkeys(bound)
+    for node in nodes:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in found:
+                kind = ctx.kind(n.id)
+                if kind is not None and kind.type in PANDAS_TYPES:
+                    found[n.id] = None
+    return [n for n in found if n not in bound]
+
+
+def schema_guards(ctx: Context, nodes: Iterable[ast.AST], bound: Collection[str] = ()) -> list[ast.expr]:
+    """A test per frame or Series read by *nodes* (and not *bound* by the code a rewrite replaces):
+    it has the dtypes (and a frame its columns) of a live call."""
+    return [schema_guard(ctx, n) for n in pandas_names(ctx, nodes, bound)]
+
+
+def schema_guard(ctx: Context, var: str) -> ast.expr:
+    schemas = ctx.schemas(var)
+    if not schemas:
+        raise Decline(f"the dtypes {var} had are not known, so no guard can check them")
+    kind = ctx.kind(var)
+    assert kind is not None
+    if kind.type == "Series":
+        dtypes = sorted({s[0][1] for s in schemas})
+        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes])
+    pairs = f"[(c, {_dtype_text('t', [d for s in schemas for _, d in s])}) for c, t in {var}.dtypes.items()]"
+    expected = ["[" + ", ".join(f"({label}, {dtype!r})" for label, dtype in s) + "]" for s in schemas]
+    return _one_of(pairs, expected)
+
+
+def _dtype_text(dtype: str, recorded: list[str]) -> str:
+    """Code for the name `kinds.dtype_name` gives *dtype*: ``str(t)``, or with a categorical's categories' dtype."""
+    if not any(d.startswith("category[") for d in recorded):
+        return f"str({dtype})"
+    return f"(str({dtype}) if str({dtype}) != 'category' else 'category[' + str({dtype}.categories.dtype) + ']')"
+
+
+def _one_of(actual: str, expected: list[str]) -> ast.expr:
+    if len(expected) == 1:
+        return parse_expr(f"{actual} == {expected[0]}")
+    return parse_expr(f"{actual} in ({', '.join(expected)})")
+
+
+def column_dtypes(ctx: Context, node: ast.expr) -> set[str]:
+    """The dtypes a column read (``df["c"]``, a Series name; a row's field as `rows.row_field` reads it) had in
+    the live calls; empty when unknown."""
+    if isinstance(node, ast.IfExp):
+        return column_dtypes(ctx, node.body)
+    if isinstance(node, ast.Name):
+        return {schema[0][1] for schema in ctx.schemas(node.id)} if ctx.kind(node.id) is not None \
+            and ctx.kind(node.id).type == "Series" else set()  # type: ignore[union-attr]
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant):
+        label = repr(node.slice.value)
+        return {dtype for schema in ctx.schemas(node.value.id) for text, dtype in schema if text == label}
+    return set()
+
+
+def group_key(ctx: Context, column: ast.expr) -> ast.expr:
+    """What to group by for the values of *column*: a text column as an object array of its strings
+    (the same groups in the same order; pandas groups an object array several times faster than its
+    python-backed str dtype), any other column as it is."""
+    if column_dtypes(ctx, column) == {"str"}:
+        return ast.Call(ast.Attribute(column, "to_numpy", ast.Load()), [],
+                        [ast.keyword("dtype", ast.Constant("object"))])
+    return column
