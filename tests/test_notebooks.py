@@ -106,3 +106,15 @@ def test_05_optimizes_an_earlier_cells_function_a_method_and_a_module_function(t
     assert "is in a new cell below" in text
     assert "textstats.py, lines 4-13." in text and "exec(_optimized, vars(textstats))" in text
     assert (tmp_path / "textstats.py").read_text().count("for ch in text") == 1  # the file is unchanged
+
+
+def test_06_rewrites_pandas_loops_offline_and_catches_a_groupby_that_drops_the_missing_key(tmp_path, monkeypatch):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)  # offline sources only
+    text = run("06-pandas-code.ipynb", tmp_path)
+    best = next(line for line in text.splitlines() if line.startswith("best:"))
+    assert "rules: frame-row-loop | faster" in best and "origin: rules" in best
+    assert "{'rules: unique-groupby': 'faster'}" in text  # the phone orders (no shop) included
+    assert "units_groupby incorrect" in text and "keys differ (missing ['nan']" in text
+    assert "accepted: rules: frame-row-loop" in text and "same revenue as before: True" in text
+    assert "is in a new cell below" in text
