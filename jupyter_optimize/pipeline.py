@@ -204,7 +204,7 @@ class _Run:
     def _request(self, study: OriginalStudy, fraction: float) -> SourceRequest:
         """What a source sees; its progress messages stay at *fraction* of the bar."""
         return SourceRequest(self.func, _source(self.func), tuple(self.calls), study.profile, self.opts,
-                             lambda message: self.progress(message, fraction))
+                             lambda message: self.progress(message, fraction), study.pass_seconds)
 
     def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
         """Each source's candidates, its time a stage of its own (numba's is its compile)."""

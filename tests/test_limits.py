@@ -11,10 +11,10 @@ def test_defaults_without_a_user_timeout_name_the_option_that_allows_more():
     assert limits.for_study(opts).timeout == 180.0  # one live call: two runs of at most 60 s each, and a profile
     assert limits.for_study(opts, n_calls=3).timeout == 420.0
     assert limits.study_run_limit(opts) == 60.0  # each run of the original, inside the study's child
-    assert limits.for_probe(opts) == ChildLimits(60.0, 4096)
+    assert limits.for_probe(opts).timeout == 60.0
     assert limits.for_benchmark(opts).timeout == 63.0  # its 3 s budget on top
     assert limits.for_scaling(opts).timeout == 72.0  # four budgets on top
-    for chosen in (limits.for_study(opts), limits.for_benchmark(opts), limits.for_scaling(opts)):
+    for chosen in (limits.for_study(opts), limits.for_probe(opts), limits.for_benchmark(opts), limits.for_scaling(opts)):
         assert "set --timeout to allow more" in chosen.timeout_hint
 
 
@@ -22,6 +22,7 @@ def test_the_limits_scale_with_a_slow_original():
     opts = Options()
     slow = 30.0  # seconds per pass over the live calls
     assert limits.for_verify(opts, original_pass_s=slow).timeout == 60.0 + 4 * slow  # not cut off at a minute
+    assert limits.for_probe(opts, original_pass_s=slow).timeout == 60.0 + 4 * slow  # the rules' traced pass too
     bench = limits.for_benchmark(opts, original_pass_s=slow, functions=2).timeout
     assert bench >= opts.time_budget + 2 * 5 * slow  # warm-up, three rounds and the memory pass of each
     assert limits.for_benchmark(opts, original_pass_s=0.001).timeout == pytest.approx(63.0, abs=0.1)

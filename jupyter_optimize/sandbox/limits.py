@@ -9,7 +9,8 @@ not cut off at a minute: the study allows each run of the original the
 default (`study_run_limit`, enforced inside the child) and the child two runs
 per live call; verification allows about 50x the original's time plus its
 generated-input budget, never more than the default plus a few passes (a
-hanging candidate is cut off in seconds, not minutes); the benchmark its
+hanging candidate is cut off in seconds, not minutes); the rules' probe
+the default plus a few passes; the benchmark its
 budget plus the few passes it needs at least. Every timeout's message names
 --timeout, the option that allows more.
 """
@@ -22,6 +23,7 @@ from .child import ChildLimits
 VERIFY_HINT = f"{VERIFY_SLOWDOWN}x the original's time plus the input budget; set --timeout to allow more"
 DEFAULT_HINT = "the default limit; set --timeout to allow more"
 SCALING_BUDGETS = 4  # the scaling stage may spend up to this many time budgets
+PROBE_PASSES = 4  # without --timeout, the rules' probe may take the default plus this many passes of the original
 VERIFY_PASSES = 4  # without --timeout, verifying may take the default plus this many passes of the original
 BENCHMARK_PASSES = 8  # ... and the benchmark its budget plus this many passes per function timed (warm-up,
                       # at least three rounds, the memory pass, and room for a candidate twice as slow)
@@ -45,9 +47,10 @@ def for_study(options: Options, n_calls: int = 1) -> ChildLimits:
     return _limits(options, DEFAULT_TIMEOUT * (2 * n_calls + 1))
 
 
-def for_probe(options: Options) -> ChildLimits:
-    """A source running the original to learn about it (the rules' probe of variable kinds)."""
-    return ChildLimits(options.child_timeout, options.memory_limit_mb, start_method=options.start_method)
+def for_probe(options: Options, original_pass_s: float = 0.0) -> ChildLimits:
+    """A source running the original to learn about it (the rules' probe of variable kinds, one traced
+    pass, about three times a plain one): without --timeout, the default plus a few passes."""
+    return _limits(options, DEFAULT_TIMEOUT + PROBE_PASSES * original_pass_s)
 
 
 def for_verify(options: Options, original_pass_s: float) -> ChildLimits:

@@ -31,6 +31,7 @@ class SourceRequest:
     profile: LineProfile | None
     options: Options = field(default_factory=Options)
     progress: Progress = _quiet
+    pass_seconds: float = 0.0  # one pass of the original over the live calls, as the study measured it
 
 
 @dataclass(frozen=True)

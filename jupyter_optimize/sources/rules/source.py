@@ -21,7 +21,7 @@ def source(request: SourceRequest) -> SourceResult:
         return SourceResult([], [f"rules: {func.__name__} uses variables of an enclosing function; "
                                  "rewriting it is not supported."])
     request.progress("Trying rewrite rules")
-    seen = learn_kinds(func, request.calls, limits.for_probe(request.options))
+    seen = learn_kinds(func, request.calls, limits.for_probe(request.options, request.pass_seconds))
     subject = Subject(func.__name__, dict(func.__globals__), seen.kinds)
     text = textwrap.dedent(request.source)
     hot = time_share(text, request.profile, func.__code__.co_firstlineno)
