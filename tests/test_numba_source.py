@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 
 import numpy as np
 import pytest
@@ -113,3 +114,13 @@ def test_a_compile_past_its_limit_is_given_up_in_one_line():
     smooth = define(LOOPY.replace("def smooth", "def smooth_limited"))
     with pytest.raises(numba_source.NotTried, match=r"compiling took over 1e-06 s, so it was given up"):
         numba_source.compile_for_calls(numba, smooth, [Call((np.linspace(0, 1, 5),))], limit_s=1e-6)
+    # the given-up compile is still running: a child forked now would inherit numba's locks held and
+    # hang, so the fork backend waits for it to end first and the child runs
+    from jupyter_optimize import sandbox
+    from jupyter_optimize.options import Options
+    from jupyter_optimize.sandbox import limits
+    from jupyter_optimize.sandbox.child import FORK_UNSAFE_THREAD
+
+    child = sandbox.run_within(lambda: smooth(np.linspace(0, 1, 5)).size, limits.for_probe(Options(timeout=60)))
+    assert child.ok and child.value == 5, child.error
+    assert not [t for t in threading.enumerate() if t.name.startswith(FORK_UNSAFE_THREAD) and t.is_alive()]

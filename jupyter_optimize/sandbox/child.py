@@ -5,6 +5,10 @@ import signal
 from dataclasses import dataclass
 from typing import Any
 
+# A thread of ours whose name starts with this may hold locks a forked child would inherit locked (numba's
+# compiler, given up on but still running): the fork backend waits for it to end before it forks.
+FORK_UNSAFE_THREAD = "jupyter-optimize-fork-unsafe"
+
 
 @dataclass(frozen=True)
 class ChildLimits:

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import containment, scratch, tools
-from .child import ChildResult, crash_error, from_reply
+from .child import FORK_UNSAFE_THREAD, ChildResult, crash_error, from_reply
 from .memory import limit_address_space
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
@@ -69,6 +69,7 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
         user_folder = os.getcwd()
     except OSError:  # the working folder was deleted: mirror nothing
         user_folder = os.path.join(root or os.sep, "no-working-folder")
+    _wait_for_fork_unsafe_threads()
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process (a kernel is one)
@@ -91,6 +92,14 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
     if stopped:
         return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
     return _decode(payload, status, memory_limit_mb)
+
+
+def _wait_for_fork_unsafe_threads() -> None:
+    """A child forked while numba compiles in another thread can inherit the compiler's locks held and
+    hang on them (a timeout, for no fault of the candidate): wait for such a thread to end first."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(FORK_UNSAFE_THREAD) and thread is not threading.current_thread():
+            thread.join()
 
 
 def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, root: str | None,

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..model import Call, Candidate
+from ..sandbox.child import FORK_UNSAFE_THREAD
 
 if TYPE_CHECKING:
     from .protocol import SourceRequest, SourceResult
@@ -105,7 +106,7 @@ def _within(limit_s: float, work: Callable[[], object]) -> None:
         except BaseException as exc:  # handed to the waiting thread
             failed.append(exc)
 
-    worker = threading.Thread(target=run, name="jupyter-optimize-numba-compile", daemon=True)
+    worker = threading.Thread(target=run, name=f"{FORK_UNSAFE_THREAD}: numba compile", daemon=True)
     worker.start()
     worker.join(limit_s)
     if worker.is_alive():
