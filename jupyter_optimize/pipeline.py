@@ -209,9 +209,10 @@ class _Run:
     def _from_sources(self, names: tuple[str, ...], study: OriginalStudy) -> list[Candidate]:
         """Each source's candidates, its time a stage of its own (numba's is its compile)."""
         found: list[Candidate] = []
+        request = self._request(study, CANDIDATES_AT)  # the source text read once for every source
         for name in names:
             started = time.perf_counter()
-            result = run_sources([name], self._request(study, CANDIDATES_AT))
+            result = run_sources([name], request)
             self.stage_seconds[name] = time.perf_counter() - started
             self.notes.extend(result.notes)
             found += result.candidates
