@@ -105,3 +105,21 @@ def test_the_shown_code_runs_under_the_modules_own_import_names_and_checks_bound
     np.testing.assert_allclose(namespace["smooth"](x), smooth(x))
     with pytest.raises(IndexError):  # bounds checked, as in the verified dispatcher
         namespace["_smooth_nopython"](np.array([]))
+
+
+def test_a_frame_argument_is_declined_before_numba_is_imported():
+    import subprocess
+    import sys
+
+    script = ("import sys, pandas as pd\n"
+              "from jupyter_optimize.model import Call\n"
+              "from jupyter_optimize.options import Options\n"
+              "from jupyter_optimize.sources import numba as numba_source\n"
+              "from jupyter_optimize.sources.protocol import SourceRequest\n"
+              "def column_sum(frame):\n    return frame['a'].sum()\n"
+              "found = numba_source.source(SourceRequest(column_sum, None, (Call((pd.DataFrame({'a': [1]}),)),),"
+              " None, Options()))\n"
+              "print(found.notes, 'numba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ("[\"numba: not tried for column_sum: argument 'frame' is a DataFrame, which numba "
+                           "cannot type\"] False")

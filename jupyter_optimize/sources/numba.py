@@ -55,11 +55,14 @@ class NotTried(Exception):
 def source(request: SourceRequest) -> SourceResult:
     from .protocol import SourceResult
 
+    func = request.function
     try:
+        _frames_first(func, request.calls)
         numba = importlib.import_module("numba")
+    except NotTried as unfit:
+        return SourceResult([], [f"numba: not tried for {func.__name__}: {unfit}"])
     except ImportError:
         return SourceResult([], [f"numba: {INSTALL_HINT}"])
-    func = request.function
     request.progress(f"Compiling {func.__name__} with numba")
     try:
         wrapper, seconds, signatures = compile_for_calls(numba, func, request.calls)
@@ -113,6 +116,22 @@ def _within(limit_s: float, work: Callable[[], object]) -> None:
         raise NotTried(f"compiling took over {limit_s:g} s, so it was given up")
     if failed:
         raise failed[0]
+
+
+FRAME_LIBRARIES = ("pandas", "polars", "pyarrow")  # numba types none of their objects
+
+
+def _frames_first(func: Callable[..., Any], calls: tuple[Call, ...] | list[Call]) -> None:
+    """NotTried for a frame argument, said without importing numba (about 0.3 s on a first run)."""
+    signature = inspect.signature(func)
+    for call in calls:
+        try:
+            bound = signature.bind(*call.args, **call.kwargs)
+        except TypeError:
+            return  # numba's own checks say it
+        for name, value in bound.arguments.items():
+            if type(value).__module__.split(".", 1)[0] in FRAME_LIBRARIES:
+                raise NotTried(f"argument {name!r} is {_python_kind(value)}, which numba cannot type")
 
 
 def _plain_signature(func: Callable[..., Any]) -> inspect.Signature:
