@@ -69,7 +69,8 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
         user_folder = os.getcwd()
     except OSError:  # the working folder was deleted: mirror nothing
         user_folder = os.path.join(root or os.sep, "no-working-folder")
-    _wait_for_fork_unsafe_threads()
+    if not _waited_for_fork_unsafe_threads(time.monotonic() + timeout):
+        return ChildResult(False, error="stopped")
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process (a kernel is one)
@@ -94,12 +95,18 @@ def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int,
     return _decode(payload, status, memory_limit_mb)
 
 
-def _wait_for_fork_unsafe_threads() -> None:
+def _waited_for_fork_unsafe_threads(deadline: float) -> bool:
     """A child forked while numba compiles in another thread can inherit the compiler's locks held and
-    hang on them (a timeout, for no fault of the candidate): wait for such a thread to end first."""
+    hang on them (a timeout, for no fault of the candidate): wait for such a thread to end first, but
+    no longer than the child's own timeout (a compile that never ends must not hang the run: the
+    child is forked then, under its timeout as always). False when the run is cancelled meanwhile."""
     for thread in threading.enumerate():
         if thread.name.startswith(FORK_UNSAFE_THREAD) and thread is not threading.current_thread():
-            thread.join()
+            while thread.is_alive() and time.monotonic() < deadline:
+                if _cancelled.is_set():
+                    return False
+                thread.join(0.05)
+    return not _cancelled.is_set()
 
 
 def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, root: str | None,

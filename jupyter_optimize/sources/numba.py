@@ -11,7 +11,9 @@ switched off: inputs of other types convert to a compiled signature or fail.
 The compile runs in a thread of its own, waited for at most `COMPILE_LIMIT_S`
 (the kernel's main thread never runs numba's compiler, and a compile that
 hangs costs the run that long, then a one-line note; the thread is left to
-finish in the background, its result unused). Its time is measured and reported on its own
+finish in the background, its result unused; the fork backend waits for it
+before forking a child, at most that child's timeout, since a child forked
+meanwhile could inherit numba's locks held). Its time is measured and reported on its own
 (the pipeline times each source as a stage: "numba" in the report's Time taken); the candidate handed
 to the pipeline is a plain Python function that calls the compiled code, so
 the forked children that verify and benchmark it inherit the machine code and
