@@ -33,3 +33,32 @@ def test_nan_keys_made_twice_are_the_same_key():
     assert difference(first, second) is None
     assert difference(first, {np.float64("nan"): 1.0, np.float64(1.5): 2.0}) is not None
     assert difference({float("nan"): 1}, {np.float64("nan"): 1}) is not None  # a float became an np.float64
+
+
+def test_nat_keys_and_nan_inside_tuple_keys_made_twice_are_the_same_key():
+    def by_day(s):
+        return dict(zip(s.to_numpy(), range(len(s))))
+
+    def pair_counts(rows):
+        counts = {}
+        for a, b in rows:
+            counts[(a, b)] = counts.get((a, b), 0) + 1
+        return counts
+
+    import pandas as pd
+
+    days = pd.Series(pd.to_datetime(["2020-01-01", None]))
+    spans = pd.Series(pd.to_timedelta([1, None], unit="D"))
+    rows = list(zip(pd.Series([1.0, np.nan, np.nan]), ["x", "y", "y"]))
+    for run in (lambda: by_day(days), lambda: by_day(spans), lambda: pair_counts(rows)):
+        assert difference(run(), run()) is None
+    assert difference(by_day(days), by_day(spans)) is not None  # a datetime NaT is not a timedelta NaT
+    found = difference(pair_counts(rows), pair_counts(list(zip([1.0, np.nan], ["x", "z"]))))
+    assert found == "value: keys differ (missing [\"(nan, 'y')\", \"(nan, 'y')\"], extra [\"(nan, 'z')\"])"
+
+
+def test_a_nan_key_made_twice_counts_twice_and_long_key_lists_are_cut():
+    assert difference({float("nan"): 1, float("nan"): 2, 1: 3}, {float("nan"): 1, 1: 3}) == \
+        "value: keys differ (missing ['nan'], extra [])"
+    found = difference(dict.fromkeys(range(50), 1), dict.fromkeys(range(50, 100), 1))
+    assert found == "value: keys differ (missing ['0', '1', '2'] and 47 more, extra ['50', '51', '52'] and 47 more)"

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+from collections import Counter
 from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -213,14 +214,13 @@ def _sequence_difference(a: Sequence[Any], b: Sequence[Any], here: str, compare:
 
 
 def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], here: str, compare: _Comparison) -> str | None:
-    """Keys pair up in order: equal (NaN with NaN: two runs make two NaN objects) and of the same type,
-    since a key's type shows as a value's does (``np.int64(3)`` and ``3`` are equal keys, ``True`` and ``1`` too)."""
+    """Keys pair up in order: equal (a NaN or NaT with its like, also inside a tuple key: two runs make
+    two NaN objects) and of the same type, since a key's type shows as a value's does (``np.int64(3)``
+    and ``3`` are equal keys, ``True`` and ``1`` too)."""
+    tokens_a, tokens_b = [_key_token(k) for k in a], [_key_token(k) for k in b]
+    if not _same_tokens(tokens_a, tokens_b):
+        return f"{here}: {_keys_differ(tokens_a, list(a), tokens_b, list(b))}"
     pairs = list(zip(a, b))
-    if len(a) != len(b) or not all(_same_key(x, y) for x, y in pairs):
-        if a.keys() == b.keys():
-            return f"{here}: key order changed"
-        missing, extra = a.keys() - b.keys(), b.keys() - a.keys()
-        return f"{here}: keys differ (missing {sorted(map(repr, missing))}, extra {sorted(map(repr, extra))})"
     for x, y in pairs:
         if type(x) is not type(y):
             return f"{here}: key {x!r} became {y!r} (type {_type_name(x)} became {_type_name(y)})"
@@ -231,18 +231,64 @@ def _dict_difference(a: dict[Any, Any], b: dict[Any, Any], here: str, compare: _
     return None
 
 
+class _Missing:
+    """A NaN or NaT key as the comparison sees it: equal to any of its kind (dict lookups need the very object)."""
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Missing) and other.kind == self.kind
+
+    def __hash__(self) -> int:
+        return hash(self.kind)
+
+    def __repr__(self) -> str:
+        return self.kind
+
+
+def _key_token(key: Any) -> Any:
+    if type(key) is tuple or (isinstance(key, tuple) and hasattr(type(key), "_fields")):
+        return tuple(_key_token(part) for part in key)
+    if _scalar_kind(key) in ("float", "complex") and key != key:
+        return _Missing("nan")
+    if isinstance(key, (np.datetime64, np.timedelta64)) and np.isnat(key):
+        return _Missing(f"{type(key).__name__}('NaT')")
+    return key
+
+
+def _same_tokens(a: list[Any], b: list[Any]) -> bool:
+    try:
+        return len(a) == len(b) and all(x is y or bool(x == y) for x, y in zip(a, b))
+    except Exception:  # a key whose == does not give one truth value
+        return False
+
+
+def _keys_differ(tokens_a: list[Any], keys_a: list[Any], tokens_b: list[Any], keys_b: list[Any]) -> str:
+    """'key order changed', or which keys are missing and extra (a few named; a NaN key the loop made
+    twice counts twice)."""
+    try:
+        counts_a, counts_b = Counter(tokens_a), Counter(tokens_b)
+        missing, extra = counts_a - counts_b, counts_b - counts_a
+        key_a, key_b = dict(zip(tokens_a, keys_a)), dict(zip(tokens_b, keys_b))
+    except Exception:  # a key whose == does not give one truth value
+        return "keys differ"
+    if not missing and not extra:
+        return "key order changed"
+    return (f"keys differ (missing {_some_keys([key_a[t] for t in missing.elements()])}, "
+            f"extra {_some_keys([key_b[t] for t in extra.elements()])})")
+
+
+def _some_keys(keys: list[Any]) -> str:
+    shown = [repr(k) for k in keys]  # in the dict's order
+    more = f" and {len(shown) - MAX_SHOWN} more" if len(shown) > MAX_SHOWN else ""
+    return f"{shown[:MAX_SHOWN]}{more}"
+
+
 def _type_name(x: Any) -> str:
     kind = type(x)
     return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-
-
-def _same_key(x: Any, y: Any) -> bool:
-    if x is y:
-        return True
-    try:
-        return bool(x == y) or (_scalar_kind(x) in ("float", "complex") and x != x and y != y)
-    except Exception:  # a key whose == does not give one truth value
-        return False
 
 
 def _set_difference(a: Set[Any], b: Set[Any], here: str) -> str | None:
