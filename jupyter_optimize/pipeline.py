@@ -32,7 +32,7 @@ from .sources import AUTO, check_names, repair, resolve_sources, run_sources
 from .sources.candidates import as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
 from .study.assume import Domain, domain_for
-from .study.given import check_function, coerce_calls
+from .study.given import function_and_calls
 from .study.original import OriginalStudy, study_original
 from .verdict import Benchmark, Failure, Verification, decide
 from .verify.compare import Tolerance
@@ -71,8 +71,7 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     options: see `Options` (rtol, atol, exact, timeout, time_budget, min_gain, ...).
     """
     opts = Options.from_kwargs(**options)
-    check_function(func)
-    live = coerce_calls(calls)
+    func, live = function_and_calls(func, calls)
     domain = domain_for(func, assume)
     given = list(candidates)
     names, hint = resolve_sources(sources, bool(given), opts)

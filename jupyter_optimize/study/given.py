@@ -12,6 +12,18 @@ from ..errors import UsageProblem
 from ..model import Call
 
 
+def function_and_calls(func: Any, calls: Iterable[Any]) -> tuple[Any, list[Call]]:
+    """The function to optimize and its calls: a bound method (``obj.method``, ``Cls.a_classmethod``)
+    becomes its function, with the object (or class) as every call's first argument, as ``%optimize
+    obj.method(...)`` does; candidates are then written as the method (``def method(self, ...)``)."""
+    live = coerce_calls(calls)
+    if inspect.ismethod(func):
+        owner, func = func.__self__, func.__func__
+        live = [Call((owner, *call.args), call.kwargs, origin=call.origin) for call in live]
+    check_function(func)
+    return func, live
+
+
 def check_function(func: Any) -> None:
     if not inspect.isfunction(func):
         raise UsageProblem(f"optimize() needs a Python function defined with def, got {type(func).__name__}.")
