@@ -182,7 +182,7 @@ class Home:
     kernel_names: tuple[str, ...] = ()  # names in the kernel bound to the same function
     file: str = ""  # the file its code came from (module functions), and its lines
     lines: tuple[int, int] | None = None
-    static: bool = False  # a staticmethod of its class: rebound as one
+    wrapper: str = ""  # "staticmethod" or "classmethod": how its class holds it, and rebinds it
     original: Any = field(default=None, compare=False, repr=False)  # the function itself, to rebuild a closure
 
     @property

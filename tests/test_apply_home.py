@@ -114,8 +114,24 @@ def test_a_staticmethod_is_rebound_as_a_staticmethod_reached_through_the_class_o
     ns["units"] = ns["Units"]()
     for call in ("Units.double(2)", "units.double(2)"):
         report = accepted_report(ns, call, "def double(x):\n    return 2 * x\n")
-        assert report.home.kind == "class" and report.home.static
+        assert report.home.kind == "class" and report.home.wrapper == "staticmethod"
         bind_candidate(report["fast"], report.function, ns, report.home)
         assert ns["units"].double(4) == 8 and ns["Units"].double(5) == 10
         assert isinstance(vars(ns["Units"])["double"], staticmethod)
         assert cell_text(report, report["fast"]).rstrip().endswith("Units.double = staticmethod(double)")
+
+
+def test_a_classmethod_gets_its_class_as_first_argument_and_is_rebound_as_a_classmethod(ns):
+    code = ("class Shelf:\n    size = 3\n\n    @classmethod\n    def slots(cls, n):\n        out = []\n"
+            "        for i in range(n):\n            out.append(i * cls.size)\n        return out\n")
+    exec(compile(code, register_source(code, "shelf"), "exec"), ns)
+    ns["shelf"] = ns["Shelf"]()
+    for call in ("Shelf.slots(2)", "shelf.slots(2)"):
+        resolved, calls = evaluate_line_calls([call], ns)
+        assert resolved.func is vars(ns["Shelf"])["slots"].__func__ and calls[0].args == (ns["Shelf"], 2)
+        report = accepted_report(ns, call, "def slots(cls, n):\n    return [i * cls.size for i in range(n)]\n")
+        assert report.home.kind == "class" and report.home.wrapper == "classmethod"
+        bind_candidate(report["fast"], report.function, ns, report.home)
+        assert isinstance(vars(ns["Shelf"])["slots"], classmethod)
+        assert ns["Shelf"].slots(3) == [0, 3, 6] and ns["shelf"].slots(2) == [0, 3]
+        assert cell_text(report, report["fast"]).rstrip().endswith("Shelf.slots = classmethod(slots)")

@@ -49,7 +49,8 @@ def bind_candidate(result: CandidateResult, function: str, namespace: dict, home
         new = _bind_in(result, function, vars(_module(home)))
     elif home.kind == "class":
         new = _bind_in(result, function, _globals_of(home, namespace), keep=True)
-        setattr(_owner_class(home, namespace), home.attribute, staticmethod(new) if home.static else new)
+        wrap = {"staticmethod": staticmethod, "classmethod": classmethod}.get(home.wrapper)
+        setattr(_owner_class(home, namespace), home.attribute, wrap(new) if wrap else new)
     elif home.kind == "closure":
         new = _bind_in(result, function, {**_globals_of(home, namespace), **closure_values(home.original)}, keep=True)
     else:
@@ -193,8 +194,8 @@ def _rebinding(function: str, defined: str, home: Home | None) -> str:
         if not home.owner_expression:
             raise NotApplicable(f"the class of {home.expression} has no name in the kernel to assign the method to.")
         targets.append(f"{home.owner_expression}.{home.attribute}")
-        if home.static:
-            return f"\n{targets[0]} = staticmethod({defined})\n"
+        if home.wrapper:
+            return f"\n{targets[0]} = {home.wrapper}({defined})\n"
     if home is None or home.kind in ("kernel", "module", "closure"):
         names = home.kernel_names if home is not None and home.kernel_names else (function,)
         targets += [name for name in names if name != defined]

@@ -58,7 +58,8 @@ def resolve_callee(callee: str, namespace: Mapping[str, Any], visible: Iterable[
     owner = parent if inspect.isclass(parent) else _static_owner(parent, parts[-1], value)
     if owner is not None:  # Stats.variance(stats, x), or a staticmethod: the class attribute
         home = _class_home(callee, value, owner, namespace, ".".join(parts[:-1]) if owner is parent else "")
-        return Resolved(value, (), replace(home, static=isinstance(_attribute_of(owner, value), staticmethod)))
+        static = isinstance(_attribute_of(owner, value), staticmethod)
+        return Resolved(value, (), replace(home, wrapper="staticmethod" if static else ""))
     if value.__module__ in ("__main__", None) or value.__module__ == namespace.get("__name__"):
         return Resolved(value, (), _home("kernel", callee, value, namespace))
     return Resolved(value, (), _module_home(callee, value, namespace))
@@ -104,17 +105,17 @@ def _look_up(parts: list[str], namespace: Mapping[str, Any], visible: Iterable[s
 
 def _method(callee: str, method: types.MethodType, namespace: Mapping[str, Any]) -> Resolved:
     func, obj = method.__func__, method.__self__
-    if inspect.isclass(obj):
-        raise UsageProblem(f"{callee} is a classmethod of {obj.__name__}; optimize a plain function or a method "
-                           "of an instance.")
     if not inspect.isfunction(func):
         raise UsageProblem(f"{callee} is a method of {type(obj).__name__} implemented in compiled code: "
                            "there is no Python source to rewrite.")
     _require_source(callee, func)
-    owner = _defining_class(type(obj), func)
+    of_class = isinstance(obj, type)  # a classmethod: the class is its first argument
+    owner = _defining_class(obj if isinstance(obj, type) else type(obj), func)
     obj_text = callee.rsplit(".", 1)[0]
-    owner_expression = _class_expression(owner, namespace) or (f"type({obj_text})" if owner is type(obj) else "")
-    return Resolved(func, (obj,), _class_home(callee, func, owner, namespace, owner_expression))
+    reached = obj_text if of_class else f"type({obj_text})"
+    owner_expression = _class_expression(owner, namespace) or (reached if owner is obj or owner is type(obj) else "")
+    home = _class_home(callee, func, owner, namespace, owner_expression)
+    return Resolved(func, (obj,), replace(home, wrapper="classmethod") if of_class else home)
 
 
 def _static_owner(parent: Any, name: str, func: types.FunctionType) -> type | None:
@@ -126,16 +127,14 @@ def _static_owner(parent: Any, name: str, func: types.FunctionType) -> type | No
 
 
 def _attribute_of(cls: type, func: types.FunctionType) -> Any:
-    for klass in cls.__mro__:
-        held = vars(klass).get(func.__name__)
-        if held is func or getattr(held, "__func__", None) is func:
-            return held
-    return None
+    """What *cls* holds *func* as: the function, or the staticmethod or classmethod wrapping it."""
+    return vars(_defining_class(cls, func)).get(func.__name__)
 
 
 def _defining_class(cls: type, func: types.FunctionType) -> type:
     for klass in cls.__mro__:
-        if vars(klass).get(func.__name__) is func:
+        held = vars(klass).get(func.__name__)
+        if held is func or getattr(held, "__func__", None) is func:
             return klass
     return cls
 
