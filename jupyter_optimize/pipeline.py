@@ -247,7 +247,7 @@ class _Run:
             sending.provide(func, needed)
             funcs = [func] + [materialize(c, func) for c in chosen]
             samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence,
-                                     study.pass_seconds, study.clean_passes, timing.fewest_rounds(opts))
+                                     study.pass_seconds, study.clean_passes, timing.fewest_rounds(opts), opts.min_gain)
             return samples, peak_memory(funcs, calls, samples.pass_seconds, opts.time_budget)
 
         child = self.child(job, limits.for_benchmark(opts, study.pass_seconds, 1 + len(chosen)))
