@@ -38,6 +38,7 @@ from .verdict import Benchmark, Failure, Verification, decide
 from .verify.compare import Tolerance
 from .verify.describe import describe_call
 from .verify.judge import parameter_names
+from .verify.replay import Drawn
 
 Progress = Callable[[str, float], None]
 # Where the stages sit on the progress bar (0..1), in the order they run, so it never moves back.
@@ -108,6 +109,8 @@ class _Run:
         self.lock = threading.Lock()
         self.first_answer: FirstAnswer | None = None
         self.twin: dict[int, int] = {}  # candidate index -> the candidate with the same code that was timed
+        self.drew = False  # the generated inputs, drawn once for every candidate (`judging.draw_once`)
+        self.drawn: Drawn | None = None
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
