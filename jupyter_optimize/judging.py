@@ -107,12 +107,13 @@ def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | None 
 
 
 def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | None:
-    """The run's generated inputs, drawn in a child the first time a batch has a candidate that will reach
-    them; None when none is asked for, or the child failed (each candidate's child then searches its own)."""
+    """The run's generated inputs, drawn in a child the first time a batch has two or more candidates that
+    will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as often);
+    None when not drawn, or the child failed (each candidate's child then searches its own)."""
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return run.drawn
-    if all(precheck(c, run.func) for c in cands):
-        return None  # nothing here will run: the next batch may still want them
+    if sum(not precheck(c, run.func) for c in cands) < 2:
+        return None  # nothing to share (one candidate searches as cheaply itself): the next batch may still want them
     func, calls, tol, opts, admits = run.func, run.calls, run.tol, run.opts, run.domain.predicate(run.func)
     wanted = needed(run, [])
     seed = study.determinism.seed
