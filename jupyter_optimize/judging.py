@@ -1,6 +1,10 @@
 """Verifying a batch of candidates: each in a sandbox child of its own, up to --jobs at once, the same code
 judged once, each verdict reported to the progress callback as it arrives.
 
+The generated inputs are drawn once per run, in a child of their own before the first batch (`draw_once`,
+see `verify.replay`): each candidate's child then judges it on them instead of searching anew, the
+search itself running only for a candidate that differs on one of them.
+
 The pipeline (`pipeline._Run`) is the `Run` these functions work for: it owns the children, the stage
 clock and the progress bar; what is verified, how, and in which child, is here.
 """
@@ -22,6 +26,7 @@ from .study.original import OriginalStudy
 from .verdict import Failure, Unverifiable, Verification
 from .verify.check import check_candidate
 from .verify.compare import Tolerance
+from .verify.replay import Drawn, draw
 
 ARRIVED = "Verified "  # starts the progress message of a candidate's verdict: "Verified 2/6: NAME, verified"
 Span = tuple[float, float]
@@ -36,6 +41,8 @@ class Run(Protocol):
     tol: Tolerance
     domain: Domain
     spawned: bool
+    drew: bool  # whether the run's generated inputs were drawn (or tried to be)
+    drawn: Drawn | None  # the run's generated inputs (None: not drawn, or the child drawing them failed)
 
     def progress(self, message: str, fraction: float) -> None: ...
 
@@ -63,12 +70,13 @@ def verify_all(run: Run, candidates: list[Candidate], study: OriginalStudy, firs
                      start + (end - start) * count / len(judged))
 
     with run.stage("verify", f"Verifying {len(judged)} candidate(s)", start):
-        tasks = [functools.partial(verify, run, batch[k], study) for k in judged]
+        drawn = draw_once(run, study, [batch[k] for k in judged])
+        tasks = [functools.partial(verify, run, batch[k], study, drawn) for k in judged]
         results = dict(zip(judged, run_all(tasks, run.opts.parallel, arrived)))
     return {first + k: results[same_as[k]] for k in range(len(batch))}
 
 
-def verify(run: Run, cand: Candidate, study: OriginalStudy) -> Verification:
+def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | None = None) -> Verification:
     """One candidate's verification: checks in the kernel that need no child (it does not parse, a global
     cannot be sent), then its live calls and generated inputs in a child of its own."""
     if not study.determinism.deterministic:
@@ -91,11 +99,32 @@ def verify(run: Run, cand: Candidate, study: OriginalStudy) -> Verification:
             return Failure(str(problem))
         return check_candidate(func, candidate, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed,
                                admits=domain.predicate(func), output=not opts.ignore_output,
-                               live_lines=live_lines)
+                               live_lines=live_lines, drawn=drawn)
 
     child = run.child(job, limits.for_verify(opts, study.pass_seconds))
     outcome: Check | Failure = child.value if child.ok else Failure(child.error)
     return outcome
+
+
+def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | None:
+    """The run's generated inputs, drawn in a child the first time a batch has two or more candidates that
+    will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as often);
+    None when not drawn, or the child failed (each candidate's child then searches its own)."""
+    if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
+        return run.drawn
+    if sum(not precheck(c, run.func) for c in cands) < 2:
+        return None  # nothing to share (one candidate searches as cheaply itself): the next batch may still want them
+    func, calls, tol, opts, admits = run.func, run.calls, run.tol, run.opts, run.domain.predicate(run.func)
+    wanted = needed(run, [])
+    seed = study.determinism.seed
+
+    def job() -> Drawn:
+        sending.provide(func, wanted)
+        return draw(func, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed, admits)
+
+    child = run.child(job, limits.for_verify(opts, study.pass_seconds))
+    run.drew, run.drawn = True, child.value if child.ok and isinstance(child.value, Drawn) else None
+    return run.drawn
 
 
 def needed(run: Run, cands: Iterable[Candidate]) -> dict[str, Any]:

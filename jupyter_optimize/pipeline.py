@@ -38,6 +38,7 @@ from .verdict import Benchmark, Failure, Verification, decide
 from .verify.compare import Tolerance
 from .verify.describe import describe_call
 from .verify.judge import parameter_names
+from .verify.replay import Drawn
 
 Progress = Callable[[str, float], None]
 # Where the stages sit on the progress bar (0..1), in the order they run, so it never moves back.
@@ -107,6 +108,8 @@ class _Run:
         self.lock = threading.Lock()
         self.first_answer: FirstAnswer | None = None
         self.twin: dict[int, int] = {}  # candidate index -> the candidate with the same code that was timed
+        self.drew = False  # the generated inputs, drawn once for every candidate (`judging.draw_once`)
+        self.drawn: Drawn | None = None
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -246,7 +249,7 @@ class _Run:
             sending.provide(func, needed)
             funcs = [func] + [materialize(c, func) for c in chosen]
             samples = timing.measure(funcs, calls, opts.time_budget, study.mutates_args, opts.seed, opts.confidence,
-                                     study.pass_seconds, study.clean_passes, timing.fewest_rounds(opts))
+                                     study.pass_seconds, study.clean_passes, timing.fewest_rounds(opts), opts.min_gain)
             return samples, peak_memory(funcs, calls, samples.pass_seconds, opts.time_budget)
 
         child = self.child(job, limits.for_benchmark(opts, study.pass_seconds, 1 + len(chosen)))

@@ -48,3 +48,51 @@ def test_spread_warnings():
     noisy = [1.0, 1.5] * 10
     assert "spread" in stats.spread_warnings(noisy, 1.0, "f")[0]
     assert "first call" in stats.spread_warnings(steady, 10.0, "f")[0]
+
+
+def _around(ratio, spread, n=20):
+    """The original's samples, and a candidate's whose log ratios to them spread evenly around ln(ratio)."""
+    original = [1e-3] * n
+    d = np.log(ratio) + spread * np.linspace(-1, 1, n)
+    return original, list(1e-3 / np.exp(d))
+
+
+def test_a_candidate_clearly_below_the_gain_is_settled_and_one_at_its_edge_is_not():
+    from jupyter_optimize.measure.timing import settled
+
+    original, same = _around(1.0, 0.1)  # about 0.97-1.03: not narrow, but wholly below 1.05
+    _, edge = _around(1.05, 0.1)  # about 1.02-1.08: it could still be called faster
+    assert settled([same, edge], original, 0.95, 0.05) == [True, False]
+
+
+def test_a_faster_candidate_wholly_below_another_is_settled_the_best_is_not_until_narrow():
+    from jupyter_optimize.measure.timing import settled
+
+    original, best = _around(8.0, 0.2)
+    _, second = _around(4.0, 0.2)
+    assert settled([best, second], original, 0.95, 0.05) == [False, True]
+    _, steady = _around(8.0, 0.01)  # a narrow interval
+    assert settled([steady], original, 0.95, 0.05) == [True]
+
+
+def test_a_settled_candidate_is_timed_no_more_and_is_paired_with_the_originals_same_rounds(monkeypatch):
+    from jupyter_optimize.measure import timing
+    from jupyter_optimize.model import Call
+    from jupyter_optimize.options import Options
+
+    rng = np.random.default_rng(6)
+    seconds = {"original": 1e-2, "edge": 1e-2 / 1.05, "slower": 3e-2}  # per pass, each with 20% noise
+
+    def fake_pass(func, calls, loops, fresh_args):
+        return seconds[func.__name__] * float(np.exp(0.2 * rng.standard_normal()))
+
+    monkeypatch.setattr(timing, "_time_pass", fake_pass)
+    funcs = [lambda: None for _ in seconds]
+    for func, name in zip(funcs, seconds):
+        func.__name__ = name
+    samples = timing.measure(funcs, [Call(())], budget_s=60.0, fresh_args=False, min_gain=0.05)
+    rounds = [len(s) for s in samples.per_function]
+    assert rounds[2] == timing.MIN_ROUNDS < rounds[1] == rounds[0]  # three times as slow: settled at the first look
+    result = timing.summarize(samples, 2, "slower", 1, Options())
+    assert len(result.original) == len(result.candidate) == timing.MIN_ROUNDS
+    assert result.speedup < 1

@@ -20,6 +20,13 @@ each, while nothing else ran. They are its first rounds here, so the
 benchmark runs it only as often as the rounds still missing need (the
 report's timing warnings say so). A round is not started once the fewest
 rounds are in and its expected time would run past the budget.
+
+A candidate stops being timed once its verdict is settled (`settled`, looked
+at every ten rounds from `MIN_ROUNDS` on): its interval is narrow, or lies
+wholly below the gain a faster verdict needs (it cannot be called faster), or
+it is faster but lies wholly below another candidate's (it is not the best).
+Its samples are then its rounds so far, paired with the original's same
+rounds; the original and the unsettled candidates go on, each round cheaper.
 """
 from __future__ import annotations
 
@@ -33,13 +40,14 @@ from dataclasses import dataclass
 
 from ..model import Call, Timing
 from ..options import Options
-from .stats import relative_halfwidth, required_gain, speedup_interval, spread_warnings
+from .stats import is_faster, relative_halfwidth, required_gain, speedup_interval, spread_warnings
 
 TARGET_SAMPLE_S = 0.004  # each timed block: ~4 ms, >1000x perf_counter's resolution
 MIN_ROUNDS = 10  # rounds at the least, while they fit in the budget
 FEWEST_ROUNDS = 3  # ... and however long a round takes
 QUICK_FEWEST_ROUNDS = 2  # ... under --quick (a first look: its interval is wider)
 MAX_ROUNDS = 400
+SETTLE_EVERY = 10  # rounds between looks at the intervals (each look sorts O(n^2) Walsh averages)
 NO_CALIBRATION_S = 25 * TARGET_SAMPLE_S  # a cold pass this long: one loop per sample, no calibration passes
 TARGET_HALFWIDTH = 0.02  # stop early once every interval is within about +-2%
 
@@ -59,9 +67,10 @@ class Samples:
 
 def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: float, fresh_args: bool,
             seed: int = 0, confidence: float = 0.95, original_pass_s: float = 0.0,
-            prior: tuple[float, ...] = (), fewest: int = FEWEST_ROUNDS) -> Samples:
+            prior: tuple[float, ...] = (), fewest: int = FEWEST_ROUNDS, min_gain: float = 0.0) -> Samples:
     """Samples for funcs[0] (the original; *original_pass_s*: its pass as the study measured it, *prior*:
-    the study's clean passes) and each other function, interleaved; at least *fewest* rounds."""
+    the study's clean passes) and each other function, interleaved; at least *fewest* rounds. A candidate
+    whose verdict against the `required_gain` of *min_gain* is settled stops being timed (`settled`)."""
     rng = random.Random(seed)
     known = original_pass_s >= NO_CALIBRATION_S
     reused = list(prior) if known and original_pass_s * MIN_ROUNDS > budget_s else []
@@ -70,11 +79,12 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
     loops = [1 if t >= NO_CALIBRATION_S else _loops(f, calls, fresh_args) for f, t in zip(funcs, first)]
     samples: list[list[float]] = [[] for _ in funcs]
     deadline = time.perf_counter() + budget_s
-    order = list(range(len(funcs)))
+    active = list(range(len(funcs)))  # the original, and the candidates not settled yet
     rounds = 0
     while rounds < MAX_ROUNDS:
-        if rounds >= fewest and time.perf_counter() + _round_cost(samples, loops, rounds, reused) > deadline:
+        if rounds >= fewest and time.perf_counter() + _round_cost(samples, loops, active, rounds, reused) > deadline:
             break  # the next round would run past the budget
+        order = list(active)
         rng.shuffle(order)
         for i in order:
             reuse = i == 0 and rounds < len(reused)
@@ -83,11 +93,31 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
         if rounds == 1 and _recalibrate(samples, loops):
             samples, rounds = [[] for _ in funcs], 0  # time the round again with the new loop counts
             continue
-        if _enough(rounds, time.perf_counter() > deadline, samples, confidence, fewest):
-            break
+        if rounds >= fewest and time.perf_counter() > deadline:
+            break  # past the budget with the fewest rounds in
+        if rounds >= MIN_ROUNDS and rounds % SETTLE_EVERY == 0:
+            gain = required_gain(min_gain, _median(samples[0]) / max(1, len(calls)))
+            done = settled([samples[i] for i in active[1:]], samples[0][:rounds], confidence, gain)
+            active = [0] + [i for i, stop in zip(active[1:], done) if not stop]
+            if len(active) == 1:
+                break
     if known:
         first[0] = samples[0][0]  # the original's first call here was its first round
     return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first), min(rounds, len(reused)))
+
+
+def settled(candidates: list[list[float]], original: list[float], confidence: float, gain: float) -> list[bool]:
+    """For each candidate (its samples paired with the original's), whether more rounds would not change
+    its verdict enough to matter: its interval is within about +-2% (`TARGET_HALFWIDTH`), or wholly below
+    `1 + gain` (not faster, whatever the centre), or faster and wholly below another faster one's (not the best)."""
+    ratios = [speedup_interval(original[:len(mine)], mine, confidence) for mine in candidates]
+    fastest_low = max((r.low for r in ratios if is_faster(r.low, gain)), default=math.inf)
+    return [relative_halfwidth(r) < TARGET_HALFWIDTH or r.high < 1.0 + gain
+            or (is_faster(r.low, gain) and r.high < fastest_low) for r in ratios]
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
 
 
 def fewest_rounds(options: Options) -> int:
@@ -95,10 +125,10 @@ def fewest_rounds(options: Options) -> int:
     return QUICK_FEWEST_ROUNDS if options.quick else FEWEST_ROUNDS
 
 
-def _round_cost(samples: list[list[float]], loops: list[int], rounds: int, reused: list[float]) -> float:
-    """Seconds the next round should take, from each function's latest sample (a reused one costs nothing)."""
-    return sum(timed[-1] * n for i, (timed, n) in enumerate(zip(samples, loops))
-               if timed and not (i == 0 and rounds < len(reused)))
+def _round_cost(samples: list[list[float]], loops: list[int], active: list[int], rounds: int,
+                reused: list[float]) -> float:
+    """Seconds the next round should take, from each timed function's latest sample (a reused one costs nothing)."""
+    return sum(samples[i][-1] * loops[i] for i in active if samples[i] and not (i == 0 and rounds < len(reused)))
 
 
 def _loops(func: Callable[..., object], calls: list[Call], fresh_args: bool) -> int:
@@ -119,24 +149,6 @@ def _recalibrate(samples: list[list[float]], loops: list[int]) -> bool:
         if loops[i] == 1 and timed[0] < TARGET_SAMPLE_S / 2:
             loops[i], changed = _loops_for(timed[0]), True
     return changed
-
-
-def _enough(rounds: int, past_deadline: bool, samples: list[list[float]], confidence: float,
-            fewest: int = FEWEST_ROUNDS) -> bool:
-    """Stop after these rounds? Past the budget: once there are MIN_ROUNDS, or *fewest* of slow
-    rounds; within it: once MIN_ROUNDS give narrow enough intervals."""
-    if rounds >= fewest and past_deadline:
-        return True
-    return rounds >= MIN_ROUNDS and bool(samples) and _narrow(samples, confidence)
-
-
-def _narrow(samples: list[list[float]], confidence: float) -> bool:
-    if len(samples[0]) % 10:  # the check costs O(n^2): do it every 10 rounds
-        return False
-    return all(
-        relative_halfwidth(speedup_interval(samples[0], s, confidence)) < TARGET_HALFWIDTH
-        for s in samples[1:]
-    )
 
 
 def _time_pass(func: Callable[..., object], calls: list[Call], loops: int, fresh_args: bool) -> float:
@@ -173,7 +185,8 @@ def time_per_call(funcs: list[Callable[..., object]], calls: list[Call], fresh_a
 def summarize(samples: Samples, k: int, name: str, n_calls: int, options: Options) -> Timing:
     """Function *k*'s samples against the original's (function 0): the speedup, its interval,
     the gain it must clear, and warnings about unstable samples."""
-    orig, mine = list(samples.per_function[0]), list(samples.per_function[k])
+    mine = list(samples.per_function[k])
+    orig = list(samples.per_function[0][:len(mine)])  # the rounds they shared (a settled candidate left early)
     ratio = speedup_interval(orig, mine, options.confidence)
     per_call = float(sorted(orig)[len(orig) // 2]) / n_calls
     gain = required_gain(options.min_gain, per_call)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..model import Call, Check, Counterexample
 from ..verdict import Failure
@@ -14,17 +15,24 @@ from . import edges
 from .compare import Tolerance
 from .judge import Judge, NotJudged
 
+if TYPE_CHECKING:
+    from .replay import Drawn
+    from .search import SearchResult
+
 
 def check_candidate(
     original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
-    output: bool = True, live_lines: frozenset[int] | None = None,
+    output: bool = True, live_lines: frozenset[int] | None = None, drawn: Drawn | None = None,
 ) -> Check | Failure:
     """Every live call first, then up to *examples* generated inputs (those *admits* accepts, when given:
     the domain the user assumed). A candidate refused an action the original was not refused is a
     `Failure` naming the action. With *output* False (--ignore-output), printed output is not compared.
     *live_lines*: the lines the live calls reach, known already (a slow original's profile): the live
-    calls are then not traced for coverage, which slows pure-Python code several times over."""
+    calls are then not traced for coverage, which slows pure-Python code several times over. *drawn*: the
+    generated inputs drawn once for every candidate (`replay`), judged in their order instead of searching
+    anew; on a difference the search runs as without them, from the globals as they were, to find and
+    shrink it."""
     judge = Judge(original, candidate, tol, seed, output, trace_live=live_lines is None)
     judge.coverage.reached |= live_lines or set()
     for passed, call in enumerate(calls):
@@ -37,13 +45,26 @@ def check_candidate(
             return _refused(judge) or _check(judge, False, passed + 1, own, live=passed)
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
-    from .search import search_generated  # hypothesis is imported only from here on
+    search = _replayed(judge, drawn, calls, examples, budget_s) if drawn is not None else None
+    if search is None:
+        from .search import search_generated  # hypothesis is imported only from here on
 
-    search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
+        search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
     judge.notes.update(search.notes)
     cx = search.counterexample and classified(search.counterexample, calls, judge)
     return _refused(judge) or _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls),
                                      generated=search.distinct_passed)
+
+
+def _replayed(judge: Judge, drawn: Drawn, calls: list[Call], examples: int, budget_s: float) -> SearchResult | None:
+    """The candidate on the drawn inputs; None when one differs, the globals then as they were before."""
+    from .replay import replay
+
+    before = judge.globals.snapshot()
+    search = replay(judge, drawn, calls, examples, budget_s)
+    if search is None:
+        judge.globals.restore(before, list(before.values))
+    return search
 
 
 def classified(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexample:

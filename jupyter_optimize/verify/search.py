@@ -59,6 +59,8 @@ class SearchResult:
     distinct_passed: int = 0
     counterexample: Counterexample | None = None
     notes: list[str] = field(default_factory=list)
+    stops: list[str] = field(default_factory=list)  # why the search stopped before its inputs ran out (notes too)
+    out_of_budget: bool = False  # the budget ended the search (not --examples)
 
 
 class _Differs(Exception):
@@ -70,18 +72,19 @@ class _OutOfTime(Exception):
 
 
 def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: float, seed: int,
-                     admits: Callable[[Call], bool] | None = None) -> SearchResult:
-    """Up to *examples* generated inputs (only those *admits* accepts: the assumed domain), judged one by one."""
+                     admits: Callable[[Call], bool] | None = None, drawn: list[Call] | None = None) -> SearchResult:
+    """Up to *examples* generated inputs (only those *admits* accepts: the assumed domain), judged one by one;
+    each input judged is appended to *drawn* when given (`replay`: the inputs drawn once for every candidate)."""
     from hypothesis import HealthCheck, Phase, Verbosity, given, reject, settings
     from hypothesis import seed as fixed_seed
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(cache_directory())  # in the child only: the user's own settings stay
     result = SearchResult()
-    live_prints = {_fingerprint(c) for c in live}
+    live_prints = {fingerprint(c) for c in live}
     passed: set[str] = set()
     failures: list[Counterexample] = []
-    started = _clock()
+    started = clock()
     per_input = per_input_limit(judge.slowest_live, budget_s)
 
     @fixed_seed(seed)
@@ -90,8 +93,8 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
               phases=(Phase.generate, Phase.shrink))
     @given(calls_like(judge.original, live))
     def same_behaviour(call: Call) -> None:
-        elapsed = _spent(started)
-        if elapsed > budget_s and not failures and _had_a_chance(result, started, budget_s):
+        elapsed = spent(started)
+        if elapsed > budget_s and not failures and had_a_chance(result, started, budget_s):
             raise _OutOfTime()  # stops the search: no more inputs are even generated
         if elapsed > budget_s + shrink_allowance(budget_s):
             return  # shrinking ran long: keep the smallest difference found so far
@@ -109,12 +112,14 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
             result.unrepeatable.append(call)  # the original's own doing: this input proves nothing
             reject()
         result.tried += 1
+        if drawn is not None:
+            drawn.append(call)
         if found:
             failures.append(judge.counterexample(call, orig, cand, found))
             raise _Differs(found)
-        fingerprint = _fingerprint(call)
-        if fingerprint not in live_prints:
-            passed.add(fingerprint)
+        printed = fingerprint(call)
+        if printed not in live_prints:
+            passed.add(printed)
 
     try:
         same_behaviour()
@@ -122,28 +127,30 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         pass
     except Exception as exc:  # hypothesis' own stops (Flaky mid-shrink, Unsatisfiable): said in plain words below
         if not failures and not _is_hypothesis_error(exc):  # a problem of our own input generator: say which
-            result.notes.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
+            result.stops.append(f"generated inputs stopped early: {type(exc).__name__}: {exc}")
         elif not failures and not (result.outside or result.too_slow):  # no plain cause to name below
-            result.notes.append(f"generated inputs stopped early, after {result.tried} of them")
+            result.stops.append(f"generated inputs stopped early, after {result.tried} of them")
     result.distinct_passed = len(passed)
     result.counterexample = _minimal(judge, failures, per_input)
-    result.notes += _plain_notes(judge, result, examples, budget_s, per_input, started, bool(failures))
+    result.out_of_budget = spent(started) > budget_s
+    result.notes += [*result.stops, *plain_notes(judge, result, examples, budget_s, per_input,
+                                                 result.out_of_budget, bool(failures))]
     return result
 
 
-def _clock() -> tuple[float, float]:
+def clock() -> tuple[float, float]:
     return time.process_time(), time.monotonic()
 
 
-def _spent(started: tuple[float, float]) -> float:
+def spent(started: tuple[float, float]) -> float:
     """Seconds of the budget spent: the child's own CPU time, so a verdict does not depend on how many
     children share the machine (``--jobs``); its wall time / `WALL_SLACK` when larger, for functions that
     wait (sleep, read) rather than compute."""
-    cpu, wall = _clock()
+    cpu, wall = clock()
     return max(cpu - started[0], (wall - started[1]) / WALL_SLACK)
 
 
-def _had_a_chance(result: SearchResult, started: tuple[float, float], budget_s: float) -> bool:
+def had_a_chance(result: SearchResult, started: tuple[float, float], budget_s: float) -> bool:
     """Whether the budget may stop the search now: after `MIN_GENERATED` inputs judged or skipped as too
     slow, so a child that spent its budget building the strategies (imports, a loaded machine) still
     tries some; or past `WALL_SLACK` x (budget + shrinking) of wall time, whatever it tried."""
@@ -189,8 +196,8 @@ def _minimal(judge: Judge, failures: list[Counterexample], limit: float) -> Coun
     return None
 
 
-def _plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: float, per_input: float,
-                 started: tuple[float, float], found: bool) -> list[str]:
+def plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: float, per_input: float,
+                out_of_budget: bool, found: bool) -> list[str]:
     """What the reader should know about the generated inputs, in the report's words (no hypothesis terms)."""
     notes = []
     if result.unrepeatable:
@@ -209,7 +216,7 @@ def _plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: fl
                else "the --verify-budget for all generated inputs")
         notes.append(f"{result.too_slow} generated input(s) skipped: the original took over "
                      f"{per_input:.2g} s on them ({why})")
-    if _spent(started) > budget_s and not found:
+    if out_of_budget and not found:
         notes.append(f"time budget of {budget_s:g} s reached after {result.tried} generated inputs")
     return notes
 
@@ -276,7 +283,7 @@ def cache_directory() -> str:
     return os.path.join(base, "jupyter-optimize", "hypothesis")
 
 
-def _fingerprint(call: Call) -> str:
+def fingerprint(call: Call) -> str:
     try:
         data = pickle.dumps((call.args, call.kwargs))
     except Exception:

@@ -1,0 +1,98 @@
+"""Generated inputs drawn once for all candidates, and each candidate judged on them in turn.
+
+Drawing the inputs is most of what verifying a candidate costs (hypothesis'
+engine and the strategies: about four fifths of a child's time on the demo),
+and which inputs the search draws does not depend on the candidate while the
+candidate behaves like the original: the seed is fixed, and which inputs are
+skipped (outside the assumptions, too slow, refused) is the original's doing.
+So `draw` runs the search once with the original alone, in a child of its
+own, and records the inputs it judged; `replay` judges a candidate on them in
+the same order, within the same budget. On a difference `check` searches that
+candidate as before (`search.search_generated`, from the globals as they were):
+the search draws the same inputs up to that one and shrinks it, so the
+counterexample is the one the search alone gives.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Call
+from .compare import Tolerance
+from .judge import Judge, NotJudged, Outcome, TooSlow, run_once, time_limit
+
+if TYPE_CHECKING:
+    from .search import SearchResult
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The generated inputs the original was judged on, in the order the search drew them."""
+
+    calls: tuple[Call, ...]
+    prints: tuple[str, ...]  # each call's fingerprint (distinct inputs are counted by it)
+    too_slow: int  # inputs skipped: the original was far slower on them than on the live calls
+    outside: int  # inputs discarded: outside the assumptions
+    out_of_budget: bool  # the budget stopped the search, not --examples
+    stops: tuple[str, ...]  # why the search stopped early, when it did
+
+
+class _OriginalAlone(Judge):
+    """The search's judge without a candidate: the original runs once on each input, and nothing differs."""
+
+    def compare(self, call: Call, original_limit: float | None = None) -> tuple[str | None, Outcome, Outcome]:
+        with time_limit(original_limit):
+            orig = run_once(self.original, call, self.seed)
+        if call.origin == "live":
+            self.slowest_live = max(self.slowest_live, orig.seconds)
+        if orig.refusals:
+            self._refused_original(call, orig.refusals[0])
+        return None, orig, orig
+
+
+def draw(original: Callable[..., object], live: list[Call], tol: Tolerance, seed: int | None, examples: int,
+         budget_s: float, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None) -> Drawn:
+    """The inputs `search_generated` judges when no candidate differs (run in a child: it runs the original)."""
+    from .search import fingerprint, search_generated  # hypothesis: in the child only (the kernel reads a Drawn)
+    judge = _OriginalAlone(original, original, tol, seed, trace_live=False)
+    for call in live:  # the slowest live call bounds the original's time on a generated input
+        try:
+            judge.compare(call)
+        except NotJudged:
+            continue
+    calls: list[Call] = []
+    search = search_generated(judge, live, examples, budget_s, hypothesis_seed, admits, calls)
+    return Drawn(tuple(calls), tuple(fingerprint(c) for c in calls), search.too_slow, search.outside,
+                 search.out_of_budget, tuple(search.stops))
+
+
+def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s: float) -> SearchResult | None:
+    """The candidate judged on the drawn inputs in order, as the search judges it; None on the first
+    difference (the caller then searches, to find and shrink it as the search would)."""
+    from .search import SearchResult, clock, fingerprint, had_a_chance, per_input_limit, plain_notes, spent
+    result = SearchResult(too_slow=drawn.too_slow, outside=drawn.outside)
+    live_prints = {fingerprint(c) for c in live}
+    passed: set[str] = set()
+    started = clock()
+    per_input = per_input_limit(judge.slowest_live, budget_s)
+    out_of_budget = drawn.out_of_budget
+    for call, printed in zip(drawn.calls, drawn.prints):
+        if spent(started) > budget_s and had_a_chance(result, started, budget_s):
+            out_of_budget = True
+            break
+        try:
+            found, _, _ = judge.compare(call, original_limit=per_input)
+        except TooSlow:  # slower this time than when drawn: skipped, as the search skips it
+            result.too_slow += 1
+            continue
+        except NotJudged:
+            continue
+        if found:
+            return None
+        result.tried += 1
+        if printed not in live_prints:
+            passed.add(printed)
+    result.distinct_passed = len(passed)
+    result.notes = [*drawn.stops, *plain_notes(judge, result, examples, budget_s, per_input, out_of_budget, False)]
+    return result

@@ -1,0 +1,103 @@
+"""Generated inputs drawn once and replayed for each candidate give the evidence the search alone gives."""
+import dataclasses
+
+import numpy as np
+
+from jupyter_optimize import demo, optimize
+from jupyter_optimize.model import Call
+from jupyter_optimize.verify.check import check_candidate
+from jupyter_optimize.verify.compare import Tolerance
+from jupyter_optimize.verify.replay import draw
+
+TOL = Tolerance()
+EXAMPLES = 40
+
+
+def _without_inputs(check):
+    """A Check comparable with ==: the counterexample's inputs (arrays) left out, its description kept."""
+    cx = check.counterexample
+    return dataclasses.replace(check, counterexample=cx and dataclasses.replace(cx, inputs=None))
+
+
+def _both_ways(original, candidate, calls, admits=None):
+    searched = check_candidate(original, candidate, calls, TOL, None, EXAMPLES, 10.0, admits=admits)
+    drawn = draw(original, calls, TOL, None, EXAMPLES, 10.0, admits=admits)
+    replayed = check_candidate(original, candidate, calls, TOL, None, EXAMPLES, 10.0, admits=admits, drawn=drawn)
+    return _without_inputs(searched), _without_inputs(replayed), drawn
+
+
+def total(xs):
+    out = 0
+    for x in xs:
+        out += x
+    return out
+
+
+def summed(xs):
+    return sum(xs)
+
+
+def wrong_on_long_lists(xs):
+    return sum(xs) + (len(xs) > 3)
+
+
+def test_a_candidate_that_passes_has_the_same_evidence_replayed():
+    searched, replayed, drawn = _both_ways(total, summed, [Call(([1, 2, 3],))])
+    assert searched.passed and replayed == searched
+    assert len(drawn.calls) == EXAMPLES and searched.generated_passed > 0
+
+
+def test_a_candidate_that_differs_gets_the_counterexample_the_search_gives():
+    searched, replayed, _ = _both_ways(total, wrong_on_long_lists, [Call(([1, 2],))])
+    assert not searched.passed and replayed == searched
+    assert searched.counterexample.origin == "generated"
+
+
+def test_inputs_outside_the_assumptions_are_counted_the_same():
+    def positive(call):
+        return all(x > 0 for x in call.args[0])
+
+    searched, replayed, drawn = _both_ways(total, summed, [Call(([1, 2, 3],))], admits=positive)
+    assert drawn.outside > 0 and replayed == searched
+
+
+SEEN: list[int] = []
+
+
+def remember(x):
+    SEEN.append(x)
+    return 2 * x
+
+
+def remember_too(x):
+    SEEN.append(x)
+    return x + x
+
+
+def remember_large_twice(x):
+    SEEN.append(x)
+    if x > 1:
+        SEEN.append(x)
+    return 2 * x
+
+
+def test_globals_the_original_changes_replay_alike_and_a_difference_is_searched_from_the_same_state():
+    for candidate in (remember_too, remember_large_twice):
+        SEEN.clear()
+        searched = check_candidate(remember, candidate, [Call((1,))], TOL, None, EXAMPLES, 10.0)
+        SEEN.clear()
+        drawn = draw(remember, [Call((1,))], TOL, None, EXAMPLES, 10.0)
+        SEEN.clear()
+        replayed = check_candidate(remember, candidate, [Call((1,))], TOL, None, EXAMPLES, 10.0, drawn=drawn)
+        assert _without_inputs(replayed) == _without_inputs(searched)
+    assert not searched.passed and "SEEN" in searched.counterexample.difference
+
+
+def test_the_pipeline_gives_the_demo_the_same_evidence_with_and_without_parallel_jobs(equalize, photo):
+    calls = [((photo, demo.circle_mask(photo.shape)), {}), ((photo, np.zeros(photo.shape, bool)), {})]
+    odd = demo.VECTORIZED.replace("return lut[img]", "return lut[img] + (mask is None)")  # wrong on generated inputs only
+    runs = [optimize(equalize, calls, candidates=[demo.VECTORIZED, odd, demo.ARGMAX], examples=EXAMPLES,
+                     time_budget=0.2, jobs=jobs) for jobs in (1, 3)]
+    checks = [[_without_inputs(r.check) for r in report.results] for report in runs]
+    assert checks[0] == checks[1]
+    assert [r.verdict for r in runs[0].results][1:] == ["incorrect", "incorrect"]
