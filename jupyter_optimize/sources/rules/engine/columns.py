@@ -29,6 +29,7 @@ from .build import call, const, name, parse_expr
 from .context import Context
 from .inline import helper_expression
 from .rewrite import Decline
+from .schema import FLOATS, INTEGERS, values_dtypes
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
@@ -73,6 +74,15 @@ class Columns:
     index: ast.expr | None = None  # the rows' index, for wrapping arrays in a Series (set by the rule)
     conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
     inlining: list[str] = field(default_factory=list)  # helpers being inlined (no recursion)
+    named: dict[str, str] = field(default_factory=dict)  # a translation (its ast.dump) -> the temporary it was set to
+
+    def name_of(self, node: ast.expr) -> str | None:
+        """The temporary of the per-row code that held *node*'s values, if any (a good name for them)."""
+        return self.named.get(ast.dump(node))
+
+    def set_temporary(self, target: str, value: Tr) -> None:
+        self.env[target] = value
+        self.named.setdefault(ast.dump(value.node), target)
 
     @property
     def np(self) -> str:
@@ -193,7 +203,10 @@ class Columns:
             limits = [2 ** 31]
         else:
             return
-        for side in sides:
+        known = [values_dtypes(self.ctx, side.node) for side in sides]
+        if any(dtypes and dtypes <= FLOATS for dtypes in known):
+            return  # floats beside ints make floats: nothing wraps
+        for side, dtypes in zip(sides, known):
             if side.sort == FLOAT:
                 continue
             code = ast.unparse(side.node)
@@ -202,6 +215,8 @@ class Columns:
                     raise Decline("an integer constant large enough to overflow int64")
             elif side.shape == CONST:
                 self.guard(f"(not isinstance({code}, int) or abs({code}) < {limits[0]})")
+            elif side.shape == COL and dtypes and dtypes <= INTEGERS:
+                self.guard(f"({code}).between(-{limits[0]}, {limits[0]}, inclusive='neither').all()")
             else:
                 self.guard(f"(not {self.pd}.api.types.is_integer_dtype({code}) or not len({code}) "
                            f"or (({code}).min() > -{limits[0]} and ({code}).max() < {limits[0]}))")

@@ -18,6 +18,9 @@ import ast
 import sys
 from dataclasses import dataclass, field
 
+import numpy
+
+from .bind import Namer, bind_repeats
 from .build import assign, call, const, name, parse_expr, same
 from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
 from .context import Context
@@ -170,13 +173,13 @@ def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
         if col is None:
             return None
         read_cols.add(col)
-        return row_field(ctx, frame, col, row_type)
+        return row_type.column(col)
 
     check_rows_plain(ctx, frame)
-    row_type = ctx.fresh(f"{frame}_row_type")
+    row_type = RowType.of(ctx, frame)
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(row)
-    return RowLoop(cols, _length(frame), [row_types_known(ctx, frame, row_type), _has_columns(frame, read_cols)])
+    return RowLoop(cols, _length(frame), [*row_type.guards(ctx), _has_columns(frame, read_cols)])
 
 
 def _plain_numbers(ctx: Context, frame: str) -> str:
@@ -184,11 +187,53 @@ def _plain_numbers(ctx: Context, frame: str) -> str:
     return f"all(isinstance(t, {ctx.module('numpy')}.dtype) and t.kind in 'iuf' for t in {frame}.dtypes)"
 
 
-def row_field(ctx: Context, frame: str, col: str, row_type: str) -> ast.expr:
-    """A row's field as a column: a row of plain numbers of several dtypes holds their common type
-    (ints become floats), so the column is cast to it (*row_type*, set by the guard); any other row keeps
-    each column's values."""
-    return parse_expr(f"({frame}[{col!r}] if {row_type} is None else {frame}[{col!r}].astype({row_type}))")
+@dataclass
+class RowType:
+    """The type a whole row (``iterrows``, ``df.iloc[i]``) gives its fields.
+
+    A row of plain numbers of several dtypes holds their common type (ints become floats), any other row
+    each column's own values. The rewrite runs only on frames with a live call's dtypes (see `engine.schema`),
+    so when every live call's frame gives the same answer it is fixed here (*fixed*: the dtype to cast the
+    columns to, or None); otherwise the guard finds it out, in the variable *name*.
+    """
+
+    frame: str
+    known: bool
+    fixed: str | None = None
+    name: str = ""
+
+    @classmethod
+    def of(cls, ctx: Context, frame: str) -> RowType:
+        found = {_common_row_type([d for _, d in schema]) for schema in ctx.schemas(frame)}
+        if len(found) == 1 and UNKNOWN_ROW_TYPE not in found:
+            return cls(frame, True, found.pop())
+        return cls(frame, False, name=ctx.fresh(f"{frame}_row_type"))
+
+    def guards(self, ctx: Context) -> list[ast.expr]:
+        return [] if self.known else [row_types_known(ctx, self.frame, self.name)]
+
+    def column(self, col: str) -> ast.expr:
+        """The row's field *col*, as a column."""
+        frame = self.frame
+        if self.known:
+            return parse_expr(f"{frame}[{col!r}]" if self.fixed is None else f"{frame}[{col!r}].astype({self.fixed!r})")
+        return parse_expr(f"({frame}[{col!r}] if {self.name} is None else {frame}[{col!r}].astype({self.name}))")
+
+
+UNKNOWN_ROW_TYPE = "?"
+NOT_NUMBERS = ("object", "str", "string", "category")  # dtypes that make a row hold objects
+
+
+def _common_row_type(dtypes: list[str]) -> str | None:
+    """What `row_types_known` finds for a frame of these dtypes: the common dtype of plain numbers of several
+    dtypes, None when a row keeps each column's values, UNKNOWN_ROW_TYPE when the guard cannot say here."""
+    if len(set(dtypes)) == 1:
+        return None
+    if all(numpy_number(d) and numpy.dtype(d).kind in "iuf" for d in dtypes):
+        return str(numpy.result_type(*dtypes))
+    if any(d.startswith(NOT_NUMBERS) for d in dtypes):
+        return None
+    return UNKNOWN_ROW_TYPE
 
 
 def row_types_known(ctx: Context, frame: str, row_type: str) -> ast.expr:
@@ -280,7 +325,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     ways: set[str] = set()
     read_cols: set[str] = set()
     whole_rows: list[str] = []
-    row_type = ctx.fresh(f"{frame}_row_type")
+    row_type = RowType.of(ctx, frame)
 
     def read(node: ast.expr) -> ast.expr | None:
         found = _positional_read(node, frame, i, kind)
@@ -294,7 +339,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
         if way in (ROW_LABEL, ROW_POSITION):
             check_rows_plain(ctx, frame)
             whole_rows.append(col)
-            return row_field(ctx, frame, col, row_type)
+            return row_type.column(col)
         return _column(frame, col)
 
     cols = _cols(ctx, read, _index(frame))
@@ -304,7 +349,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     loop.on_write.append(parse_expr(f"{frame}.index.equals({pd}.RangeIndex(len({frame})))"))
     loop.guards.append(_LabelCheck(frame, ways, pd))
     if kind == "DataFrame":
-        loop.guards.insert(0, _WholeRows(row_types_known(ctx, frame, row_type), whole_rows))
+        loop.guards[:0] = [_WholeRows(test, whole_rows) for test in row_type.guards(ctx)]
         loop.guards.append(_has_columns(frame, read_cols))
     return loop
 
@@ -441,7 +486,7 @@ class Round:
                 return self._accumulate(target, acc[0], acc[1], mask, eff)
             if mask is not None:
                 raise Decline("a temporary set under a condition")
-            self.cols.env[target] = self.cols.expr(stmt.value)
+            self.cols.set_temporary(target, self.cols.expr(stmt.value))
             return None
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             op = {ast.Add: "+", ast.Mult: "*"}.get(type(stmt.op))
@@ -541,7 +586,7 @@ class Round:
                 for s in body:
                     if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) \
                             and self._accumulation(s.targets[0].id, s.value) is None:
-                        self.cols.env[s.targets[0].id] = self.cols.expr(s.value)
+                        self.cols.set_temporary(s.targets[0].id, self.cols.expr(s.value))
                     else:
                         self._stmt(s, assigned_mask, sub)
             finally:
@@ -622,7 +667,12 @@ def _broadcast(value: Tr, cols: Columns) -> Tr:
 
 
 def _arr(value: Tr, cols: Columns) -> ast.expr:
-    return call(f"{cols.np}.asarray", value.node) if value.shape != CONST else value.node
+    """*value* as an array (np.where and np.asarray already give one)."""
+    node = value.node
+    if value.shape == CONST or isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray",
+                                                                                         f"{cols.np}.where"):
+        return node
+    return call(f"{cols.np}.asarray", node)
 
 
 # -- writing the loop's result ------------------------------------------------------------------
@@ -716,8 +766,11 @@ def guard_tests(ctx: Context, guards: list[ast.expr], new: list[ast.AST], bound:
     return tests
 
 
-def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt]) -> Edit:
-    """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise)."""
+def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt],
+            prefer: Namer | None = None) -> Edit:
+    """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise); what
+    *stmts* compute twice is computed once, into a local (see `engine.bind`; *prefer* names it)."""
+    stmts = bind_repeats(ctx, stmts, prefer)
     tests = guard_tests(ctx, guards, list(stmts), names_stored([stmt, *stmts]))
     if not tests:
         return replace_stmts(ctx, stmt, stmt, stmts)

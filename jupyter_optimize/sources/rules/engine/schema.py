@@ -72,11 +72,34 @@ def _one_of(actual: str, expected: list[str]) -> ast.expr:
     return parse_expr(f"{actual} in ({', '.join(expected)})")
 
 
+FLOATS = frozenset({"float16", "float32", "float64"})
+INTEGERS = frozenset(f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64))
+
+
+def values_dtypes(ctx: Context, node: ast.expr) -> set[str]:
+    """The dtypes *node* (a column read, or arithmetic of them) had in the live calls, as far as they are sure:
+    a float column beside anything makes floats (a product with an int column, too), ints with ints stay ints
+    of some size ("int64" stands for them all); empty when unknown."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv)):
+        sides = [values_dtypes(ctx, node.left), values_dtypes(ctx, node.right)]
+        if any(side and side <= FLOATS for side in sides) or isinstance(node.op, ast.Div) \
+                and all(side and side <= FLOATS | INTEGERS for side in sides):
+            return {"float64"}
+        if all(side and side <= INTEGERS - {"uint64"} for side in sides):
+            return {"int64"}
+        return set()
+    return column_dtypes(ctx, node)
+
+
 def column_dtypes(ctx: Context, node: ast.expr) -> set[str]:
     """The dtypes a column read (``df["c"]``, a Series name; a row's field as `rows.row_field` reads it) had in
     the live calls; empty when unknown."""
     if isinstance(node, ast.IfExp):
         return column_dtypes(ctx, node.body)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "astype" \
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str) and column_dtypes(ctx, node.func.value):
+        return {node.args[0].value}  # a column cast to a dtype of its row (see `rows.RowType`)
     if isinstance(node, ast.Name):
         return {schema[0][1] for schema in ctx.schemas(node.id)} if ctx.kind(node.id) is not None \
             and ctx.kind(node.id).type == "Series" else set()  # type: ignore[union-attr]
