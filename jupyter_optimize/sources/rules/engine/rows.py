@@ -15,6 +15,7 @@ same way), ``s += text`` one ``"".join``.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from .bind import Namer, bind_repeats
 from .build import assign, call, const, name, parse_expr, same
 from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
 from .context import Context
-from .edits import guarded_replace, replace_stmts
+from .edits import guarded_replace, indent_of, render, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
 from .schema import numpy_number, pandas_names, schema_guards
@@ -777,5 +778,21 @@ def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[as
     return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)
 
 
+def guarded_after(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], local: str, value: ast.expr, ready: str,
+                  stmts: list[ast.stmt]) -> Edit:
+    """*stmt* replaced by ``local = value`` (None where the guards fail) and then *stmts* where *ready* (a test
+    of *local*: what only the computed value can tell, a missing key among a grouping's keys, say) holds
+    too; the original runs otherwise."""
+    prepare = bind_repeats(ctx, [assign(local, value)])
+    tests = guard_tests(ctx, guards, [*prepare, *stmts], names_stored([stmt, *prepare, *stmts]))
+    first: list[ast.stmt] = prepare
+    if tests:
+        first = [ast.If(tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), prepare,
+                        [assign(local, const(None))])]
+        ready = f"{local} is not None and {ready}"
+    edit = guarded_replace(ctx, stmt, parse_expr(ready), stmts)
+    return dataclasses.replace(edit, text=render(first, indent_of(ctx, stmt)) + edit.text)
+
+
 __all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish", "guard_tests",
-           "frame_kind", "guarded", "result_statements", "row_loop", "running_values"]
+           "frame_kind", "guarded", "guarded_after", "result_statements", "row_loop", "running_values"]

@@ -28,8 +28,8 @@ from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import column_of, guarded, plain_field, row_loop
-from ..engine.schema import group_key, numpy_number
+from ..engine.rows import column_of, guarded, guarded_after, plain_field, row_loop
+from ..engine.schema import group_key, numpy_number, values_dtypes
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -52,6 +52,8 @@ def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod"}
 PYTHON_INTS = {"nunique"}  # aggregations whose value the loop gets as a Python int (as len() is)
 NEVER_MISSING = ("int", "uint", "bool")  # key dtypes with no NaN-like value (their names start so)
+# key dtypes whose groups' index (to_numpy) gives the scalars unique() gives: the same types, the same values
+INDEX_KEEPS_SCALARS = {f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64)} | {"float32", "float64", "bool", "str"}
 
 
 @dataclass
@@ -173,21 +175,34 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
     can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
+    indexed = all(d in INDEX_KEEPS_SCALARS for d in key_dtypes)  # the groups' index holds unique()'s very values
+    group_keys = f"{base}.index.to_numpy()" if indexed else keys_text
     if not sort and not can_miss:
-        new.append(f"{result}.update(zip({keys_text}, {values}))")
+        new.append(f"{result}.update(zip({group_keys}, {values}))")
         return guarded(ctx, loop, [], [_stmt(s) for s in new])
     found = ctx.fresh(f"{result}_found")
-    new.append(f"{found} = dict(zip({base}.index, {values}))")
+    found_keys = f"{base}.index.to_numpy()" if indexed else f"{base}.index"
+    new.append(f"{found} = dict(zip({found_keys}, {values}))")
     lookup = ast.parse(f"{result}[{rnd.k}] = {found}[{rnd.k}]").body
     each: list[ast.stmt] = [ast.If(ast.parse(f"{pd}.isna({rnd.k}) is True", mode="eval").body,
                                    copy.deepcopy(loop.body), lookup)] if can_miss else lookup
-    stmts = [_stmt(s) for s in new] + [ast.For(target=copy.deepcopy(loop.target), iter=copy.deepcopy(loop.iter),
-                                               body=each, orelse=[], lineno=0)]
-    if not sort:  # no key is missing (the usual case): the groups in unique()'s order, without a Python loop
-        keys = ctx.fresh(f"{result}_keys")
-        fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
-        stmts = [_stmt(s) for s in new[:2]] + [_stmt(f"{keys} = {keys_text}"),
-                                               ast.If(_expr(f"len({keys}) == len({base})"), fast, stmts[2:])]
+    per_key: list[ast.stmt] = [ast.For(target=copy.deepcopy(loop.target), iter=copy.deepcopy(loop.iter), body=each,
+                                       orelse=[], lineno=0)]
+    if indexed:  # the groups' keys are unique()'s (sorted, if the loop sorts them) when every row is in a group
+        k = rnd.k
+        fast = [_stmt(f"{result}.update({{{k}: {found}[{k}] for {k} in sorted({found})}})") if sort
+                else _stmt(f"{result}.update({found})")]
+        if not can_miss:
+            return guarded(ctx, loop, [], [_stmt(s) for s in new] + fast)
+        every_row = _expr(f"{groups}.size().sum() == len({frame})")  # no key is missing: the usual case
+        return guarded(ctx, loop, [], [_stmt(s) for s in new] + [ast.If(every_row, fast, per_key)])
+    if sort or not can_miss:
+        return guarded(ctx, loop, [], [_stmt(s) for s in new] + per_key)
+    keys = ctx.fresh(f"{result}_keys")
+    fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
+    stmts = [_stmt(s) for s in new[:2]] + [_stmt(f"{keys} = {keys_text}"),
+                                           ast.If(_expr(f"len({keys}) == len({base})"), fast,
+                                                  [_stmt(new[2]), *per_key])]
     return guarded(ctx, loop, [], stmts)
 
 
@@ -288,25 +303,32 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline("the key is not a column")
     if read_outside(fn, loop, {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}):
         raise Decline("the loop variables are read after the loop")
-    guards = [*rows.guards, *cols.guards, ast.parse(f"({ast.unparse(k.node)}).notna().all()", mode="eval").body]
+    guards = [*rows.guards, *cols.guards]
+    key_dtypes = values_dtypes(ctx, k.node)
+    can_miss = not key_dtypes or not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     by = group_key(ctx, k.node)
+    missing_too = {"dropna": const(False)} if can_miss else {}  # NaN keys in a group of their own, to be seen
     if isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int:
         # not value_counts(sort=False): it gives a categorical's counts in the categories' order
         grouped = call(ast.Attribute(call(ast.Attribute(k.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True)), "size", ast.Load()))
+                                          observed=const(True), **missing_too), "size", ast.Load()))
     else:
         v = cols.expr(value)
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
         grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True)), "sum", ast.Load()))
+                                          observed=const(True), **missing_too), "sum", ast.Load()))
     g = ctx.fresh(f"{d}_groups")
     scalars = _read_scalars(ctx, loop, key)
     keys = {ITERATED: f"{g}.index", NUMPY: f"{g}.index.to_numpy()", PYTHON: f"{g}.index.tolist()"}[scalars]
     values = f"{g}.tolist()" if scalars != NUMPY or isinstance(value, ast.Constant) else f"{g}.to_numpy()"
-    new: list[ast.stmt] = [assign(g, grouped), assign(d, _expr(f"dict(zip({keys}, {values}))"))]
-    return guarded(ctx, loop, guards, new)
+    result = assign(d, _expr(f"dict(zip({keys}, {values}))"))
+    if not can_miss:
+        return guarded(ctx, loop, guards, [assign(g, grouped), result])
+    # each missing key the loop reads may be a key of its own (a float NaN is a new object each time): the
+    # original runs when there is one (the grouping tells, the keys being few; a column's isna() is slower)
+    return guarded_after(ctx, loop, guards, g, grouped, f"not {g}.index.hasnans", [result])
 
 
 ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)
