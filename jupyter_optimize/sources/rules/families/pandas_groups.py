@@ -307,28 +307,44 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     key_dtypes = values_dtypes(ctx, k.node)
     can_miss = not key_dtypes or not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     by = group_key(ctx, k.node)
-    missing_too = {"dropna": const(False)} if can_miss else {}  # NaN keys in a group of their own, to be seen
-    if isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int:
-        # not value_counts(sort=False): it gives a categorical's counts in the categories' order
-        grouped = call(ast.Attribute(call(ast.Attribute(k.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True), **missing_too), "size", ast.Load()))
+    counting = isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int
+    if counting:  # not value_counts(sort=False): it gives a categorical's counts in the categories' order
+        summed = k.node
     else:
         v = cols.expr(value)
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
-        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True), **missing_too), "sum", ast.Load()))
-    g = ctx.fresh(f"{d}_groups")
+        summed = v.node
+    grouping = call(ast.Attribute(summed, "groupby", ast.Load()), by, sort=const(False), observed=const(True))
+    label = _label_of(k.node)
+    g = ctx.fresh(f"{d}_by_{label}")
     scalars = _read_scalars(ctx, loop, key)
     keys = {ITERATED: f"{g}.index", NUMPY: f"{g}.index.to_numpy()", PYTHON: f"{g}.index.tolist()"}[scalars]
-    values = f"{g}.tolist()" if scalars != NUMPY or isinstance(value, ast.Constant) else f"{g}.to_numpy()"
+    values = f"{g}.tolist()" if scalars != NUMPY or counting else f"{g}.to_numpy()"
     result = assign(d, _expr(f"dict(zip({keys}, {values}))"))
     if not can_miss:
-        return guarded(ctx, loop, guards, [assign(g, grouped), result])
+        return guarded(ctx, loop, guards, [assign(g, call(ast.Attribute(grouping, "size" if counting else "sum",
+                                                                         ast.Load()))), result])
     # each missing key the loop reads may be a key of its own (a float NaN is a new object each time): the
-    # original runs when there is one (the grouping tells, the keys being few; a column's isna() is slower)
-    return guarded_after(ctx, loop, guards, g, grouped, f"not {g}.index.hasnans", [result])
+    # original runs when a row is in no group (the grouping tells; a column's isna() takes longer)
+    length = ast.unparse(rows.length)
+    if counting:
+        return guarded_after(ctx, loop, guards, g, call(ast.Attribute(grouping, "size", ast.Load())),
+                             f"{g}.sum() == {length}", [result])
+    groups = ctx.fresh(f"{label}_groups")
+    return guarded_after(ctx, loop, guards, groups, grouping, f"{groups}.size().sum() == {length}",
+                         [assign(g, _expr(f"{groups}.sum()")), result])
+
+
+def _label_of(column: ast.expr) -> str:
+    """A name for what a column holds: its label (``df["city"]``, ``df["city"].astype(t)``), or "key"."""
+    if isinstance(column, ast.Call) and isinstance(column.func, ast.Attribute):
+        column = column.func.value
+    if isinstance(column, ast.Subscript) and isinstance(column.slice, ast.Constant) \
+            and isinstance(column.slice.value, str) and column.slice.value.isidentifier():
+        return column.slice.value
+    return column.id if isinstance(column, ast.Name) else "key"
 
 
 ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)
