@@ -65,7 +65,8 @@ def _bindable(node: ast.expr, changing: set[str]) -> bool:
         return False
     if any(isinstance(n, OPAQUE) for n in ast.walk(node)):
         return False
-    return not names_loaded([node]) & changing
+    read = names_loaded([node])
+    return bool(read) and not read & changing  # (a constant like -1 is no computation to name)
 
 
 def _size(node: ast.AST) -> int:

@@ -15,6 +15,7 @@ same way), ``s += text`` one ``"".join``.
 from __future__ import annotations
 
 import ast
+import copy
 import dataclasses
 import sys
 from dataclasses import dataclass, field
@@ -25,10 +26,10 @@ from .bind import Namer, bind_repeats
 from .build import assign, call, const, name, parse_expr, same
 from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
 from .context import Context
-from .edits import guarded_replace, indent_of, render, replace_stmts
+from .edits import guarded_replace, has_multiline_string, indent_of, owns_lines, render, replace_expr, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
-from .schema import numpy_number, pandas_names, schema_guards
+from .schema import is_schema_guard, numpy_number, pandas_names, schema_guards
 
 LABEL, POSITION = "label", "position"
 ROW_LABEL, ROW_POSITION = "row by label", "row by position"  # df.loc[i]["c"], df.iloc[i]["c"]: a whole row, upcast
@@ -778,6 +779,41 @@ def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[as
     return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)
 
 
+def guarded_value(ctx: Context, fn: ast.FunctionDef, node: ast.expr, new: ast.expr, tests: list[ast.expr]) -> Edit:
+    """The expression *node* replaced by *new* under *tests*. When *node* is the whole value of a ``return`` or
+    of an assignment with its lines to itself, the statement becomes ``if tests: ...new... else: <the
+    original statement>`` (what *new* computes twice bound once, see `engine.bind`); otherwise
+    ``(new if tests else node)``."""
+    stmt = _statement_with_value(fn, node)
+    guard = (tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)) if tests else None
+    if stmt is not None and guard is not None and owns_lines(ctx, stmt) and not has_multiline_string([stmt]):
+        rewritten = copy.copy(stmt)
+        rewritten.value = new
+        return guarded_replace(ctx, stmt, guard, bind_repeats(ctx, [rewritten]))
+    text = ast.unparse(new) if guard is None else f"({ast.unparse(new)} if {ast.unparse(guard)} else {ast.unparse(node)})"
+    return replace_expr(ctx, node, text)
+
+
+def _statement_with_value(fn: ast.FunctionDef, node: ast.expr) -> ast.Return | ast.Assign | None:
+    """The ``return node`` or ``name = node`` statement of *fn* (not of a nested function), if any."""
+    for stmt in ast.walk(fn):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and stmt is not fn:
+            continue
+        if isinstance(stmt, ast.Return) and stmt.value is node:
+            return stmt
+        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            return stmt
+    return None
+
+
+def kept_fallback_values(fn: ast.FunctionDef) -> set[int]:
+    """The original expressions `guarded_value` kept as a statement's fallback: left alone."""
+    return {id(n.orelse[0].value) for n in ast.walk(fn) if isinstance(n, ast.If) and is_schema_guard(n.test)
+            and len(n.orelse) == 1 and isinstance(n.orelse[0], (ast.Return, ast.Assign)) and n.body
+            and type(n.body[-1]) is type(n.orelse[0]) and n.orelse[0].value is not None}
+
+
 def guarded_after(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], local: str, value: ast.expr, ready: str,
                   stmts: list[ast.stmt]) -> Edit:
     """*stmt* replaced by ``local = value`` (None where the guards fail) and then *stmts* where *ready* (a test
@@ -794,5 +830,6 @@ def guarded_after(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], local: s
     return dataclasses.replace(edit, text=render(first, indent_of(ctx, stmt)) + edit.text)
 
 
-__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish", "guard_tests",
-           "frame_kind", "guarded", "guarded_after", "result_statements", "row_loop", "running_values"]
+__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish",
+           "guard_tests", "frame_kind", "guarded", "guarded_after", "guarded_value", "kept_fallback_values",
+           "result_statements", "row_loop", "running_values"]

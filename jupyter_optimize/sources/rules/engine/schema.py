@@ -59,6 +59,16 @@ def schema_guard(ctx: Context, var: str) -> ast.expr:
     return _one_of(pairs, expected)
 
 
+def is_schema_guard(node: ast.expr) -> bool:
+    """*node* is (or, an ``and``, starts with) a test `schema_guard` wrote: the mark of a rewrite's guard."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        node = node.values[0]
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In))):
+        return False
+    text = ast.unparse(node.left)
+    return text.endswith(".dtypes.items()]") or text.startswith("str(") and text.endswith(".dtype)")
+
+
 def _dtype_text(dtype: str, recorded: list[str]) -> str:
     """Code for the name `kinds.dtype_name` gives *dtype*: ``str(t)``, or with a categorical's categories' dtype."""
     if not any(d.startswith("category[") for d in recorded):
