@@ -293,11 +293,24 @@ class Columns:
             raise Decline("a condition that is not a comparison")
         if test.shape == CONST:
             raise Decline("a condition that is the same for every row")
+        if _labels(body) is not None and _labels(orelse) is not None:
+            return self._choose(test, body, orelse)
         sort = body.sort if body.sort == orelse.sort else ANY
         picked = [self._as_object(body), self._as_object(orelse)]
         if sort != TEXT and any(p is not b.node for p, b in zip(picked, (body, orelse))):
             sort = OBJECTS  # text and other values: a Series of them infers its dtype from the values picked
         return Tr(call(f"{self.np}.where", test.node, *picked), ARR, sort)
+
+    def _choose(self, test: Tr, body: Tr, orelse: Tr) -> Tr:
+        """A conditional between text constants: the number of the label each row gets (np.where of small ints),
+        then the labels, as the very str objects, picked by it (an object array indexed by those numbers)."""
+        first, second = _labels(body), _labels(orelse)
+        assert first is not None and second is not None
+        labels = [*first[0], *second[0]]
+        pick = Pick(test.node, first[1], _shift(second[1], len(first[0])))
+        node = ast.Subscript(call(f"{self.np}.array", ast.List([copy.deepcopy(c) for c in labels], ast.Load()),
+                                  dtype=const("object")), pick.codes(self.np), ast.Load())
+        return Labels(node, ARR, TEXT, labels=tuple(labels), pick=pick)
 
     def _as_object(self, branch: Tr) -> ast.expr:
         """A text constant as a 0-d object array: np.where then picks the very str objects, where a str would
@@ -467,6 +480,46 @@ class Columns:
         if not self.guards:
             return None
         return self.guards[0] if len(self.guards) == 1 else ast.BoolOp(ast.And(), list(self.guards))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Which label a row gets: *then*'s where *test* holds, else *orelse*'s (a label's number, or a Pick)."""
+
+    test: ast.expr
+    then: Pick | int
+    orelse: Pick | int
+
+    def shifted(self, by: int) -> Pick:
+        return Pick(self.test, _shift(self.then, by), _shift(self.orelse, by))
+
+    def codes(self, np: str) -> ast.expr:
+        return call(f"{np}.where", self.test, _code(self.then, np), _code(self.orelse, np))
+
+
+def _shift(pick: Pick | int, by: int) -> Pick | int:
+    return pick + by if isinstance(pick, int) else pick.shifted(by)
+
+
+def _code(pick: Pick | int, np: str) -> ast.expr:
+    return const(pick) if isinstance(pick, int) else pick.codes(np)
+
+
+@dataclass(frozen=True)
+class Labels(Tr):
+    """Text constants picked per row by conditions: the *labels*, and which one each row gets (*pick*)."""
+
+    labels: tuple[ast.expr, ...] = ()
+    pick: Pick | int = 0
+
+
+def _labels(branch: Tr) -> tuple[tuple[ast.expr, ...], Pick | int] | None:
+    """(labels, pick) of a branch that is a text constant or a choice among them, else None."""
+    if isinstance(branch, Labels):
+        return branch.labels, branch.pick
+    if branch.shape == CONST and isinstance(branch.node, ast.Constant) and isinstance(branch.node.value, str):
+        return (branch.node,), 0
+    return None
 
 
 def _shape(*parts: Tr) -> str:

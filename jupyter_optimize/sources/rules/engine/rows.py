@@ -24,7 +24,7 @@ import numpy
 
 from .bind import Namer, bind_repeats
 from .build import assign, call, const, name, parse_expr, same
-from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
+from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Labels, Tr
 from .context import Context
 from .edits import guarded_replace, has_multiline_string, indent_of, owns_lines, render, replace_expr, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
@@ -671,8 +671,8 @@ def _broadcast(value: Tr, cols: Columns) -> Tr:
 def _arr(value: Tr, cols: Columns) -> ast.expr:
     """*value* as an array (np.where and np.asarray already give one)."""
     node = value.node
-    if value.shape == CONST or isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray",
-                                                                                         f"{cols.np}.where"):
+    made = isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray", f"{cols.np}.where")
+    if value.shape == CONST or isinstance(value, Labels) or made:
         return node
     return call(f"{cols.np}.asarray", node)
 
