@@ -732,6 +732,13 @@ def sorted_items_with_gaps(df):
         out[k] = df[df["item"] == k]["units"].sum()
     return out
 ''', (SHOP,), (SHOP_GAPS,), (SHOP0,)),  # sorted() of text and NaN raises TypeError: the same from the rewrite
+    case("unique-groupby", "mean_cost_with_a_group_of_gaps", '''
+def mean_cost_with_a_group_of_gaps(df):
+    out = {}
+    for k in df["item"].unique():
+        out[k] = df[df["item"] == k]["cost"].mean()
+    return out
+''', (SHOP,), (SHOP.assign(cost=[2.5, 4.0, np.nan, np.nan, 4.0, 1.0]),)),  # oil's costs all missing: a Python float NaN
     case("unique-groupby", "items_with_gaps", '''
 def items_with_gaps(df):
     out = {}

@@ -169,6 +169,11 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     groups = ctx.fresh(f"{base}_groups")
     value, python_ints = _group_expr(body[0].value, rnd, groups)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
+    mean_of = _mean_column(body[0].value, rnd)
+    if mean_of is not None:  # a group with no values: the loop's mean() is a Python float NaN (np.float64 else)
+        m, n = ctx.fresh("mean"), ctx.fresh("n")
+        values = (f"[float('nan') if {n} == 0 else {m} for {m}, {n} in zip({values}, "
+                  f"{groups}[{mean_of!r}].count().to_numpy())]")
     pd = ctx.module("pandas")
     by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
     by = repr(key) if by == f"{frame}[{key!r}]" else by
@@ -204,6 +209,14 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
                                            ast.If(_expr(f"len({keys}) == len({base})"), fast,
                                                   [_stmt(new[2]), *per_key])]
     return guarded(ctx, loop, [], stmts)
+
+
+def _mean_column(value: ast.expr, rnd: _Round) -> str | None:
+    """The column of ``d[k] = <group's column>.mean()``, else None."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "mean" \
+            and not value.args and not value.keywords:
+        return rnd.column(value.func.value)
+    return None
 
 
 def _stmt(code: str) -> ast.stmt:
