@@ -29,7 +29,7 @@ from .build import call, const, name, parse_expr
 from .context import Context
 from .inline import helper_expression
 from .rewrite import Decline
-from .schema import FLOATS, INTEGERS, values_dtypes
+from .schema import FLOATS, INTEGERS, TEXT_DTYPES, values_dtypes
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
@@ -417,9 +417,12 @@ class Columns:
         code = ast.unparse(x.node)
         pd = self.pd
         pattern = INT_TEXT if fname == "int" else FLOAT_TEXT
-        self.guard(f"(not {pd}.api.types.is_string_dtype({code}) or ({code}).str.match({pattern!r}).all())")
+        if self._text_dtype(x):
+            self.guard(f"({code}).str.match({pattern!r}).all()")
+        else:
+            self.guard(f"(not {pd}.api.types.is_string_dtype({code}) or ({code}).str.match({pattern!r}).all())")
         self.guard(f"({code}).notna().all()")
-        if fname == "int":
+        if fname == "int" and not self._text_dtype(x):
             self.guard(f"({pd}.api.types.is_string_dtype({code}) or {pd}.api.types.is_integer_dtype({code}) "
                        f"or (({code}).abs() < 2 ** 62).all())")
         dtype = "int64" if fname == "int" else "float64"
@@ -447,9 +450,15 @@ class Columns:
         if x.shape != COL:
             raise Decline("a string method of a computed value")
         code = ast.unparse(x.node)
-        self.guard(f"{self.pd}.api.types.is_string_dtype({code})")
+        if not self._text_dtype(x):
+            self.guard(f"{self.pd}.api.types.is_string_dtype({code})")
         self.guard(f"({code}).notna().all()")
         return x
+
+    def _text_dtype(self, x: Tr) -> bool:
+        """A column of a text dtype in every live call (the rewrite runs only on those dtypes, see `engine.schema`)."""
+        dtypes = values_dtypes(self.ctx, x.node) if x.shape == COL else set()
+        return bool(dtypes) and dtypes <= TEXT_DTYPES
 
     def _no_missing(self, x: Tr) -> None:
         """Missing values in a column read (NaN where the per-row code would raise or compare otherwise): fall back."""

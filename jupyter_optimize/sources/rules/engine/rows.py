@@ -704,7 +704,7 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
             out.append(ast.AugAssign(name(acc), ast.Add(), joined))
         else:  # untouched where no row updates it (an int total stays an int, as in the loop)
             where = eff.updated_where.get(acc)
-            updated = rows.length if where is None else call(f"{cols.np}.any", _arr(where, cols))
+            updated = rows.length if where is None else call(f"{cols.np}.any", where.node)
             values = name(eff.running[acc]) if acc in eff.running else running_values(acc, op, value, cols, first=0)
             out.append(assign(acc, ast.IfExp(updated, ast.Subscript(values, const(-1), ast.Load()), name(acc))))
     return out

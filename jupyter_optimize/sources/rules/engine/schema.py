@@ -83,6 +83,7 @@ def _one_of(actual: str, expected: list[str]) -> ast.expr:
 
 
 FLOATS = frozenset({"float16", "float32", "float64"})
+TEXT_DTYPES = frozenset({"str", "string"})  # pandas' text dtypes: every value a str, or missing
 INTEGERS = frozenset(f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64))
 
 
