@@ -169,15 +169,17 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     groups = ctx.fresh(f"{base}_groups")
     value, python_ints = _group_expr(body[0].value, rnd, groups)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
-    mean_of = _mean_column(body[0].value, rnd)
-    if mean_of is not None:  # a group with no values: the loop's mean() is a Python float NaN (np.float64 else)
-        m, n = ctx.fresh("mean"), ctx.fresh("n")
-        values = (f"[float('nan') if {n} == 0 else {m} for {m}, {n} in zip({values}, "
-                  f"{groups}[{mean_of!r}].count().to_numpy())]")
     pd = ctx.module("pandas")
     by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
     by = repr(key) if by == f"{frame}[{key!r}]" else by
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
+    mean_of = _mean_column(body[0].value, rnd)
+    if mean_of is not None:  # a group with no values: the loop's mean() is a Python float NaN (np.float64 else)
+        m, n, got = ctx.fresh("mean"), ctx.fresh("n"), ctx.fresh(f"{result}_values")
+        new += [f"{got} = {values}",
+                f"if {base}.hasnans:\n    {got} = [float('nan') if {n} == 0 else {m} for {m}, {n} in zip({got}, "
+                f"{groups}[{mean_of!r}].count().to_numpy())]"]
+        values = got
     can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
     indexed = all(d in INDEX_KEEPS_SCALARS for d in key_dtypes)  # the groups' index holds unique()'s very values
@@ -205,9 +207,9 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         return guarded(ctx, loop, [], [_stmt(s) for s in new] + per_key)
     keys = ctx.fresh(f"{result}_keys")
     fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
-    stmts = [_stmt(s) for s in new[:2]] + [_stmt(f"{keys} = {keys_text}"),
-                                           ast.If(_expr(f"len({keys}) == len({base})"), fast,
-                                                  [_stmt(new[2]), *per_key])]
+    stmts = [_stmt(s) for s in new[:-1]] + [_stmt(f"{keys} = {keys_text}"),
+                                            ast.If(_expr(f"len({keys}) == len({base})"), fast,
+                                                   [_stmt(new[-1]), *per_key])]
     return guarded(ctx, loop, [], stmts)
 
 
