@@ -12,9 +12,14 @@ what the loop body gives it, by running the body for that key.
 ``value_counts``/``groupby(..).sum()`` in first-seen key order.
 
 Keys and values come out as the loop makes them (the same keys, of the same
-types, in the same order; equal values). For dict-groupby NaN keys are where
-the two differ (each NaN a loop reads is a key of its own), so the original
-runs when a key column has missing values, or a summed one does.
+types, in the same order; equal values, a group's mean of no values the
+Python float NaN the loop's mean() gives). Whether a key is missing is told
+by the grouping itself (its groups' sizes sum to the rows' count when every
+row has a key), not by a scan of the key column: unique-groupby then takes
+the keys from the groups' index, and runs the loop body for a missing key.
+For dict-groupby NaN keys are where the two differ (each NaN a loop reads is
+a key of its own), so the original runs when a key is missing, or a summed
+value is.
 """
 from __future__ import annotations
 
