@@ -19,6 +19,7 @@ U8 = rng.integers(0, 256, size=(9, 11), dtype=np.uint8)
 SHOP = pd.DataFrame({"item": ["tea", "jam", "tea", "oil", "jam", "tea"], "cost": [2.5, 4.0, np.nan, 7.25, 4.0, 1.0],
                      "units": [1.0, 2.0, 3.0, 1.0, 5.0, 2.0]}, index=[10, 4, 7, 1, 8, 3])  # non-default index
 NUMBERS = pd.DataFrame({"cost": [2.5, 4.0, np.nan, 7.25], "count": [1, 2, 3, 4]}, index=[3, 2, 1, 0])  # int + float: rows upcast
+SHOP_GAPS = SHOP.assign(item=["tea", None, "tea", "oil", np.nan, "jam"])  # text keys with missing values
 SHOP0 = SHOP.iloc[:0]  # empty, same columns and dtypes
 PRICES = pd.Series(["1.5", " 2", "-0.25", "1e3"], index=[7, 5, 3, 1], name="price")  # text to parse
 TEMPS = pd.Series([12.5, -3.0, 0.0, 21.0, np.nan], index=list("abcde"), name="temp")  # named Series
@@ -717,6 +718,34 @@ def row_keys(df):
         seen[r["count"]] = seen.get(r["count"], 0) + 1
     return seen
 ''', (NUMBERS,), (NUMBERS.iloc[:0],)),
+    case("dict-groupby", "band_counts", '''
+def band_counts(df):
+    counts = {}
+    for b in df["band"]:
+        counts[b] = counts.get(b, 0) + 1
+    return counts
+''', (BANDS,), (BANDS.dropna(),), (BANDS.iloc[:0],)),  # each NaN the loop reads is a key of its own: the original runs
+    case("unique-groupby", "sorted_items_with_gaps", '''
+def sorted_items_with_gaps(df):
+    out = {}
+    for k in sorted(df["item"].unique()):
+        out[k] = df[df["item"] == k]["units"].sum()
+    return out
+''', (SHOP,), (SHOP_GAPS,), (SHOP0,)),  # sorted() of text and NaN raises TypeError: the same from the rewrite
+    case("unique-groupby", "mean_cost_with_a_group_of_gaps", '''
+def mean_cost_with_a_group_of_gaps(df):
+    out = {}
+    for k in df["item"].unique():
+        out[k] = df[df["item"] == k]["cost"].mean()
+    return out
+''', (SHOP,), (SHOP.assign(cost=[2.5, 4.0, np.nan, np.nan, 4.0, 1.0]),)),  # oil's costs all missing: a Python float NaN
+    case("unique-groupby", "items_with_gaps", '''
+def items_with_gaps(df):
+    out = {}
+    for k in df["item"].unique():
+        out[k] = df.loc[df["item"] == k, "units"].max()
+    return out
+''', (SHOP,), (SHOP_GAPS,), (SHOP0,)),
     case("dict-groupby", "kind_counts", '''
 def kind_counts(df):
     counts = {}

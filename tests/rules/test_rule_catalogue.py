@@ -116,3 +116,29 @@ def test_catalogue_is_documented():
 def test_no_stale_golden_files():
     recorded = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.txt")}
     assert recorded == {f"{c.rule}/{c.label}.txt" for c in CASES} | {f"{c.rule}/declined/{c.label}.txt" for c in DECLINES}
+
+
+PANDAS_RULES = {"frame-row-loop", "frame-apply", "column-comprehension", "unique-groupby", "dict-groupby"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if c.rule in PANDAS_RULES], ids=lambda c: f"{c.rule}/{c.label}")
+def test_a_rule_leaves_its_own_fallback_alone(case: Case):
+    after = rewrite(case)
+    assert after is not None
+    func = define(after)
+    kinds = learn_kinds(define(case.source), [Call.coerce(c) for c in case.calls()]).kinds
+    again = apply_rule(State(after), BY_NAME[case.rule], Subject(func.__name__, dict(func.__globals__), kinds))
+    assert again is None, again.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if c.rule in ("unique-groupby", "dict-groupby")],
+                         ids=lambda c: f"{c.rule}/{c.label}")
+def test_a_grouping_gives_keys_and_values_of_the_loops_types(case: Case):
+    """difference() takes np.float64 and float as equal; a user printing the dict sees np.float64(nan) vs nan."""
+    original, rewritten = define(case.source), define(rewrite(case))
+    for args, kwargs in case.calls():
+        expected, got = outcome(original, args, kwargs), outcome(rewritten, args, kwargs)
+        if isinstance(expected, dict):
+            assert [(type(k), type(v)) for k, v in got.items()] == [(type(k), type(v)) for k, v in expected.items()]

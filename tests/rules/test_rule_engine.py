@@ -37,3 +37,22 @@ def test_outermost_loops_skip_the_nested_ones():
                    "    while n:\n        n -= 1\n").body[0]
     assert isinstance(fn, ast.FunctionDef)
     assert [type(loop).__name__ for loop in outermost_loops(fn)] == ["For", "While"]
+
+
+def test_bind_repeats_names_what_runs_twice_and_leaves_lazy_code_alone():
+    from jupyter_optimize.sources.rules.engine.bind import bind_repeats
+    from jupyter_optimize.sources.rules.engine.context import Context
+
+    code = ("out.extend(np.where(df['a'] * df['b'] > 1, df['a'] * df['b'], 0).tolist())\n"
+            "y = f(df['c']) if ok else f(df['c'])\n"
+            "total = seen[-1] + seen[-1]\n"
+            "seen.append(1)\n")
+    ctx = Context(code, {}, {})
+    got = "\n".join(ast.unparse(s) for s in bind_repeats(ctx, ast.parse(code).body))
+    assert got.splitlines() == [
+        "values = df['a'] * df['b']",
+        "out.extend(np.where(values > 1, values, 0).tolist())",
+        "y = f(df['c']) if ok else f(df['c'])",  # only one branch runs: nothing is computed ahead
+        "total = seen[-1] + seen[-1]",  # seen changes in these statements: not read ahead
+        "seen.append(1)",
+    ]

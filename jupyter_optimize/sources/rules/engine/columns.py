@@ -29,6 +29,7 @@ from .build import call, const, name, parse_expr
 from .context import Context
 from .inline import helper_expression
 from .rewrite import Decline
+from .schema import FLOATS, INTEGERS, TEXT_DTYPES, values_dtypes
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
@@ -73,6 +74,15 @@ class Columns:
     index: ast.expr | None = None  # the rows' index, for wrapping arrays in a Series (set by the rule)
     conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
     inlining: list[str] = field(default_factory=list)  # helpers being inlined (no recursion)
+    named: dict[str, str] = field(default_factory=dict)  # a translation (its ast.dump) -> the temporary it was set to
+
+    def name_of(self, node: ast.expr) -> str | None:
+        """The temporary of the per-row code that held *node*'s values, if any (a good name for them)."""
+        return self.named.get(ast.dump(node))
+
+    def set_temporary(self, target: str, value: Tr) -> None:
+        self.env[target] = value
+        self.named.setdefault(ast.dump(value.node), target)
 
     @property
     def np(self) -> str:
@@ -193,7 +203,10 @@ class Columns:
             limits = [2 ** 31]
         else:
             return
-        for side in sides:
+        known = [values_dtypes(self.ctx, side.node) for side in sides]
+        if any(dtypes and dtypes <= FLOATS for dtypes in known):
+            return  # floats beside ints make floats: nothing wraps
+        for side, dtypes in zip(sides, known):
             if side.sort == FLOAT:
                 continue
             code = ast.unparse(side.node)
@@ -202,6 +215,8 @@ class Columns:
                     raise Decline("an integer constant large enough to overflow int64")
             elif side.shape == CONST:
                 self.guard(f"(not isinstance({code}, int) or abs({code}) < {limits[0]})")
+            elif side.shape == COL and dtypes and dtypes <= INTEGERS:
+                self.guard(f"({code}).between(-{limits[0]}, {limits[0]}, inclusive='neither').all()")
             else:
                 self.guard(f"(not {self.pd}.api.types.is_integer_dtype({code}) or not len({code}) "
                            f"or (({code}).min() > -{limits[0]} and ({code}).max() < {limits[0]}))")
@@ -278,11 +293,24 @@ class Columns:
             raise Decline("a condition that is not a comparison")
         if test.shape == CONST:
             raise Decline("a condition that is the same for every row")
+        if _labels(body) is not None and _labels(orelse) is not None:
+            return self._choose(test, body, orelse)
         sort = body.sort if body.sort == orelse.sort else ANY
         picked = [self._as_object(body), self._as_object(orelse)]
         if sort != TEXT and any(p is not b.node for p, b in zip(picked, (body, orelse))):
             sort = OBJECTS  # text and other values: a Series of them infers its dtype from the values picked
         return Tr(call(f"{self.np}.where", test.node, *picked), ARR, sort)
+
+    def _choose(self, test: Tr, body: Tr, orelse: Tr) -> Tr:
+        """A conditional between text constants: the number of the label each row gets (np.where of small ints),
+        then the labels, as the very str objects, picked by it (an object array indexed by those numbers)."""
+        first, second = _labels(body), _labels(orelse)
+        assert first is not None and second is not None
+        labels = [*first[0], *second[0]]
+        pick = Pick(test.node, first[1], _shift(second[1], len(first[0])))
+        node = ast.Subscript(call(f"{self.np}.array", ast.List([copy.deepcopy(c) for c in labels], ast.Load()),
+                                  dtype=const("object")), pick.codes(self.np), ast.Load())
+        return Labels(node, ARR, TEXT, labels=tuple(labels), pick=pick)
 
     def _as_object(self, branch: Tr) -> ast.expr:
         """A text constant as a 0-d object array: np.where then picks the very str objects, where a str would
@@ -389,9 +417,12 @@ class Columns:
         code = ast.unparse(x.node)
         pd = self.pd
         pattern = INT_TEXT if fname == "int" else FLOAT_TEXT
-        self.guard(f"(not {pd}.api.types.is_string_dtype({code}) or ({code}).str.match({pattern!r}).all())")
+        if self._text_dtype(x):
+            self.guard(f"({code}).str.match({pattern!r}).all()")
+        else:
+            self.guard(f"(not {pd}.api.types.is_string_dtype({code}) or ({code}).str.match({pattern!r}).all())")
         self.guard(f"({code}).notna().all()")
-        if fname == "int":
+        if fname == "int" and not self._text_dtype(x):
             self.guard(f"({pd}.api.types.is_string_dtype({code}) or {pd}.api.types.is_integer_dtype({code}) "
                        f"or (({code}).abs() < 2 ** 62).all())")
         dtype = "int64" if fname == "int" else "float64"
@@ -419,9 +450,15 @@ class Columns:
         if x.shape != COL:
             raise Decline("a string method of a computed value")
         code = ast.unparse(x.node)
-        self.guard(f"{self.pd}.api.types.is_string_dtype({code})")
+        if not self._text_dtype(x):
+            self.guard(f"{self.pd}.api.types.is_string_dtype({code})")
         self.guard(f"({code}).notna().all()")
         return x
+
+    def _text_dtype(self, x: Tr) -> bool:
+        """A column of a text dtype in every live call (the rewrite runs only on those dtypes, see `engine.schema`)."""
+        dtypes = values_dtypes(self.ctx, x.node) if x.shape == COL else set()
+        return bool(dtypes) and dtypes <= TEXT_DTYPES
 
     def _no_missing(self, x: Tr) -> None:
         """Missing values in a column read (NaN where the per-row code would raise or compare otherwise): fall back."""
@@ -452,6 +489,46 @@ class Columns:
         if not self.guards:
             return None
         return self.guards[0] if len(self.guards) == 1 else ast.BoolOp(ast.And(), list(self.guards))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Which label a row gets: *then*'s where *test* holds, else *orelse*'s (a label's number, or a Pick)."""
+
+    test: ast.expr
+    then: Pick | int
+    orelse: Pick | int
+
+    def shifted(self, by: int) -> Pick:
+        return Pick(self.test, _shift(self.then, by), _shift(self.orelse, by))
+
+    def codes(self, np: str) -> ast.expr:
+        return call(f"{np}.where", self.test, _code(self.then, np), _code(self.orelse, np))
+
+
+def _shift(pick: Pick | int, by: int) -> Pick | int:
+    return pick + by if isinstance(pick, int) else pick.shifted(by)
+
+
+def _code(pick: Pick | int, np: str) -> ast.expr:
+    return const(pick) if isinstance(pick, int) else pick.codes(np)
+
+
+@dataclass(frozen=True)
+class Labels(Tr):
+    """Text constants picked per row by conditions: the *labels*, and which one each row gets (*pick*)."""
+
+    labels: tuple[ast.expr, ...] = ()
+    pick: Pick | int = 0
+
+
+def _labels(branch: Tr) -> tuple[tuple[ast.expr, ...], Pick | int] | None:
+    """(labels, pick) of a branch that is a text constant or a choice among them, else None."""
+    if isinstance(branch, Labels):
+        return branch.labels, branch.pick
+    if branch.shape == CONST and isinstance(branch.node, ast.Constant) and isinstance(branch.node.value, str):
+        return (branch.node,), 0
+    return None
 
 
 def _shape(*parts: Tr) -> str:

@@ -15,16 +15,21 @@ same way), ``s += text`` one ``"".join``.
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 
+import numpy
+
+from .bind import Namer, bind_repeats
 from .build import assign, call, const, name, parse_expr, same
-from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Tr
+from .columns import ARR, BOOL, COL, CONST, NUMBER, TEXT, Columns, Labels, Tr
 from .context import Context
-from .edits import guarded_replace, replace_stmts
+from .edits import guarded_replace, has_multiline_string, indent_of, owns_lines, render, replace_expr, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
-from .schema import numpy_number, pandas_names, schema_guards
+from .schema import is_schema_guard, numpy_number, pandas_names, schema_guards
 
 LABEL, POSITION = "label", "position"
 ROW_LABEL, ROW_POSITION = "row by label", "row by position"  # df.loc[i]["c"], df.iloc[i]["c"]: a whole row, upcast
@@ -170,13 +175,13 @@ def _row_view(ctx: Context, frame: str, row: str) -> RowLoop:
         if col is None:
             return None
         read_cols.add(col)
-        return row_field(ctx, frame, col, row_type)
+        return row_type.column(col)
 
     check_rows_plain(ctx, frame)
-    row_type = ctx.fresh(f"{frame}_row_type")
+    row_type = RowType.of(ctx, frame)
     cols = _cols(ctx, read, _index(frame))
     cols.varying.add(row)
-    return RowLoop(cols, _length(frame), [row_types_known(ctx, frame, row_type), _has_columns(frame, read_cols)])
+    return RowLoop(cols, _length(frame), [*row_type.guards(ctx), _has_columns(frame, read_cols)])
 
 
 def _plain_numbers(ctx: Context, frame: str) -> str:
@@ -184,11 +189,53 @@ def _plain_numbers(ctx: Context, frame: str) -> str:
     return f"all(isinstance(t, {ctx.module('numpy')}.dtype) and t.kind in 'iuf' for t in {frame}.dtypes)"
 
 
-def row_field(ctx: Context, frame: str, col: str, row_type: str) -> ast.expr:
-    """A row's field as a column: a row of plain numbers of several dtypes holds their common type
-    (ints become floats), so the column is cast to it (*row_type*, set by the guard); any other row keeps
-    each column's values."""
-    return parse_expr(f"({frame}[{col!r}] if {row_type} is None else {frame}[{col!r}].astype({row_type}))")
+@dataclass
+class RowType:
+    """The type a whole row (``iterrows``, ``df.iloc[i]``) gives its fields.
+
+    A row of plain numbers of several dtypes holds their common type (ints become floats), any other row
+    each column's own values. The rewrite runs only on frames with a live call's dtypes (see `engine.schema`),
+    so when every live call's frame gives the same answer it is fixed here (*fixed*: the dtype to cast the
+    columns to, or None); otherwise the guard finds it out, in the variable *name*.
+    """
+
+    frame: str
+    known: bool
+    fixed: str | None = None
+    name: str = ""
+
+    @classmethod
+    def of(cls, ctx: Context, frame: str) -> RowType:
+        found = {_common_row_type([d for _, d in schema]) for schema in ctx.schemas(frame)}
+        if len(found) == 1 and UNKNOWN_ROW_TYPE not in found:
+            return cls(frame, True, found.pop())
+        return cls(frame, False, name=ctx.fresh(f"{frame}_row_type"))
+
+    def guards(self, ctx: Context) -> list[ast.expr]:
+        return [] if self.known else [row_types_known(ctx, self.frame, self.name)]
+
+    def column(self, col: str) -> ast.expr:
+        """The row's field *col*, as a column."""
+        frame = self.frame
+        if self.known:
+            return parse_expr(f"{frame}[{col!r}]" if self.fixed is None else f"{frame}[{col!r}].astype({self.fixed!r})")
+        return parse_expr(f"({frame}[{col!r}] if {self.name} is None else {frame}[{col!r}].astype({self.name}))")
+
+
+UNKNOWN_ROW_TYPE = "?"
+NOT_NUMBERS = ("object", "str", "string", "category")  # dtypes that make a row hold objects
+
+
+def _common_row_type(dtypes: list[str]) -> str | None:
+    """What `row_types_known` finds for a frame of these dtypes: the common dtype of plain numbers of several
+    dtypes, None when a row keeps each column's values, UNKNOWN_ROW_TYPE when the guard cannot say here."""
+    if len(set(dtypes)) == 1:
+        return None
+    if all(numpy_number(d) and numpy.dtype(d).kind in "iuf" for d in dtypes):
+        return str(numpy.result_type(*dtypes))
+    if any(d.startswith(NOT_NUMBERS) for d in dtypes):
+        return None
+    return UNKNOWN_ROW_TYPE
 
 
 def row_types_known(ctx: Context, frame: str, row_type: str) -> ast.expr:
@@ -280,7 +327,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     ways: set[str] = set()
     read_cols: set[str] = set()
     whole_rows: list[str] = []
-    row_type = ctx.fresh(f"{frame}_row_type")
+    row_type = RowType.of(ctx, frame)
 
     def read(node: ast.expr) -> ast.expr | None:
         found = _positional_read(node, frame, i, kind)
@@ -294,7 +341,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
         if way in (ROW_LABEL, ROW_POSITION):
             check_rows_plain(ctx, frame)
             whole_rows.append(col)
-            return row_field(ctx, frame, col, row_type)
+            return row_type.column(col)
         return _column(frame, col)
 
     cols = _cols(ctx, read, _index(frame))
@@ -304,7 +351,7 @@ def _position_view(ctx: Context, frame: str, i: str) -> RowLoop:
     loop.on_write.append(parse_expr(f"{frame}.index.equals({pd}.RangeIndex(len({frame})))"))
     loop.guards.append(_LabelCheck(frame, ways, pd))
     if kind == "DataFrame":
-        loop.guards.insert(0, _WholeRows(row_types_known(ctx, frame, row_type), whole_rows))
+        loop.guards[:0] = [_WholeRows(test, whole_rows) for test in row_type.guards(ctx)]
         loop.guards.append(_has_columns(frame, read_cols))
     return loop
 
@@ -441,7 +488,7 @@ class Round:
                 return self._accumulate(target, acc[0], acc[1], mask, eff)
             if mask is not None:
                 raise Decline("a temporary set under a condition")
-            self.cols.env[target] = self.cols.expr(stmt.value)
+            self.cols.set_temporary(target, self.cols.expr(stmt.value))
             return None
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             op = {ast.Add: "+", ast.Mult: "*"}.get(type(stmt.op))
@@ -541,7 +588,7 @@ class Round:
                 for s in body:
                     if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) \
                             and self._accumulation(s.targets[0].id, s.value) is None:
-                        self.cols.env[s.targets[0].id] = self.cols.expr(s.value)
+                        self.cols.set_temporary(s.targets[0].id, self.cols.expr(s.value))
                     else:
                         self._stmt(s, assigned_mask, sub)
             finally:
@@ -622,7 +669,12 @@ def _broadcast(value: Tr, cols: Columns) -> Tr:
 
 
 def _arr(value: Tr, cols: Columns) -> ast.expr:
-    return call(f"{cols.np}.asarray", value.node) if value.shape != CONST else value.node
+    """*value* as an array (np.where and np.asarray already give one)."""
+    node = value.node
+    made = isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray", f"{cols.np}.where")
+    if value.shape == CONST or isinstance(value, Labels) or made:
+        return node
+    return call(f"{cols.np}.asarray", node)
 
 
 # -- writing the loop's result ------------------------------------------------------------------
@@ -652,7 +704,7 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
             out.append(ast.AugAssign(name(acc), ast.Add(), joined))
         else:  # untouched where no row updates it (an int total stays an int, as in the loop)
             where = eff.updated_where.get(acc)
-            updated = rows.length if where is None else call(f"{cols.np}.any", _arr(where, cols))
+            updated = rows.length if where is None else call(f"{cols.np}.any", where.node)
             values = name(eff.running[acc]) if acc in eff.running else running_values(acc, op, value, cols, first=0)
             out.append(assign(acc, ast.IfExp(updated, ast.Subscript(values, const(-1), ast.Load()), name(acc))))
     return out
@@ -716,13 +768,68 @@ def guard_tests(ctx: Context, guards: list[ast.expr], new: list[ast.AST], bound:
     return tests
 
 
-def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt]) -> Edit:
-    """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise)."""
+def guarded(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], stmts: list[ast.stmt],
+            prefer: Namer | None = None) -> Edit:
+    """*stmt* replaced by *stmts*, under the guards that need checking (the original runs otherwise); what
+    *stmts* compute twice is computed once, into a local (see `engine.bind`; *prefer* names it)."""
+    stmts = bind_repeats(ctx, stmts, prefer)
     tests = guard_tests(ctx, guards, list(stmts), names_stored([stmt, *stmts]))
     if not tests:
         return replace_stmts(ctx, stmt, stmt, stmts)
     return guarded_replace(ctx, stmt, tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), stmts)
 
 
-__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish", "guard_tests",
-           "frame_kind", "guarded", "result_statements", "row_loop", "running_values"]
+def guarded_value(ctx: Context, fn: ast.FunctionDef, node: ast.expr, new: ast.expr, tests: list[ast.expr]) -> Edit:
+    """The expression *node* replaced by *new* under *tests*. When *node* is the whole value of a ``return`` or
+    of an assignment with its lines to itself, the statement becomes ``if tests: ...new... else: <the
+    original statement>`` (what *new* computes twice bound once, see `engine.bind`); otherwise
+    ``(new if tests else node)``."""
+    stmt = _statement_with_value(fn, node)
+    guard = (tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)) if tests else None
+    if stmt is not None and guard is not None and owns_lines(ctx, stmt) and not has_multiline_string([stmt]):
+        rewritten = copy.copy(stmt)
+        rewritten.value = new
+        return guarded_replace(ctx, stmt, guard, bind_repeats(ctx, [rewritten]))
+    text = ast.unparse(new) if guard is None else f"({ast.unparse(new)} if {ast.unparse(guard)} else {ast.unparse(node)})"
+    return replace_expr(ctx, node, text)
+
+
+def _statement_with_value(fn: ast.FunctionDef, node: ast.expr) -> ast.Return | ast.Assign | None:
+    """The ``return node`` or ``name = node`` statement of *fn* (not of a nested function), if any."""
+    for stmt in ast.walk(fn):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and stmt is not fn:
+            continue
+        if isinstance(stmt, ast.Return) and stmt.value is node:
+            return stmt
+        if isinstance(stmt, ast.Assign) and stmt.value is node and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            return stmt
+    return None
+
+
+def kept_fallback_values(fn: ast.FunctionDef) -> set[int]:
+    """The original expressions `guarded_value` kept as a statement's fallback: left alone."""
+    return {id(n.orelse[0].value) for n in ast.walk(fn) if isinstance(n, ast.If) and is_schema_guard(n.test)
+            and len(n.orelse) == 1 and isinstance(n.orelse[0], (ast.Return, ast.Assign)) and n.body
+            and type(n.body[-1]) is type(n.orelse[0]) and n.orelse[0].value is not None}
+
+
+def guarded_after(ctx: Context, stmt: ast.stmt, guards: list[ast.expr], local: str, value: ast.expr, ready: str,
+                  stmts: list[ast.stmt]) -> Edit:
+    """*stmt* replaced by ``local = value`` (None where the guards fail) and then *stmts* where *ready* (a test
+    of *local*: what only the computed value can tell, a missing key among a grouping's keys, say) holds
+    too; the original runs otherwise."""
+    prepare = bind_repeats(ctx, [assign(local, value)])
+    tests = guard_tests(ctx, guards, [*prepare, *stmts], names_stored([stmt, *prepare, *stmts]))
+    first: list[ast.stmt] = prepare
+    if tests:
+        first = [ast.If(tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests), prepare,
+                        [assign(local, const(None))])]
+        ready = f"{local} is not None and {ready}"
+    edit = guarded_replace(ctx, stmt, parse_expr(ready), stmts)
+    return dataclasses.replace(edit, text=render(first, indent_of(ctx, stmt)) + edit.text)
+
+
+__all__ = ["ARR", "COL", "CONST", "NUMBER", "TEXT", "Effects", "Round", "RowLoop", "column_of", "finish",
+           "guard_tests", "frame_kind", "guarded", "guarded_after", "guarded_value", "kept_fallback_values",
+           "result_statements", "row_loop", "running_values"]

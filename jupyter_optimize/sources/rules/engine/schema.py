@@ -59,6 +59,16 @@ def schema_guard(ctx: Context, var: str) -> ast.expr:
     return _one_of(pairs, expected)
 
 
+def is_schema_guard(node: ast.expr) -> bool:
+    """*node* is (or, an ``and``, starts with) a test `schema_guard` wrote: the mark of a rewrite's guard."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+        node = node.values[0]
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In))):
+        return False
+    text = ast.unparse(node.left)
+    return text.endswith(".dtypes.items()]") or text.startswith("str(") and text.endswith(".dtype)")
+
+
 def _dtype_text(dtype: str, recorded: list[str]) -> str:
     """Code for the name `kinds.dtype_name` gives *dtype*: ``str(t)``, or with a categorical's categories' dtype."""
     if not any(d.startswith("category[") for d in recorded):
@@ -72,11 +82,35 @@ def _one_of(actual: str, expected: list[str]) -> ast.expr:
     return parse_expr(f"{actual} in ({', '.join(expected)})")
 
 
+FLOATS = frozenset({"float16", "float32", "float64"})
+TEXT_DTYPES = frozenset({"str", "string"})  # pandas' text dtypes: every value a str, or missing
+INTEGERS = frozenset(f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64))
+
+
+def values_dtypes(ctx: Context, node: ast.expr) -> set[str]:
+    """The dtypes *node* (a column read, or arithmetic of them) had in the live calls, as far as they are sure:
+    a float column beside anything makes floats (a product with an int column, too), ints with ints stay ints
+    of some size ("int64" stands for them all); empty when unknown."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv)):
+        sides = [values_dtypes(ctx, node.left), values_dtypes(ctx, node.right)]
+        if any(side and side <= FLOATS for side in sides) or isinstance(node.op, ast.Div) \
+                and all(side and side <= FLOATS | INTEGERS for side in sides):
+            return {"float64"}
+        if all(side and side <= INTEGERS - {"uint64"} for side in sides):
+            return {"int64"}
+        return set()
+    return column_dtypes(ctx, node)
+
+
 def column_dtypes(ctx: Context, node: ast.expr) -> set[str]:
     """The dtypes a column read (``df["c"]``, a Series name; a row's field as `rows.row_field` reads it) had in
     the live calls; empty when unknown."""
     if isinstance(node, ast.IfExp):
         return column_dtypes(ctx, node.body)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "astype" \
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant) \
+            and isinstance(node.args[0].value, str) and column_dtypes(ctx, node.func.value):
+        return {node.args[0].value}  # a column cast to a dtype of its row (see `rows.RowType`)
     if isinstance(node, ast.Name):
         return {schema[0][1] for schema in ctx.schemas(node.id)} if ctx.kind(node.id) is not None \
             and ctx.kind(node.id).type == "Series" else set()  # type: ignore[union-attr]

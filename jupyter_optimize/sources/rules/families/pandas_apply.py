@@ -25,10 +25,9 @@ import types
 from ..engine.build import call, const, name
 from ..engine.columns import Columns, Tr
 from ..engine.context import Context
-from ..engine.edits import replace_expr
 from ..engine.loops import SCOPE_NODES
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import COL, column_of, frame_kind, guard_tests, row_loop
+from ..engine.rows import COL, column_of, frame_kind, guard_tests, guarded_value, kept_fallback_values, row_loop
 from ..engine.schema import schema_guards
 
 
@@ -43,7 +42,7 @@ def frame_apply(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     edits: list[Edit] = []
     for node in _calls(fn):
         try:
-            edits.append(_apply_edit(node, ctx))
+            edits.append(_apply_edit(fn, node, ctx))
         except Decline as why:
             ctx.declined.append(str(why))
             continue
@@ -71,10 +70,10 @@ def _calls(fn: ast.FunctionDef) -> list[ast.Call]:
 def _kept_originals(fn: ast.FunctionDef) -> set[int]:
     """Expressions a rewrite kept as the fallback (``(vectorized if guard else original)``): left alone."""
     return {id(n.orelse) for n in ast.walk(fn) if isinstance(n, ast.IfExp) and isinstance(n.orelse, (ast.Call, ast.ListComp))
-            and isinstance(n.test, ast.BoolOp)}
+            and isinstance(n.test, ast.BoolOp)} | kept_fallback_values(fn)
 
 
-def _apply_edit(node: ast.Call, ctx: Context) -> Edit:
+def _apply_edit(fn: ast.FunctionDef, node: ast.Call, ctx: Context) -> Edit:
     func = node.func
     assert isinstance(func, ast.Attribute)
     subject = func.value
@@ -111,8 +110,7 @@ def _apply_edit(node: ast.Call, ctx: Context) -> Edit:
     vec = cols.series(value, ast.Attribute(subject, "index", ast.Load()), result_name)
     tests = guard_tests(ctx, [*guards, *cols.guards], [vec])
     tests.insert(len(schema_guards(ctx, [vec])), call("len", subject))  # after the dtypes' test
-    guard = ast.BoolOp(ast.And(), tests)
-    return replace_expr(ctx, node, f"({ast.unparse(vec)} if {ast.unparse(guard)} else {ast.unparse(node)})")
+    return guarded_value(ctx, fn, node, vec, tests)
 
 
 def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -149,10 +147,7 @@ def column_comprehension(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
             else:
                 values = cols.as_list(value)
             tests = guard_tests(ctx, [*rows.guards, *cols.guards], [values])
-            guard = ast.BoolOp(ast.And(), tests) if len(tests) > 1 else tests[0] if tests else None
-            text = ast.unparse(values) if guard is None else \
-                f"({ast.unparse(values)} if {ast.unparse(guard)} else {ast.unparse(node)})"
-            edits.append(replace_expr(ctx, node, text))
+            edits.append(guarded_value(ctx, fn, node, values, tests))
         except Decline as why:
             ctx.declined.append(str(why))
             continue

@@ -12,9 +12,14 @@ what the loop body gives it, by running the body for that key.
 ``value_counts``/``groupby(..).sum()`` in first-seen key order.
 
 Keys and values come out as the loop makes them (the same keys, of the same
-types, in the same order; equal values). For dict-groupby NaN keys are where
-the two differ (each NaN a loop reads is a key of its own), so the original
-runs when a key column has missing values, or a summed one does.
+types, in the same order; equal values, a group's mean of no values the
+Python float NaN the loop's mean() gives). Whether a key is missing is told
+by the grouping itself (its groups' sizes sum to the rows' count when every
+row has a key), not by a scan of the key column: unique-groupby then takes
+the keys from the groups' index, and runs the loop body for a missing key.
+For dict-groupby NaN keys are where the two differ (each NaN a loop reads is
+a key of its own), so the original runs when a key is missing, or a summed
+value is.
 """
 from __future__ import annotations
 
@@ -28,8 +33,8 @@ from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import column_of, guarded, plain_field, row_loop
-from ..engine.schema import group_key, numpy_number
+from ..engine.rows import column_of, guarded, guarded_after, plain_field, row_loop
+from ..engine.schema import group_key, numpy_number, values_dtypes
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -52,6 +57,8 @@ def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod"}
 PYTHON_INTS = {"nunique"}  # aggregations whose value the loop gets as a Python int (as len() is)
 NEVER_MISSING = ("int", "uint", "bool")  # key dtypes with no NaN-like value (their names start so)
+# key dtypes whose groups' index (to_numpy) gives the scalars unique() gives: the same types, the same values
+INDEX_KEEPS_SCALARS = {f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64)} | {"float32", "float64", "bool", "str"}
 
 
 @dataclass
@@ -171,24 +178,52 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
     by = repr(key) if by == f"{frame}[{key!r}]" else by
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
+    mean_of = _mean_column(body[0].value, rnd)
+    if mean_of is not None:  # a group with no values: the loop's mean() is a Python float NaN (np.float64 else)
+        m, n, got = ctx.fresh("mean"), ctx.fresh("n"), ctx.fresh(f"{result}_values")
+        new += [f"{got} = {values}",
+                f"if {base}.hasnans:\n    {got} = [float('nan') if {n} == 0 else {m} for {m}, {n} in zip({got}, "
+                f"{groups}[{mean_of!r}].count().to_numpy())]"]
+        values = got
     can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
+    indexed = all(d in INDEX_KEEPS_SCALARS for d in key_dtypes)  # the groups' index holds unique()'s very values
+    group_keys = f"{base}.index.to_numpy()" if indexed else keys_text
     if not sort and not can_miss:
-        new.append(f"{result}.update(zip({keys_text}, {values}))")
+        new.append(f"{result}.update(zip({group_keys}, {values}))")
         return guarded(ctx, loop, [], [_stmt(s) for s in new])
     found = ctx.fresh(f"{result}_found")
-    new.append(f"{found} = dict(zip({base}.index, {values}))")
+    found_keys = f"{base}.index.to_numpy()" if indexed else f"{base}.index"
+    new.append(f"{found} = dict(zip({found_keys}, {values}))")
     lookup = ast.parse(f"{result}[{rnd.k}] = {found}[{rnd.k}]").body
     each: list[ast.stmt] = [ast.If(ast.parse(f"{pd}.isna({rnd.k}) is True", mode="eval").body,
                                    copy.deepcopy(loop.body), lookup)] if can_miss else lookup
-    stmts = [_stmt(s) for s in new] + [ast.For(target=copy.deepcopy(loop.target), iter=copy.deepcopy(loop.iter),
-                                               body=each, orelse=[], lineno=0)]
-    if not sort:  # no key is missing (the usual case): the groups in unique()'s order, without a Python loop
-        keys = ctx.fresh(f"{result}_keys")
-        fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
-        stmts = [_stmt(s) for s in new[:2]] + [_stmt(f"{keys} = {keys_text}"),
-                                               ast.If(_expr(f"len({keys}) == len({base})"), fast, stmts[2:])]
+    per_key: list[ast.stmt] = [ast.For(target=copy.deepcopy(loop.target), iter=copy.deepcopy(loop.iter), body=each,
+                                       orelse=[], lineno=0)]
+    if indexed:  # the groups' keys are unique()'s (sorted, if the loop sorts them) when every row is in a group
+        k = rnd.k
+        fast = [_stmt(f"{result}.update({{{k}: {found}[{k}] for {k} in sorted({found})}})") if sort
+                else _stmt(f"{result}.update({found})")]
+        if not can_miss:
+            return guarded(ctx, loop, [], [_stmt(s) for s in new] + fast)
+        every_row = _expr(f"{groups}.size().sum() == len({frame})")  # no key is missing: the usual case
+        return guarded(ctx, loop, [], [_stmt(s) for s in new] + [ast.If(every_row, fast, per_key)])
+    if sort or not can_miss:
+        return guarded(ctx, loop, [], [_stmt(s) for s in new] + per_key)
+    keys = ctx.fresh(f"{result}_keys")
+    fast = [_stmt(f"{result}.update(zip({keys}, {values}))")]
+    stmts = [_stmt(s) for s in new[:-1]] + [_stmt(f"{keys} = {keys_text}"),
+                                            ast.If(_expr(f"len({keys}) == len({base})"), fast,
+                                                   [_stmt(new[-1]), *per_key])]
     return guarded(ctx, loop, [], stmts)
+
+
+def _mean_column(value: ast.expr, rnd: _Round) -> str | None:
+    """The column of ``d[k] = <group's column>.mean()``, else None."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "mean" \
+            and not value.args and not value.keywords:
+        return rnd.column(value.func.value)
+    return None
 
 
 def _stmt(code: str) -> ast.stmt:
@@ -288,25 +323,48 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline("the key is not a column")
     if read_outside(fn, loop, {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}):
         raise Decline("the loop variables are read after the loop")
-    guards = [*rows.guards, *cols.guards, ast.parse(f"({ast.unparse(k.node)}).notna().all()", mode="eval").body]
+    guards = [*rows.guards, *cols.guards]
+    key_dtypes = values_dtypes(ctx, k.node)
+    can_miss = not key_dtypes or not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     by = group_key(ctx, k.node)
-    if isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int:
-        # not value_counts(sort=False): it gives a categorical's counts in the categories' order
-        grouped = call(ast.Attribute(call(ast.Attribute(k.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True)), "size", ast.Load()))
+    counting = isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int
+    if counting:  # not value_counts(sort=False): it gives a categorical's counts in the categories' order
+        summed = k.node
     else:
         v = cols.expr(value)
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
-        grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
-                                          observed=const(True)), "sum", ast.Load()))
-    g = ctx.fresh(f"{d}_groups")
+        summed = v.node
+    grouping = call(ast.Attribute(summed, "groupby", ast.Load()), by, sort=const(False), observed=const(True))
+    label = _label_of(k.node)
+    g = ctx.fresh(f"{d}_by_{label}")
     scalars = _read_scalars(ctx, loop, key)
     keys = {ITERATED: f"{g}.index", NUMPY: f"{g}.index.to_numpy()", PYTHON: f"{g}.index.tolist()"}[scalars]
-    values = f"{g}.tolist()" if scalars != NUMPY or isinstance(value, ast.Constant) else f"{g}.to_numpy()"
-    new: list[ast.stmt] = [assign(g, grouped), assign(d, _expr(f"dict(zip({keys}, {values}))"))]
-    return guarded(ctx, loop, guards, new)
+    values = f"{g}.tolist()" if scalars != NUMPY or counting else f"{g}.to_numpy()"
+    result = assign(d, _expr(f"dict(zip({keys}, {values}))"))
+    if not can_miss:
+        return guarded(ctx, loop, guards, [assign(g, call(ast.Attribute(grouping, "size" if counting else "sum",
+                                                                         ast.Load()))), result])
+    # each missing key the loop reads may be a key of its own (a float NaN is a new object each time): the
+    # original runs when a row is in no group (the grouping tells; a column's isna() takes longer)
+    length = ast.unparse(rows.length)
+    if counting:
+        return guarded_after(ctx, loop, guards, g, call(ast.Attribute(grouping, "size", ast.Load())),
+                             f"{g}.sum() == {length}", [result])
+    groups = ctx.fresh(f"{label}_groups")
+    return guarded_after(ctx, loop, guards, groups, grouping, f"{groups}.size().sum() == {length}",
+                         [assign(g, _expr(f"{groups}.sum()")), result])
+
+
+def _label_of(column: ast.expr) -> str:
+    """A name for what a column holds: its label (``df["city"]``, ``df["city"].astype(t)``), or "key"."""
+    if isinstance(column, ast.Call) and isinstance(column.func, ast.Attribute):
+        column = column.func.value
+    if isinstance(column, ast.Subscript) and isinstance(column.slice, ast.Constant) \
+            and isinstance(column.slice.value, str) and column.slice.value.isidentifier():
+        return column.slice.value
+    return column.id if isinstance(column, ast.Name) else "key"
 
 
 ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)

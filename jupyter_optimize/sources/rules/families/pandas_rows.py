@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import ast
 
+from ..engine.bind import Namer
+from ..engine.columns import Columns
 from ..engine.context import Context
 from ..engine.loops import read_outside, rewrite_outer_loops
 from ..engine.names import names_stored
@@ -60,4 +62,12 @@ def _row_loop_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline(f"{', '.join(sorted(leaked))} is read after the loop")
     lists = {n for n in effects.appends if ctx.kinds_of(n) and all(k.type == "list" for k in ctx.kinds_of(n))}
     stmts = result_statements(rows, effects, lists)
-    return guarded(ctx, loop, [*rows.guards, *rows.cols.guards], stmts)
+    return guarded(ctx, loop, [*rows.guards, *rows.cols.guards], stmts, _temporary_namer(rows.cols, temps))
+
+
+def _temporary_namer(cols: Columns, temps: set[str]) -> Namer:
+    """Name a repeated column expression after the loop's temporary that held it (``v``), when it was one."""
+    def prefer(node: ast.expr) -> str | None:
+        found = cols.name_of(node)
+        return found if found in temps else None
+    return prefer
