@@ -1,0 +1,106 @@
+"""A pandas rewrite is exactly the loop, on values of the dtypes it was derived for (or it declines).
+
+Each case learns the variables' kinds from *live* calls, then runs the
+original and the rewrite on *tried* arguments: values the live calls'
+dtypes allow but the live calls did not hold (None in an object column, a
+group whose Python-int count is 0, a sum past int64). Both must return
+the same value, with the same element types, or raise the same exception
+with the same message.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+from rule_cases import Case
+from test_rule_catalogue import define, rewrite
+
+from jupyter_optimize.verify.compare import Tolerance, difference
+
+
+@dataclass(frozen=True)
+class Exact:
+    rule: str
+    label: str
+    source: str
+    live: list[tuple]
+    tried: list[tuple]
+
+    def case(self) -> Case:
+        return Case(self.rule, self.label, self.source, lambda: [(args, {}) for args in self.live])
+
+
+def objects(*values: object) -> pd.Series:
+    return pd.Series(list(values), dtype=object)
+
+
+CODES = pd.DataFrame({"code": objects("a", "b", "a"), "x": [1.0, 2.0, 3.0]})
+NAMES = {"a": "apple", "b": "banana"}
+LOOKUP = '''
+def names_of(df, table):
+    return [table[c] for c in df["code"]]
+'''
+APPLIED_LOOKUP = '''
+def names_of(df, table):
+    return df["code"].apply(lambda c: table[c])
+'''
+MISSING_KEYS = [  # an object column may hold None, pd.NA and NaN objects: the loop looks each up as it is
+    (CODES.assign(code=objects("a", None, "b")), NAMES | {None: "unknown"}),
+    (CODES.assign(code=objects(None, np.nan, "a")), NAMES | {None: "none", np.nan: "nan"}),
+    (CODES.assign(code=objects(pd.NA, None, "a")), NAMES | {None: "none", pd.NA: "na"}),
+    (CODES.assign(code=objects("a", np.nan, float("nan"))), NAMES | {np.nan: "nan"}),
+    (CODES.assign(code=objects("a", "zz", ["l"])), NAMES),  # KeyError 'zz' before the unhashable list
+    (CODES.assign(code=objects("a", ["l"], "zz")), NAMES),
+]
+
+EXACT = [
+    Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
+    Exact("frame-apply", "applied_lookup_of_missing_values", APPLIED_LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
+]
+
+
+def outcome(func, args):
+    try:
+        return ("returned", func(*copy.deepcopy(args)))
+    except Exception as exc:
+        return ("raised", f"{type(exc).__name__}: {exc}")
+
+
+def types(value):
+    """The element types too (difference counts np.int64 and int as the same integer)."""
+    if isinstance(value, dict):
+        return [(type(k), type(v)) for k, v in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [type(v) for v in value]
+    if isinstance(value, pd.Series):
+        return [type(v) for v in value.tolist()]
+    return type(value)
+
+
+@pytest.mark.parametrize("case", EXACT, ids=lambda c: f"{c.rule}/{c.label}")
+def test_the_rewrite_gives_exactly_what_the_loop_gives(case: Exact):
+    text = rewrite(case.case())
+    assert text is not None, f"{case.rule} did not fire on {case.label}"
+    original, rewritten = define(case.source), define(text)
+    for args in case.tried:
+        expected, got = outcome(original, args), outcome(rewritten, args)
+        assert difference(expected, got, Tolerance(exact=True)) is None, (args, expected, got)
+        assert types(expected[1]) == types(got[1]), (args, expected, got)
+
+
+DECLINED = [
+    (Exact("column-comprehension", "lookup_in_a_branch", '''
+def names_of(df, table):
+    return [table[c] if c in table else "?" for c in df["code"]]
+''', [(CODES, NAMES)], []), "a dict lookup in a branch"),
+]
+
+
+@pytest.mark.parametrize(("case", "why"), DECLINED, ids=lambda c: getattr(c, "label", ""))
+def test_the_rule_declines_what_it_cannot_do_exactly(case: Exact, why: str):
+    declined: list[str] = []
+    assert rewrite(case.case(), declined) is None
+    assert any(why in reason for reason in declined), declined
