@@ -56,7 +56,27 @@ MISSING_KEYS = [  # an object column may hold None, pd.NA and NaN objects: the l
     (CODES.assign(code=objects("a", ["l"], "zz")), NAMES),
 ]
 
+ITEMS = pd.DataFrame({"item": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]})
+TIMES = ITEMS.assign(when=pd.to_datetime(["2020-01-01", "2021-03-04", None]), n=pd.array([1, None, 3], dtype="Int64"))
+
+
+def per_item(value: str, *lines: str) -> str:
+    body = "".join(f"        {line}\n" for line in lines)
+    return f'''
+def per_item(df):
+    out = {{}}
+    for k in df["item"].unique():
+        sub = df[df["item"] == k]
+{body}        out[k] = {value}
+    return out
+'''
+
+
 EXACT = [
+    Exact("unique-groupby", "python_int_division", per_item('len(sub) / sub["x"].nunique()'), [(ITEMS,)],
+          [(ITEMS,), (ITEMS.assign(x=[1.0, np.nan, 3.0]),)]),  # a group with no values: ZeroDivisionError
+    Exact("unique-groupby", "python_ints_grow", per_item("len(sub) * 4611686018427387904 + 1"), [(ITEMS,)],
+          [(ITEMS,)]),  # past int64
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
     Exact("frame-apply", "applied_lookup_of_missing_values", APPLIED_LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
 ]
@@ -92,6 +112,9 @@ def test_the_rewrite_gives_exactly_what_the_loop_gives(case: Exact):
 
 
 DECLINED = [
+    (Exact("unique-groupby", "python_ints_among_numpy_numbers",
+           per_item('sub["x"].sum() / (len(sub) - sub["x"].nunique())'), [(ITEMS,)], []),
+     "arithmetic of Python numbers"),
     (Exact("column-comprehension", "lookup_in_a_branch", '''
 def names_of(df, table):
     return [table[c] if c in table else "?" for c in df["code"]]

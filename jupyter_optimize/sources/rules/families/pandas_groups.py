@@ -165,7 +165,7 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline("sorted() of categories sorts by value, groupby by the categories' order")
     base = ctx.fresh(f"{result}_by_{key}" if key.isidentifier() else f"{result}_groups")
     groups = ctx.fresh(f"{base}_groups")
-    value, python_ints = _group_expr(body[0].value, rnd, groups)
+    value, python_ints = _group_expr(body[0].value, rnd, groups, ctx)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
     pd = ctx.module("pandas")
     by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
@@ -220,10 +220,19 @@ def _unique_keys(ctx: Context, it: ast.expr) -> tuple[str, str, bool]:
     raise Decline("not a loop over a column's unique() values")
 
 
-def _group_expr(node: ast.expr, rnd: _Round, groups: str) -> tuple[str, bool]:
+def _group_expr(node: ast.expr, rnd: _Round, groups: str, ctx: Context) -> tuple[str, bool]:
     """The aggregation expression with every per-group aggregation replaced by its groupby Series,
-    and whether the loop's value is a Python number (every aggregation in it is: len(), nunique())."""
+    and whether the loop's value is a Python number (every aggregation in it is: len(), nunique()).
+
+    Arithmetic on Python numbers alone is Python's (a division by a count of 0 raises, ints do not wrap):
+    when the whole value is such arithmetic it runs on object Series, one Python operation per group;
+    inside a value with numpy numbers too it declines. A numpy number meets a Python one (``x.sum() / len(sub)``)
+    as in the loop only when the Series hold the dtype the loop's scalar has: its column is int64, float64
+    or bool."""
     kinds: list[bool] = []  # per aggregation: the loop gets a Python int
+    columns: list[str] = []  # per aggregation: the column it reads ("" for the group's size)
+    as_objects = [False]
+    python_ops: list[bool] = []  # per arithmetic operation: on two Python numbers
 
     def agg(n: ast.expr) -> str | None:
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in AGGREGATIONS \
@@ -231,33 +240,55 @@ def _group_expr(node: ast.expr, rnd: _Round, groups: str) -> tuple[str, bool]:
             col = rnd.column(n.func.value)
             if col is not None:
                 kinds.append(n.func.attr in PYTHON_INTS)
+                columns.append(col)
                 return f"{groups}[{col!r}].{n.func.attr}()"
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1 \
                 and not n.keywords and (rnd.is_rows(n.args[0]) or rnd.column(n.args[0]) is not None):
             kinds.append(True)
+            columns.append("")
             return f"{groups}.size()"
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "shape" \
                 and rnd.is_rows(n.value.value) and isinstance(n.slice, ast.Constant) and n.slice.value == 0:
             kinds.append(True)
+            columns.append("")
             return f"{groups}.size()"
         return None
 
-    def walk(n: ast.expr) -> str:
+    def walk(n: ast.expr) -> tuple[str, bool]:  # the code, and whether the loop's value is a Python number
+        seen = len(kinds)
         found = agg(n)
         if found is not None:
-            return f"({found})"
+            python = kinds[-1]
+            return (f"({found}.astype(object))" if python and as_objects[0] else f"({found})"), python
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return f"({walk(n.left)} {_OPS[type(n.op)]} {walk(n.right)})"
+            (left, lpy), (right, rpy) = walk(n.left), walk(n.right)
+            if lpy != rpy and not all(_loop_dtype_kept(ctx, rnd.frame, c) for c in columns[seen:] if c):
+                raise Decline("a Python number (len(), nunique()) with an aggregation of a column whose dtype "
+                              "the groupby Series does not keep in the arithmetic")
+            python_ops.append(lpy and rpy)
+            return f"({left} {_OPS[type(n.op)]} {right})", lpy and rpy
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
-            return repr(n.value)
+            return repr(n.value), True
         if isinstance(n, ast.Name) and n.id not in {rnd.k, rnd.frame, *rnd.masks, *rnd.rows, *rnd.columns}:
-            return n.id
+            return n.id, {k.type for k in ctx.kinds_of(n.id)} <= {"int", "float"} and bool(ctx.kinds_of(n.id))
         raise Decline(f"{ast.unparse(n)} is not an aggregation of the group")
 
-    text = walk(node)
+    text, python = walk(node)
     if not kinds:
         raise Decline("no aggregation of the group")
+    if python and isinstance(node, ast.BinOp):  # Python arithmetic: on object Series, as the loop does it
+        kinds.clear()
+        columns.clear()
+        as_objects[0] = True
+        text, python = walk(node)
+    elif any(python_ops):
+        raise Decline("arithmetic of Python numbers (len(), nunique()) inside a value with numpy numbers")
     return text, all(kinds)
+
+
+def _loop_dtype_kept(ctx: Context, frame: str, col: str) -> bool:
+    return all(d in ("int64", "float64", "bool") for schema in ctx.schemas(frame) for label, d in schema
+               if label == repr(col))
 
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
