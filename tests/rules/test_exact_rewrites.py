@@ -115,6 +115,8 @@ DECLINED = [
     (Exact("unique-groupby", "python_ints_among_numpy_numbers",
            per_item('sub["x"].sum() / (len(sub) - sub["x"].nunique())'), [(ITEMS,)], []),
      "arithmetic of Python numbers"),
+    (Exact("unique-groupby", "max_of_timestamps", per_item('sub["when"].max()'), [(TIMES,)], []), "max() of a column"),
+    (Exact("unique-groupby", "std_of_nullable_ints", per_item('sub["n"].std()'), [(TIMES,)], []), "std() of a column"),
     (Exact("column-comprehension", "lookup_in_a_branch", '''
 def names_of(df, table):
     return [table[c] if c in table else "?" for c in df["code"]]

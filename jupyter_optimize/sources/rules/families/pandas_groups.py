@@ -239,6 +239,7 @@ def _group_expr(node: ast.expr, rnd: _Round, groups: str, ctx: Context) -> tuple
                 and not n.args and not n.keywords:
             col = rnd.column(n.func.value)
             if col is not None:
+                _aggregable(ctx, rnd.frame, col, n.func.attr)
                 kinds.append(n.func.attr in PYTHON_INTS)
                 columns.append(col)
                 return f"{groups}[{col!r}].{n.func.attr}()"
@@ -284,6 +285,17 @@ def _group_expr(node: ast.expr, rnd: _Round, groups: str, ctx: Context) -> tuple
     elif any(python_ops):
         raise Decline("arithmetic of Python numbers (len(), nunique()) inside a value with numpy numbers")
     return text, all(kinds)
+
+
+def _aggregable(ctx: Context, frame: str, col: str, how: str) -> None:
+    """Aggregations whose groupby values are the loop's (the same type, NaN, NaT or NA alike): any over numpy
+    numbers, count() and nunique() over any column, max() and min() over text."""
+    dtypes = {d for schema in ctx.schemas(frame) for label, d in schema if label == repr(col)}
+    if dtypes and (how in ("count", "nunique") or all(numpy_number(d) for d in dtypes)
+                   or (how in ("max", "min") and dtypes == {"str"})):
+        return
+    raise Decline(f"{how}() of a column of dtype {', '.join(sorted(dtypes)) or 'unknown'}: groupby's values "
+                  "are not the loop's (a Timestamp, NA, or another error)")
 
 
 def _loop_dtype_kept(ctx: Context, frame: str, col: str) -> bool:
