@@ -57,6 +57,7 @@ MISSING_KEYS = [  # an object column may hold None, pd.NA and NaN objects: the l
 ]
 
 ITEMS = pd.DataFrame({"item": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]})
+NUMBERED = ITEMS.assign(item=[1, 2, 1])
 TIMES = ITEMS.assign(when=pd.to_datetime(["2020-01-01", "2021-03-04", None]), n=pd.array([1, None, 3], dtype="Int64"))
 
 
@@ -77,6 +78,8 @@ EXACT = [
           [(ITEMS,), (ITEMS.assign(x=[1.0, np.nan, 3.0]),)]),  # a group with no values: ZeroDivisionError
     Exact("unique-groupby", "python_ints_grow", per_item("len(sub) * 4611686018427387904 + 1"), [(ITEMS,)],
           [(ITEMS,)]),  # past int64
+    Exact("unique-groupby", "index_named_like_the_key", per_item('sub["x"].sum()'), [(NUMBERED,)],
+          [(NUMBERED.rename_axis("item"),)]),  # df.groupby("item") is ambiguous there
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
     Exact("frame-apply", "applied_lookup_of_missing_values", APPLIED_LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
 ]

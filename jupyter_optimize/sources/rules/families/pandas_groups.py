@@ -168,8 +168,7 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     value, python_ints = _group_expr(body[0].value, rnd, groups, ctx)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
     pd = ctx.module("pandas")
-    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
-    by = repr(key) if by == f"{frame}[{key!r}]" else by
+    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))  # not the label: an index level may share it
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
     can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
