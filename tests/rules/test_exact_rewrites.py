@@ -73,6 +73,25 @@ def per_item(df):
 '''
 
 
+SUMS = '''
+def sums(df):
+    out = {}
+    for k, v in zip(df["item"], df["x"]):
+        out[k] = out.get(k, 0) + v
+    return out
+'''
+SUMS_IF_SEEN = '''
+def sums(df):
+    out = {}
+    for k, v in zip(df["item"], df["x"]):
+        if k in out:
+            out[k] += v
+        else:
+            out[k] = v
+    return out
+'''
+
+
 EXACT = [
     Exact("unique-groupby", "python_int_division", per_item('len(sub) / sub["x"].nunique()'), [(ITEMS,)],
           [(ITEMS,), (ITEMS.assign(x=[1.0, np.nan, 3.0]),)]),  # a group with no values: ZeroDivisionError
@@ -80,6 +99,8 @@ EXACT = [
           [(ITEMS,)]),  # past int64
     Exact("unique-groupby", "index_named_like_the_key", per_item('sub["x"].sum()'), [(NUMBERED,)],
           [(NUMBERED.rename_axis("item"),)]),  # df.groupby("item") is ambiguous there
+    Exact("dict-groupby", "int_sums_past_int64", SUMS, [(ITEMS.assign(x=[1, 2, 3]),)],
+          [(ITEMS.assign(x=[2 ** 62, 2, 2 ** 62]),), (ITEMS.assign(x=[-2 ** 63, 2, -1]),)]),  # the loop's ints grow
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
     Exact("frame-apply", "applied_lookup_of_missing_values", APPLIED_LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
 ]
@@ -120,6 +141,9 @@ DECLINED = [
      "arithmetic of Python numbers"),
     (Exact("unique-groupby", "max_of_timestamps", per_item('sub["when"].max()'), [(TIMES,)], []), "max() of a column"),
     (Exact("unique-groupby", "std_of_nullable_ints", per_item('sub["n"].std()'), [(TIMES,)], []), "std() of a column"),
+    (Exact("dict-groupby", "float32_sums", SUMS, [(ITEMS.astype({"x": "float32"}),)], []), "a sum of float32"),
+    (Exact("dict-groupby", "bools_kept_by_one_row_groups", SUMS_IF_SEEN, [(ITEMS.assign(x=[True, True, False]),)], []),
+     "a sum of bool"),
     (Exact("column-comprehension", "lookup_in_a_branch", '''
 def names_of(df, table):
     return [table[c] if c in table else "?" for c in df["code"]]

@@ -29,7 +29,7 @@ from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
 from ..engine.rows import column_of, guarded, plain_field, row_loop
-from ..engine.schema import group_key, numpy_number
+from ..engine.schema import column_dtypes, group_key, numpy_number
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -341,6 +341,7 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
+        guards.extend(_exact_sum(ctx, v.node, plain=isinstance(loop.body[0], ast.Assign)))
         grouped = call(ast.Attribute(call(ast.Attribute(v.node, "groupby", ast.Load()), by, sort=const(False),
                                           observed=const(True)), "sum", ast.Load()))
     g = ctx.fresh(f"{d}_groups")
@@ -349,6 +350,25 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     values = f"{g}.tolist()" if scalars != NUMPY or isinstance(value, ast.Constant) else f"{g}.to_numpy()"
     new: list[ast.stmt] = [assign(g, grouped), assign(d, _expr(f"dict(zip({keys}, {values}))"))]
     return guarded(ctx, loop, guards, new)
+
+
+def _exact_sum(ctx: Context, values: ast.expr, plain: bool) -> list[ast.expr]:
+    """Tests that groupby's sum is the loop's: the values are float64 (a float32 column's loop adds Python
+    floats), int64 whose sums cannot wrap (the loop's Python ints grow: a run-time range test), or bool added to
+    0 (``d.get(k, 0) + v``; the ``if k in d`` form keeps a one-row group's True). A column read of another
+    dtype declines; a computed value's dtype is tested at run time."""
+    v = ast.unparse(values)
+    allowed = {"float64", "int64", "bool"} if plain else {"float64", "int64"}
+    dtypes = column_dtypes(ctx, values)  # a column read's: the schema guard lets only these through
+    if dtypes and not dtypes <= allowed:
+        raise Decline(f"a sum of {', '.join(sorted(dtypes))} values: the loop adds Python numbers, groupby "
+                      "adds in the column's dtype")
+    tests = [] if dtypes else [f"str(({v}).dtype) in {tuple(sorted(allowed))!r}"]
+    if not dtypes or "int64" in dtypes:
+        wraps = f"max(-int(({v}).min()), int(({v}).max())) * len({v}) < 2 ** 63"
+        tests.append(f"(not len({v}) or {wraps})" if dtypes == {"int64"} else
+                     f"(str(({v}).dtype) != 'int64' or not len({v}) or {wraps})")
+    return [parse_expr(t) for t in tests]
 
 
 ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)
