@@ -57,6 +57,7 @@ MISSING_KEYS = [  # an object column may hold None, pd.NA and NaN objects: the l
 ]
 
 ITEMS = pd.DataFrame({"item": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]})
+INTERVALS = pd.arrays.IntervalArray.from_arrays([0.0, 4.0, np.nan], [4.0, 8.0, np.nan])  # [-1] is NaN
 NUMBERED = ITEMS.assign(item=[1, 2, 1])
 TIMES = ITEMS.assign(when=pd.to_datetime(["2020-01-01", "2021-03-04", None]), n=pd.array([1, None, 3], dtype="Int64"))
 
@@ -99,6 +100,11 @@ EXACT = [
           [(ITEMS,)]),  # past int64
     Exact("unique-groupby", "index_named_like_the_key", per_item('sub["x"].sum()'), [(NUMBERED,)],
           [(NUMBERED.rename_axis("item"),)]),  # df.groupby("item") is ambiguous there
+    Exact("unique-groupby", "nullable_bool_keys", per_item('sub["x"].sum()'),
+          [(ITEMS.assign(item=pd.array([True, False, True], dtype="boolean")),)],
+          [(ITEMS.assign(item=pd.array([True, None, False], dtype="boolean")),)]),  # "boolean" has NA
+    Exact("unique-groupby", "interval_keys", per_item('sub["x"].sum()'), [(ITEMS.assign(item=INTERVALS[[0, 1, 0]]),)],
+          [(ITEMS.assign(item=INTERVALS[[0, -1, 1]]),)]),  # "interval[float64, right]" has NaN
     Exact("dict-groupby", "int_sums_past_int64", SUMS, [(ITEMS.assign(x=[1, 2, 3]),)],
           [(ITEMS.assign(x=[2 ** 62, 2, 2 ** 62]),), (ITEMS.assign(x=[-2 ** 63, 2, -1]),)]),  # the loop's ints grow
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),

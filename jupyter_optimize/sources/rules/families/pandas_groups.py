@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass, field
 
 from ..engine.build import assign, call, const, name, parse_expr, same
@@ -51,7 +52,7 @@ def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 
 AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod"}
 PYTHON_INTS = {"nunique"}  # aggregations whose value the loop gets as a Python int (as len() is)
-NEVER_MISSING = ("int", "uint", "bool")  # key dtypes with no NaN-like value (their names start so)
+NEVER_MISSING = re.compile(r"u?int(8|16|32|64)|bool")  # numpy key dtypes with no NaN-like value (not Int64, boolean)
 
 
 @dataclass
@@ -170,7 +171,7 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     pd = ctx.module("pandas")
     by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))  # not the label: an index level may share it
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
-    can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
+    can_miss = not all(NEVER_MISSING.fullmatch(d) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
     if not sort and not can_miss:
         new.append(f"{result}.update(zip({keys_text}, {values}))")
