@@ -105,6 +105,13 @@ EXACT = [
           [(ITEMS.assign(item=pd.array([True, None, False], dtype="boolean")),)]),  # "boolean" has NA
     Exact("unique-groupby", "interval_keys", per_item('sub["x"].sum()'), [(ITEMS.assign(item=INTERVALS[[0, 1, 0]]),)],
           [(ITEMS.assign(item=INTERVALS[[0, -1, 1]]),)]),  # "interval[float64, right]" has NaN
+    Exact("dict-groupby", "counts_over_range_of_shape", '''
+def counts(df):
+    out = {}
+    for i in range(df.shape[0]):
+        out[df.at[i, "item"]] = out.get(df.at[i, "item"], 0) + 1
+    return out
+''', [(ITEMS,)], [(ITEMS,), (ITEMS.iloc[:0],)]),
     Exact("dict-groupby", "int_sums_past_int64", SUMS, [(ITEMS.assign(x=[1, 2, 3]),)],
           [(ITEMS.assign(x=[2 ** 62, 2, 2 ** 62]),), (ITEMS.assign(x=[-2 ** 63, 2, -1]),)]),  # the loop's ints grow
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),

@@ -29,7 +29,7 @@ from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import column_of, guarded, plain_field, row_loop
+from ..engine.rows import _range_subject, column_of, guarded, plain_field, row_loop
 from ..engine.schema import column_dtypes, group_key, numpy_number
 
 
@@ -386,7 +386,9 @@ def _read_scalars(ctx: Context, loop: ast.For, key: ast.expr) -> str:
     by_position = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
     if not whole_row and not by_position:
         return ITERATED
-    frame = ast.unparse(it.func.value) if whole_row else ast.unparse(it.args[0].args[0])  # type: ignore[attr-defined]
+    frame = ast.unparse(it.func.value) if whole_row else _range_subject(it)  # type: ignore[attr-defined,arg-type]
+    if frame is None:
+        raise Decline("a range over something other than a frame's length")
     schemas = ctx.schemas(frame)
     rows = {_row_holds([d for _, d in s]) for s in schemas}
     if whole_row or _reads_row(key):
