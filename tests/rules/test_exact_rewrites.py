@@ -112,6 +112,17 @@ def counts(df):
         out[df.at[i, "item"]] = out.get(df.at[i, "item"], 0) + 1
     return out
 ''', [(ITEMS,)], [(ITEMS,), (ITEMS.iloc[:0],)]),
+    Exact("dict-groupby", "counts_of_a_dict_of_lists", '''
+def counts(df):
+    out = {}
+    for k in df["item"]:
+        out[k] = out.get(k, 0) + 1
+    return out
+''', [(ITEMS,)], [({"item": ["a", "b", "a"]},), (pd.Series({"item": ["a", "b"], "x": 1}),)]),  # not frames
+    Exact("column-comprehension", "halves_of_arrays_and_lists", '''
+def halves(temps):
+    return [t / 2 for t in temps]
+''', [(ITEMS["x"],)], [(np.arange(6.0).reshape(3, 2),), ([1.0, 3.0],)]),  # float64, but not a Series
     Exact("dict-groupby", "int_sums_past_int64", SUMS, [(ITEMS.assign(x=[1, 2, 3]),)],
           [(ITEMS.assign(x=[2 ** 62, 2, 2 ** 62]),), (ITEMS.assign(x=[-2 ** 63, 2, -1]),)]),  # the loop's ints grow
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),

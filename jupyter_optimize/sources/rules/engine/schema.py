@@ -51,12 +51,13 @@ def schema_guard(ctx: Context, var: str) -> ast.expr:
         raise Decline(f"the dtypes {var} had are not known, so no guard can check them")
     kind = ctx.kind(var)
     assert kind is not None
+    is_pandas = f"isinstance({var}, {ctx.module('pandas')}.{kind.type})"  # a dict, list or ndarray: the original
     if kind.type == "Series":
         dtypes = sorted({s[0][1] for s in schemas})
-        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes])
+        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes], is_pandas)
     pairs = f"[(c, {_dtype_text('t', [d for s in schemas for _, d in s])}) for c, t in {var}.dtypes.items()]"
     expected = ["[" + ", ".join(f"({label}, {dtype!r})" for label, dtype in s) + "]" for s in schemas]
-    return _one_of(pairs, expected)
+    return _one_of(pairs, expected, is_pandas)
 
 
 def _dtype_text(dtype: str, recorded: list[str]) -> str:
@@ -66,10 +67,10 @@ def _dtype_text(dtype: str, recorded: list[str]) -> str:
     return f"(str({dtype}) if str({dtype}) != 'category' else 'category[' + str({dtype}.categories.dtype) + ']')"
 
 
-def _one_of(actual: str, expected: list[str]) -> ast.expr:
+def _one_of(actual: str, expected: list[str], is_pandas: str) -> ast.expr:
     if len(expected) == 1:
-        return parse_expr(f"{actual} == {expected[0]}")
-    return parse_expr(f"{actual} in ({', '.join(expected)})")
+        return parse_expr(f"{is_pandas} and {actual} == {expected[0]}")
+    return parse_expr(f"{is_pandas} and {actual} in ({', '.join(expected)})")
 
 
 def column_dtypes(ctx: Context, node: ast.expr) -> set[str]:
