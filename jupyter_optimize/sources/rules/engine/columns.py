@@ -29,7 +29,7 @@ from .build import call, const, name, parse_expr
 from .context import Context
 from .inline import helper_expression
 from .rewrite import Decline
-from .schema import FLOATS, INTEGERS, TEXT_DTYPES, values_dtypes
+from .schema import FLOATS, INTEGERS, TEXT_DTYPES, column_dtypes, values_dtypes
 
 COL, ARR, CONST = "column", "array", "constant"  # a Series aligned with the rows; an ndarray; one value
 NUMBER, BOOL, TEXT, ANY = "number", "bool", "text", "any"
@@ -48,6 +48,8 @@ STR_PREDICATES = {"startswith", "endswith", "isdigit", "isalpha", "isnumeric", "
                   "isalnum"}
 INT_TEXT = r"^\s*[+-]?[0-9]{1,18}\s*$"
 FLOAT_TEXT = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
+# what infer_dtype(skipna=False) calls an object column of hashable values none of which is NA-like
+PLAIN_KEYS = ("string", "integer", "boolean", "bytes", "empty")
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,18 @@ class Columns:
         """``table[key]`` per row -> each distinct key looked up once (``pd.factorize``, in the order the rows
         first have them), then the values the dict holds (the very objects) spread back over the rows. A key
         missing from the table raises the KeyError the loop raises first (the first missing key in row
-        order); a table that is not a plain dict (``__missing__``, say): the original runs."""
+        order); a table that is not a plain dict (``__missing__``, say): the original runs. So does an object
+        column holding anything but plain strings, ints, bools or bytes: factorize makes one NaN of None, pd.NA
+        and each NaN object, where the loop looks each up as it is, and it raises TypeError on an unhashable
+        value where the loop may first meet a missing key."""
+        if self.conditions:  # the whole column is looked up: a key the branch's rows never have would raise
+            raise Decline("a dict lookup in a branch (every row's key would be looked up)")
         code, t, pd, np = ast.unparse(keys.node), ast.unparse(table.node), self.pd, self.np
         self.guard(f"type({t}) is dict")
+        dtypes = column_dtypes(self.ctx, keys.node)  # the dtypes the schema guard lets through
+        if not dtypes or "object" in dtypes:
+            self.guard(f"(not {pd}.api.types.is_object_dtype({code}) "
+                       f"or {pd}.api.types.infer_dtype({code}, skipna=False) in {PLAIN_KEYS!r})")
         found = self.ctx.fresh("found")
         values = (f"{np}.fromiter(map({t}.__getitem__, ({found} := {pd}.factorize({code}, use_na_sentinel=False))[1]),"
                   f" dtype=object, count=len({found}[1]))[{found}[0]]")

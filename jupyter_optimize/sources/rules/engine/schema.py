@@ -51,18 +51,21 @@ def schema_guard(ctx: Context, var: str) -> ast.expr:
         raise Decline(f"the dtypes {var} had are not known, so no guard can check them")
     kind = ctx.kind(var)
     assert kind is not None
+    is_pandas = f"isinstance({var}, {ctx.module('pandas')}.{kind.type})"  # a dict, list or ndarray: the original
     if kind.type == "Series":
         dtypes = sorted({s[0][1] for s in schemas})
-        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes])
+        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes], is_pandas)
     pairs = f"[(c, {_dtype_text('t', [d for s in schemas for _, d in s])}) for c, t in {var}.dtypes.items()]"
     expected = ["[" + ", ".join(f"({label}, {dtype!r})" for label, dtype in s) + "]" for s in schemas]
-    return _one_of(pairs, expected)
+    return _one_of(pairs, expected, is_pandas)
 
 
 def is_schema_guard(node: ast.expr) -> bool:
     """*node* is (or, an ``and``, starts with) a test `schema_guard` wrote: the mark of a rewrite's guard."""
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
-        node = node.values[0]
+        first = node.values[0]
+        is_pandas = isinstance(first, ast.Call) and isinstance(first.func, ast.Name) and first.func.id == "isinstance"
+        return is_schema_guard(node.values[1] if is_pandas else first)  # isinstance(df, pd.DataFrame) and ...
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In))):
         return False
     text = ast.unparse(node.left)
@@ -76,10 +79,10 @@ def _dtype_text(dtype: str, recorded: list[str]) -> str:
     return f"(str({dtype}) if str({dtype}) != 'category' else 'category[' + str({dtype}.categories.dtype) + ']')"
 
 
-def _one_of(actual: str, expected: list[str]) -> ast.expr:
+def _one_of(actual: str, expected: list[str], is_pandas: str) -> ast.expr:
     if len(expected) == 1:
-        return parse_expr(f"{actual} == {expected[0]}")
-    return parse_expr(f"{actual} in ({', '.join(expected)})")
+        return parse_expr(f"{is_pandas} and {actual} == {expected[0]}")
+    return parse_expr(f"{is_pandas} and {actual} in ({', '.join(expected)})")
 
 
 FLOATS = frozenset({"float16", "float32", "float64"})

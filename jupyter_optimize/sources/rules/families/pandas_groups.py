@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass, field
 
 from ..engine.build import assign, call, const, name, parse_expr, same
@@ -33,8 +34,8 @@ from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
 from ..engine.rewrite import Decline, Edit, Rewrite
-from ..engine.rows import column_of, guarded, guarded_after, plain_field, row_loop
-from ..engine.schema import group_key, numpy_number, values_dtypes
+from ..engine.rows import _range_subject, column_of, guarded, guarded_after, plain_field, row_loop
+from ..engine.schema import column_dtypes, group_key, numpy_number, values_dtypes
 
 
 def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -56,7 +57,7 @@ def unique_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
 
 AGGREGATIONS = {"sum", "mean", "max", "min", "count", "median", "std", "var", "nunique", "prod"}
 PYTHON_INTS = {"nunique"}  # aggregations whose value the loop gets as a Python int (as len() is)
-NEVER_MISSING = ("int", "uint", "bool")  # key dtypes with no NaN-like value (their names start so)
+NEVER_MISSING = re.compile(r"u?int(8|16|32|64)|bool")  # numpy key dtypes with no NaN-like value (not Int64, boolean)
 # key dtypes whose groups' index (to_numpy) gives the scalars unique() gives: the same types, the same values
 INDEX_KEEPS_SCALARS = {f"{u}int{b}" for u in ("", "u") for b in (8, 16, 32, 64)} | {"float32", "float64", "bool", "str"}
 
@@ -172,11 +173,10 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline("sorted() of categories sorts by value, groupby by the categories' order")
     base = ctx.fresh(f"{result}_by_{key}" if key.isidentifier() else f"{result}_groups")
     groups = ctx.fresh(f"{base}_groups")
-    value, python_ints = _group_expr(body[0].value, rnd, groups)
+    value, python_ints = _group_expr(body[0].value, rnd, groups, ctx)
     values = f"{base}.{'tolist' if python_ints else 'to_numpy'}()"
     pd = ctx.module("pandas")
-    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))
-    by = repr(key) if by == f"{frame}[{key!r}]" else by
+    by = ast.unparse(group_key(ctx, parse_expr(f"{frame}[{key!r}]")))  # not the label: an index level may share it
     new = [f"{groups} = {frame}.groupby({by}, sort=False, observed=True)", f"{base} = {value}"]
     mean_of = _mean_column(body[0].value, rnd)
     if mean_of is not None:  # a group with no values: the loop's mean() is a Python float NaN (np.float64 else)
@@ -185,7 +185,7 @@ def _unique_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
                 f"if {base}.hasnans:\n    {got} = [float('nan') if {n} == 0 else {m} for {m}, {n} in zip({got}, "
                 f"{groups}[{mean_of!r}].count().to_numpy())]"]
         values = got
-    can_miss = not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
+    can_miss = not all(NEVER_MISSING.fullmatch(d) for d in key_dtypes)
     keys_text = ast.unparse(loop.iter)
     indexed = all(d in INDEX_KEEPS_SCALARS for d in key_dtypes)  # the groups' index holds unique()'s very values
     group_keys = f"{base}.index.to_numpy()" if indexed else keys_text
@@ -255,44 +255,87 @@ def _unique_keys(ctx: Context, it: ast.expr) -> tuple[str, str, bool]:
     raise Decline("not a loop over a column's unique() values")
 
 
-def _group_expr(node: ast.expr, rnd: _Round, groups: str) -> tuple[str, bool]:
+def _group_expr(node: ast.expr, rnd: _Round, groups: str, ctx: Context) -> tuple[str, bool]:
     """The aggregation expression with every per-group aggregation replaced by its groupby Series,
-    and whether the loop's value is a Python number (every aggregation in it is: len(), nunique())."""
+    and whether the loop's value is a Python number (every aggregation in it is: len(), nunique()).
+
+    Arithmetic on Python numbers alone is Python's (a division by a count of 0 raises, ints do not wrap):
+    when the whole value is such arithmetic it runs on object Series, one Python operation per group;
+    inside a value with numpy numbers too it declines. A numpy number meets a Python one (``x.sum() / len(sub)``)
+    as in the loop only when the Series hold the dtype the loop's scalar has: its column is int64, float64
+    or bool."""
     kinds: list[bool] = []  # per aggregation: the loop gets a Python int
+    columns: list[str] = []  # per aggregation: the column it reads ("" for the group's size)
+    as_objects = [False]
+    python_ops: list[bool] = []  # per arithmetic operation: on two Python numbers
 
     def agg(n: ast.expr) -> str | None:
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in AGGREGATIONS \
                 and not n.args and not n.keywords:
             col = rnd.column(n.func.value)
             if col is not None:
+                _aggregable(ctx, rnd.frame, col, n.func.attr)
                 kinds.append(n.func.attr in PYTHON_INTS)
+                columns.append(col)
                 return f"{groups}[{col!r}].{n.func.attr}()"
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and len(n.args) == 1 \
                 and not n.keywords and (rnd.is_rows(n.args[0]) or rnd.column(n.args[0]) is not None):
             kinds.append(True)
+            columns.append("")
             return f"{groups}.size()"
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Attribute) and n.value.attr == "shape" \
                 and rnd.is_rows(n.value.value) and isinstance(n.slice, ast.Constant) and n.slice.value == 0:
             kinds.append(True)
+            columns.append("")
             return f"{groups}.size()"
         return None
 
-    def walk(n: ast.expr) -> str:
+    def walk(n: ast.expr) -> tuple[str, bool]:  # the code, and whether the loop's value is a Python number
+        seen = len(kinds)
         found = agg(n)
         if found is not None:
-            return f"({found})"
+            python = kinds[-1]
+            return (f"({found}.astype(object))" if python and as_objects[0] else f"({found})"), python
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
-            return f"({walk(n.left)} {_OPS[type(n.op)]} {walk(n.right)})"
+            (left, lpy), (right, rpy) = walk(n.left), walk(n.right)
+            if lpy != rpy and not all(_loop_dtype_kept(ctx, rnd.frame, c) for c in columns[seen:] if c):
+                raise Decline("a Python number (len(), nunique()) with an aggregation of a column whose dtype "
+                              "the groupby Series does not keep in the arithmetic")
+            python_ops.append(lpy and rpy)
+            return f"({left} {_OPS[type(n.op)]} {right})", lpy and rpy
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
-            return repr(n.value)
+            return repr(n.value), True
         if isinstance(n, ast.Name) and n.id not in {rnd.k, rnd.frame, *rnd.masks, *rnd.rows, *rnd.columns}:
-            return n.id
+            return n.id, {k.type for k in ctx.kinds_of(n.id)} <= {"int", "float"} and bool(ctx.kinds_of(n.id))
         raise Decline(f"{ast.unparse(n)} is not an aggregation of the group")
 
-    text = walk(node)
+    text, python = walk(node)
     if not kinds:
         raise Decline("no aggregation of the group")
+    if python and isinstance(node, ast.BinOp):  # Python arithmetic: on object Series, as the loop does it
+        kinds.clear()
+        columns.clear()
+        as_objects[0] = True
+        text, python = walk(node)
+    elif any(python_ops):
+        raise Decline("arithmetic of Python numbers (len(), nunique()) inside a value with numpy numbers")
     return text, all(kinds)
+
+
+def _aggregable(ctx: Context, frame: str, col: str, how: str) -> None:
+    """Aggregations whose groupby values are the loop's (the same type, NaN, NaT or NA alike): any over numpy
+    numbers, count() and nunique() over any column, max() and min() over text."""
+    dtypes = {d for schema in ctx.schemas(frame) for label, d in schema if label == repr(col)}
+    if dtypes and (how in ("count", "nunique") or all(numpy_number(d) for d in dtypes)
+                   or (how in ("max", "min") and dtypes == {"str"})):
+        return
+    raise Decline(f"{how}() of a column of dtype {', '.join(sorted(dtypes)) or 'unknown'}: groupby's values "
+                  "are not the loop's (a Timestamp, NA, or another error)")
+
+
+def _loop_dtype_kept(ctx: Context, frame: str, col: str) -> bool:
+    return all(d in ("int64", "float64", "bool") for schema in ctx.schemas(frame) for label, d in schema
+               if label == repr(col))
 
 
 _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -325,7 +368,7 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         raise Decline("the loop variables are read after the loop")
     guards = [*rows.guards, *cols.guards]
     key_dtypes = values_dtypes(ctx, k.node)
-    can_miss = not key_dtypes or not all(d.startswith(NEVER_MISSING) for d in key_dtypes)
+    can_miss = not key_dtypes or not all(NEVER_MISSING.fullmatch(d) for d in key_dtypes)
     by = group_key(ctx, k.node)
     counting = isinstance(value, ast.Constant) and value.value == 1 and type(value.value) is int
     if counting:  # not value_counts(sort=False): it gives a categorical's counts in the categories' order
@@ -335,6 +378,7 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
+        guards.extend(_exact_sum(ctx, v.node, plain=isinstance(loop.body[0], ast.Assign)))
         summed = v.node
     grouping = call(ast.Attribute(summed, "groupby", ast.Load()), by, sort=const(False), observed=const(True))
     label = _label_of(k.node)
@@ -367,6 +411,25 @@ def _label_of(column: ast.expr) -> str:
     return column.id if isinstance(column, ast.Name) else "key"
 
 
+def _exact_sum(ctx: Context, values: ast.expr, plain: bool) -> list[ast.expr]:
+    """Tests that groupby's sum is the loop's: the values are float64 (a float32 column's loop adds Python
+    floats), int64 whose sums cannot wrap (the loop's Python ints grow: a run-time range test), or bool added to
+    0 (``d.get(k, 0) + v``; the ``if k in d`` form keeps a one-row group's True). A column read of another
+    dtype declines; a computed value's dtype is tested at run time."""
+    v = ast.unparse(values)
+    allowed = {"float64", "int64", "bool"} if plain else {"float64", "int64"}
+    dtypes = column_dtypes(ctx, values)  # a column read's: the schema guard lets only these through
+    if dtypes and not dtypes <= allowed:
+        raise Decline(f"a sum of {', '.join(sorted(dtypes))} values: the loop adds Python numbers, groupby "
+                      "adds in the column's dtype")
+    tests = [] if dtypes else [f"str(({v}).dtype) in {tuple(sorted(allowed))!r}"]
+    if not dtypes or "int64" in dtypes:
+        wraps = f"max(-int(({v}).min()), int(({v}).max())) * len({v}) < 2 ** 63"
+        tests.append(f"(not len({v}) or {wraps})" if dtypes == {"int64"} else
+                     f"(str(({v}).dtype) != 'int64' or not len({v}) or {wraps})")
+    return [parse_expr(t) for t in tests]
+
+
 ITERATED, NUMPY, PYTHON = "iterated", "numpy", "python"  # how a loop's reads give values (see _read_scalars)
 
 
@@ -381,7 +444,9 @@ def _read_scalars(ctx: Context, loop: ast.For, key: ast.expr) -> str:
     by_position = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range"
     if not whole_row and not by_position:
         return ITERATED
-    frame = ast.unparse(it.func.value) if whole_row else ast.unparse(it.args[0].args[0])  # type: ignore[attr-defined]
+    frame = ast.unparse(it.func.value) if whole_row else _range_subject(it)  # type: ignore[attr-defined,arg-type]
+    if frame is None:
+        raise Decline("a range over something other than a frame's length")
     schemas = ctx.schemas(frame)
     rows = {_row_holds([d for _, d in s]) for s in schemas}
     if whole_row or _reads_row(key):
