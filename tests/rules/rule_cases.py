@@ -960,6 +960,15 @@ def reads_the_frame(df):
         out.loc[len(out)] = [v + len(out)]
     return out
 ''', (SHOP,)),
+    case("append-rows", "reused_row_list", '''
+def reused_row_list(df):
+    out = pd.DataFrame(columns=["item", "units"])
+    row = [None, None]
+    for item, units in zip(df["item"], df["units"]):
+        row[0], row[1] = item, units
+        out.loc[len(out)] = row
+    return out
+''', (SHOP,)),
     case("frame-row-loop", "math_factorial", '''
 def math_factorial(df):
     out = []
