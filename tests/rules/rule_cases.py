@@ -960,6 +960,18 @@ def reads_the_frame(df):
         out.loc[len(out)] = [v + len(out)]
     return out
 ''', (SHOP,)),
+    case("column-comprehension", "rounded_costs", '''
+def rounded_costs(df):
+    return [round(c, 1) for c in df["units"]]
+''', (SHOP,)),
+    case("column-comprehension", "on_the_day", '''
+def on_the_day(df):
+    return [d == "2024-03-01" for d in df["day"]]
+''', (pd.DataFrame({"day": pd.date_range("2024-01-01 09:30", periods=6, freq="7h")}),)),
+    case("column-comprehension", "below_grade", '''
+def below_grade(df):
+    return [g < "C" for g in df["grade"]]
+''', (pd.DataFrame({"grade": pd.Categorical(list("ABCDAB"), categories=list("ABCD"), ordered=True)}),)),
     case("append-rows", "reused_row_list", '''
 def reused_row_list(df):
     out = pd.DataFrame(columns=["item", "units"])

@@ -258,10 +258,22 @@ class Columns:
             return Tr(test, COL, BOOL)
         if isinstance(op, (ast.Is, ast.IsNot)):
             raise Decline("`is` on per-row values")
-        if TEXT in (left.sort, right.sort) and not isinstance(op, (ast.Eq, ast.NotEq)):
-            for side in (left, right):
-                self._no_missing(side)
+        if TEXT in (left.sort, right.sort):
+            self._text_meets_text(left, right)
+            if not isinstance(op, (ast.Eq, ast.NotEq)):
+                for side in (left, right):
+                    self._no_missing(side)
         return Tr(ast.Compare(left.node, [op], [right.node]), _shape(left, right), BOOL)
+
+    def _text_meets_text(self, *sides: Tr) -> None:
+        """Text compared with a column of another dtype: pandas parses it for a datetime or timedelta column
+        (``== "2024-03-01"`` is true on that day, a Timestamp never equals a str) and orders an ordered
+        categorical by its categories, not as strings."""
+        for side in sides:
+            dtypes = values_dtypes(self.ctx, side.node) if side.shape == COL else set()
+            other = sorted(d for d in dtypes if d not in TEXT_DTYPES and d != "object")
+            if other:
+                raise Decline(f"text compared with a {other[0]} column (pandas compares those its own way)")
 
     def _hashable_in(self, container: Tr) -> None:
         # `x in d` on a dict tests keys, on a list equality; isin compares values: the same for plain values
@@ -399,8 +411,9 @@ class Columns:
                 self._no_missing(x)
             return Tr(call(f"{np}.{'maximum' if fname == 'max' else 'minimum'}", xs[0].node, xs[1].node),
                       _shape(*xs), NUMBER)
-        if fname == "round" and len(xs) == 2 and xs[1].shape == CONST:
-            return Tr(call(f"{np}.round", xs[0].node, xs[1].node), xs[0].shape, NUMBER)
+        if fname == "round" and len(xs) == 2:  # round(0.15, 1) is 0.1, np.round(0.15, 1) is 0.2
+            raise Decline("round(x, n) rounds the float's exact value, np.round rounds x * 10**n: they differ "
+                          "on about one value in 25")
         if fname == "str" and len(xs) == 1:
             return self.text_of(xs[0])
         if fname == "len" and len(xs) == 1:
