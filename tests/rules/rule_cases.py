@@ -543,6 +543,13 @@ def root_costs(s):
         out.append(math.sqrt(v))
     return out
 ''', (TEMPS.abs(),), (TEMPS,)),
+    case("frame-row-loop", "sines", '''
+def sines(s):
+    out = []
+    for v in s:
+        out.append(math.sin(v))
+    return out
+''', (TEMPS,), (TEMPS * float("inf"),)),
     # -- frame-apply (pandas) ------------------------------------------------
     case("frame-apply", "flag_rows", '''
 def flag_rows(df):
@@ -959,6 +966,14 @@ def reads_the_frame(df):
     for v in df["units"]:
         out.loc[len(out)] = [v + len(out)]
     return out
+''', (SHOP,)),
+    case("column-comprehension", "prefix_after_two", '''
+def prefix_after_two(df):
+    return [s.startswith("ea", 1) for s in df["item"]]
+''', (SHOP,)),
+    case("column-comprehension", "equals_none", '''
+def equals_none(df):
+    return [c == None for c in df["item"]]
 ''', (SHOP,)),
     case("column-comprehension", "rounded_costs", '''
 def rounded_costs(df):

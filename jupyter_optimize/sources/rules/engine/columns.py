@@ -40,7 +40,8 @@ MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sq
                "cos": "cos", "tan": "tan", "atan": "arctan", "tanh": "tanh", "fabs": "abs", "log1p": "log1p"}
 # the elements on which the math function raises (ValueError / OverflowError)
 MATH_BAD = {"sqrt": "({x}) < 0", "log": "({x}) <= 0", "log10": "({x}) <= 0", "log2": "({x}) <= 0",
-            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0"}
+            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0", "sin": "abs({x}) == float('inf')",
+            "cos": "abs({x}) == float('inf')", "tan": "abs({x}) == float('inf')"}
 STR_METHODS = {"upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "swapcase",
                "replace", "startswith", "endswith", "zfill", "isdigit", "isalpha", "isnumeric", "isspace",
                "islower", "isupper", "isalnum", "center", "ljust", "rjust"}
@@ -258,6 +259,8 @@ class Columns:
             return Tr(test, COL, BOOL)
         if isinstance(op, (ast.Is, ast.IsNot)):
             raise Decline("`is` on per-row values")
+        if any(isinstance(side.node, ast.Constant) and side.node.value is None for side in (left, right)):
+            raise Decline("a comparison with None (a column's == None is False even where the value is None)")
         if TEXT in (left.sort, right.sort):
             self._text_meets_text(left, right)
             if not isinstance(op, (ast.Eq, ast.NotEq)):
@@ -405,6 +408,7 @@ class Columns:
             return Tr(copy.deepcopy(node), CONST)
         np = self.np
         if fname == "abs" and len(xs) == 1:
+            self._no_overflow(ast.Add(), xs[0])  # abs(-2**63) wraps in int64
             return Tr(call(f"{np}.abs", xs[0].node), xs[0].shape, NUMBER)
         if fname in ("max", "min") and len(xs) == 2:
             for x in xs:
@@ -453,9 +457,9 @@ class Columns:
         x = self._text_column(base)
         method = ast.Attribute(ast.Attribute(x.node, "str", ast.Load()), func.attr, ast.Load())
         sort = BOOL if func.attr in STR_PREDICATES else TEXT
-        if func.attr in ("startswith", "endswith") and not (isinstance(args[0], ast.Constant)
+        if func.attr in ("startswith", "endswith") and not (len(args) == 1 and isinstance(args[0], ast.Constant)
                                                             and isinstance(args[0].value, str)):
-            raise Decline(f".{func.attr}() with a non-string prefix")
+            raise Decline(f".{func.attr}() with a non-string prefix, or start and end (.str.{func.attr} takes na there)")
         return Tr(call(method, *[x.node for x in xs]), COL, sort)
 
     def _text_column(self, x: Tr) -> Tr:
