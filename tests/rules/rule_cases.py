@@ -543,6 +543,13 @@ def root_costs(s):
         out.append(math.sqrt(v))
     return out
 ''', (TEMPS.abs(),), (TEMPS,)),
+    case("frame-row-loop", "sines", '''
+def sines(s):
+    out = []
+    for v in s:
+        out.append(math.sin(v))
+    return out
+''', (TEMPS,), (TEMPS * float("inf"),)),
     # -- frame-apply (pandas) ------------------------------------------------
     case("frame-apply", "flag_rows", '''
 def flag_rows(df):
@@ -958,6 +965,35 @@ def reads_the_frame(df):
     out = pd.DataFrame(columns=["a"])
     for v in df["units"]:
         out.loc[len(out)] = [v + len(out)]
+    return out
+''', (SHOP,)),
+    case("column-comprehension", "prefix_after_two", '''
+def prefix_after_two(df):
+    return [s.startswith("ea", 1) for s in df["item"]]
+''', (SHOP,)),
+    case("column-comprehension", "equals_none", '''
+def equals_none(df):
+    return [c == None for c in df["item"]]
+''', (SHOP,)),
+    case("column-comprehension", "rounded_costs", '''
+def rounded_costs(df):
+    return [round(c, 1) for c in df["units"]]
+''', (SHOP,)),
+    case("column-comprehension", "on_the_day", '''
+def on_the_day(df):
+    return [d == "2024-03-01" for d in df["day"]]
+''', (pd.DataFrame({"day": pd.date_range("2024-01-01 09:30", periods=6, freq="7h")}),)),
+    case("column-comprehension", "below_grade", '''
+def below_grade(df):
+    return [g < "C" for g in df["grade"]]
+''', (pd.DataFrame({"grade": pd.Categorical(list("ABCDAB"), categories=list("ABCD"), ordered=True)}),)),
+    case("append-rows", "reused_row_list", '''
+def reused_row_list(df):
+    out = pd.DataFrame(columns=["item", "units"])
+    row = [None, None]
+    for item, units in zip(df["item"], df["units"]):
+        row[0], row[1] = item, units
+        out.loc[len(out)] = row
     return out
 ''', (SHOP,)),
     case("frame-row-loop", "math_factorial", '''

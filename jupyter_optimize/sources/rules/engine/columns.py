@@ -40,7 +40,8 @@ MATH_UFUNCS = {"exp": "exp", "log": "log", "log10": "log10", "log2": "log2", "sq
                "cos": "cos", "tan": "tan", "atan": "arctan", "tanh": "tanh", "fabs": "abs", "log1p": "log1p"}
 # the elements on which the math function raises (ValueError / OverflowError)
 MATH_BAD = {"sqrt": "({x}) < 0", "log": "({x}) <= 0", "log10": "({x}) <= 0", "log2": "({x}) <= 0",
-            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0"}
+            "log1p": "({x}) <= -1", "exp": "({x}) > 709.0", "sin": "abs({x}) == float('inf')",
+            "cos": "abs({x}) == float('inf')", "tan": "abs({x}) == float('inf')"}
 STR_METHODS = {"upper", "lower", "strip", "lstrip", "rstrip", "title", "capitalize", "casefold", "swapcase",
                "replace", "startswith", "endswith", "zfill", "isdigit", "isalpha", "isnumeric", "isspace",
                "islower", "isupper", "isalnum", "center", "ljust", "rjust"}
@@ -269,10 +270,24 @@ class Columns:
             return Tr(test, COL, BOOL)
         if isinstance(op, (ast.Is, ast.IsNot)):
             raise Decline("`is` on per-row values")
-        if TEXT in (left.sort, right.sort) and not isinstance(op, (ast.Eq, ast.NotEq)):
-            for side in (left, right):
-                self._no_missing(side)
+        if any(isinstance(side.node, ast.Constant) and side.node.value is None for side in (left, right)):
+            raise Decline("a comparison with None (a column's == None is False even where the value is None)")
+        if TEXT in (left.sort, right.sort):
+            self._text_meets_text(left, right)
+            if not isinstance(op, (ast.Eq, ast.NotEq)):
+                for side in (left, right):
+                    self._no_missing(side)
         return Tr(ast.Compare(left.node, [op], [right.node]), _shape(left, right), BOOL)
+
+    def _text_meets_text(self, *sides: Tr) -> None:
+        """Text compared with a column of another dtype: pandas parses it for a datetime or timedelta column
+        (``== "2024-03-01"`` is true on that day, a Timestamp never equals a str) and orders an ordered
+        categorical by its categories, not as strings."""
+        for side in sides:
+            dtypes = values_dtypes(self.ctx, side.node) if side.shape == COL else set()
+            other = sorted(d for d in dtypes if d not in TEXT_DTYPES and d != "object")
+            if other:
+                raise Decline(f"text compared with a {other[0]} column (pandas compares those its own way)")
 
     def _hashable_in(self, container: Tr) -> None:
         # `x in d` on a dict tests keys, on a list equality; isin compares values: the same for plain values
@@ -404,14 +419,16 @@ class Columns:
             return Tr(copy.deepcopy(node), CONST)
         np = self.np
         if fname == "abs" and len(xs) == 1:
+            self._no_overflow(ast.Add(), xs[0])  # abs(-2**63) wraps in int64
             return Tr(call(f"{np}.abs", xs[0].node), xs[0].shape, NUMBER)
         if fname in ("max", "min") and len(xs) == 2:
             for x in xs:
                 self._no_missing(x)
             return Tr(call(f"{np}.{'maximum' if fname == 'max' else 'minimum'}", xs[0].node, xs[1].node),
                       _shape(*xs), NUMBER)
-        if fname == "round" and len(xs) == 2 and xs[1].shape == CONST:
-            return Tr(call(f"{np}.round", xs[0].node, xs[1].node), xs[0].shape, NUMBER)
+        if fname == "round" and len(xs) == 2:  # round(0.15, 1) is 0.1, np.round(0.15, 1) is 0.2
+            raise Decline("round(x, n) rounds the float's exact value, np.round rounds x * 10**n: they differ "
+                          "on about one value in 25")
         if fname == "str" and len(xs) == 1:
             return self.text_of(xs[0])
         if fname == "len" and len(xs) == 1:
@@ -451,9 +468,9 @@ class Columns:
         x = self._text_column(base)
         method = ast.Attribute(ast.Attribute(x.node, "str", ast.Load()), func.attr, ast.Load())
         sort = BOOL if func.attr in STR_PREDICATES else TEXT
-        if func.attr in ("startswith", "endswith") and not (isinstance(args[0], ast.Constant)
+        if func.attr in ("startswith", "endswith") and not (len(args) == 1 and isinstance(args[0], ast.Constant)
                                                             and isinstance(args[0].value, str)):
-            raise Decline(f".{func.attr}() with a non-string prefix")
+            raise Decline(f".{func.attr}() with a non-string prefix, or start and end (.str.{func.attr} takes na there)")
         return Tr(call(method, *[x.node for x in xs]), COL, sort)
 
     def _text_column(self, x: Tr) -> Tr:

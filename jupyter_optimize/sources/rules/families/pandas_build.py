@@ -2,11 +2,17 @@
 
 ``append-rows`` rewrites the three ways notebooks grow a frame in a loop:
 
-* ``out.loc[len(out)] = row`` on a frame made empty before the loop
-  (``pd.DataFrame(columns=[...])``): the rows are collected and the frame is
-  built once, ``pd.DataFrame(rows, columns=out.columns)``; pandas infers each
-  column's dtype from all its values, as enlarging row by row does. Only
-  where the frame is empty with object columns when the loop starts (what
+* ``out.loc[len(out)] = [a, b]`` (a list or tuple written there) on a frame
+  made empty before the loop (``pd.DataFrame(columns=[...])``): the rows are
+  collected and the frame is built once, ``pd.DataFrame(rows,
+  columns=out.columns)``. Enlarging row by row infers each *row's* dtype
+  first (a row of an int and a float is a float64 Series, so the int column
+  becomes float64; a NaN or None in a text column, a NaT, small or unsigned
+  ints give other dtypes than one frame of all rows), so the built frame is
+  kept only when its columns are bool, float64, int64 and str, not only
+  float64 and int64, with no missing value; otherwise the collected rows are added one at a time as
+  the loop did (the loop's other work is done once either way). Only where
+  the frame is empty with object columns when the loop starts (what
   ``DataFrame(columns=...)`` gives); otherwise the original loop runs. A
   loop that adds no row leaves the empty frame as it was;
 * ``out = pd.concat([out, pd.DataFrame([record])], ignore_index=True)``: the
@@ -100,6 +106,9 @@ def _loc_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Ed
         raise Decline("no `out.loc[len(out)] = row` in the loop")
     frame = frames.pop()
     assert frame is not None
+    if not all(isinstance(s.value, (ast.List, ast.Tuple)) for s in adds):  # type: ignore[attr-defined]
+        raise Decline("a row that is not a list written where it is added (a list filled again for each row "
+                      "would be collected as the same object every time)")
     _only_reads(loop, frame, adds)
     kinds = ctx.kinds_of(frame)
     if not kinds or any(k.type != "DataFrame" for k in kinds):
@@ -114,8 +123,17 @@ def _loc_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Ed
                     ast.Expr(call(ast.Attribute(name(rows), "append", ast.Load()), s.value))  # type: ignore[attr-defined]
                     if isinstance(s, ast.stmt) and _is_loc_append(s) else s for s in block])
     pd = _pd_name(ctx)
-    build = ast.If(name(rows), [assign(frame, call(f"{pd}.DataFrame", name(rows),
-                                                    columns=parse_expr(f"{frame}.columns")))], [])
+    built, dtypes, row = ctx.fresh(f"{frame}_built"), ctx.fresh(f"{frame}_dtypes"), ctx.fresh(f"{frame}_row")
+    build = ast.parse(
+        f"if {rows}:\n"
+        f"    {built} = {pd}.DataFrame({rows}, columns={frame}.columns)\n"
+        f"    {dtypes} = set(map(str, {built}.dtypes))\n"
+        f"    if ({dtypes} <= {{'bool', 'float64', 'int64', 'str'}} and {dtypes} != {{'float64', 'int64'}}\n"
+        f"            and {built}.notna().to_numpy().all()):\n"
+        f"        {frame} = {built}\n"
+        f"    else:\n"
+        f"        for {row} in {rows}:\n"
+        f"            {frame}.loc[len({frame})] = {row}\n").body[0]
     guard = parse_expr(f"len({frame}) == 0 and isinstance({frame}, {pd}.DataFrame) "
                        f"and all(t == object for t in {frame}.dtypes)")
     return [guarded_replace(ctx, loop, guard, [assign(rows, ast.List([], ast.Load())), new_loop, build])], rows
