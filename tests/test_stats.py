@@ -75,6 +75,27 @@ def test_a_faster_candidate_wholly_below_another_is_settled_the_best_is_not_unti
     assert settled([steady], original, 0.95, 0.05) == [True]
 
 
+def test_a_candidate_not_shown_faster_but_wholly_below_a_faster_one_is_settled():
+    from jupyter_optimize.measure.timing import settled
+
+    original, best = _around(8.0, 0.2)
+    _, edge = _around(1.05, 0.1)  # about 1.02-1.08: it could still be called faster, but never the best
+    assert settled([best, edge], original, 0.95, 0.05) == [False, True]
+    assert settled([edge], original, 0.95, 0.05) == [False]  # alone, it is timed on
+
+
+def test_a_faster_candidate_stops_at_about_five_percent_an_undecided_one_at_two():
+    from jupyter_optimize.measure.stats import relative_halfwidth, speedup_interval
+    from jupyter_optimize.measure.timing import settled
+
+    original, faster = _around(8.0, 0.07)
+    _, undecided = _around(1.05, 0.07)
+    widths = [relative_halfwidth(speedup_interval(original, c)) for c in (faster, undecided)]
+    assert all(0.02 < w < 0.05 for w in widths)  # the same width, between the two targets
+    assert settled([faster], original, 0.95, 0.05) == [True]
+    assert settled([undecided], original, 0.95, 0.05) == [False]
+
+
 def test_a_settled_candidate_is_timed_no_more_and_is_paired_with_the_originals_same_rounds(monkeypatch):
     from jupyter_optimize.measure import timing
     from jupyter_optimize.model import Call
