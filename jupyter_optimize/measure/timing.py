@@ -23,11 +23,10 @@ rounds are in and its expected time would run past the budget.
 
 A candidate stops being timed once its verdict is settled (`settled`, looked
 at every ten rounds from `MIN_ROUNDS` on): its interval is narrow (about
-+-2%; +-5% once it is faster: more rounds would move the figure, not the
-verdict), or lies wholly below the gain a faster verdict needs (it cannot be
-called faster), or lies wholly below a faster candidate's (it is not the
-best: whatever its verdict is then, `faster` when its interval already
-clears the gain, more rounds would not make it the one to take).
++-2%; +-5% once it is faster beyond doubt: more rounds would move the
+figure, not the verdict), or lies wholly below the gain a faster verdict
+needs (it cannot be called faster), or it is faster but lies wholly below
+another candidate's (it is not the best).
 Its samples are then its rounds so far, paired with the original's same
 rounds; the original and the unsettled candidates go on, each round cheaper.
 """
@@ -53,7 +52,7 @@ MAX_ROUNDS = 400
 SETTLE_EVERY = 10  # rounds between looks at the intervals (each look sorts O(n^2) Walsh averages)
 NO_CALIBRATION_S = 25 * TARGET_SAMPLE_S  # a cold pass this long: one loop per sample, no calibration passes
 TARGET_HALFWIDTH = 0.02  # stop early once every interval is within about +-2% ...
-FASTER_HALFWIDTH = 0.05  # ... or, for a candidate already faster, +-5%
+FASTER_HALFWIDTH = 0.05  # ... or +-5% for one whose interval clears the gain by 5% more
 
 
 @dataclass(frozen=True)
@@ -112,13 +111,17 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
 
 def settled(candidates: list[list[float]], original: list[float], confidence: float, gain: float) -> list[bool]:
     """For each candidate (its samples paired with the original's), whether more rounds would not change
-    its verdict enough to matter: its interval is within about +-2% (`TARGET_HALFWIDTH`), or it is faster
-    and within about +-5% (`FASTER_HALFWIDTH`), or it lies wholly below `1 + gain` (not faster, whatever
-    the centre), or wholly below a faster candidate's (not the best)."""
+    its verdict enough to matter: its interval is within about +-2% (`TARGET_HALFWIDTH`), or within about
+    +-5% (`FASTER_HALFWIDTH`) while clearing the gain by as much again (faster beyond doubt: stopping at
+    the first look that clears the gain would call a candidate just below it faster more often), or it
+    lies wholly below `1 + gain` (not faster, whatever the centre), or it is faster and wholly below
+    another faster one's (not the best). A candidate not yet faster is timed on however it compares with
+    the best: more rounds may still show it faster."""
     ratios = [speedup_interval(original[:len(mine)], mine, confidence) for mine in candidates]
-    fastest_low = max((r.low for r in ratios if is_faster(r.low, gain)), default=-math.inf)  # none faster: none below
-    return [relative_halfwidth(r) < (FASTER_HALFWIDTH if is_faster(r.low, gain) else TARGET_HALFWIDTH)
-            or r.high < 1.0 + gain or r.high < fastest_low for r in ratios]
+    fastest_low = max((r.low for r in ratios if is_faster(r.low, gain)), default=math.inf)
+    return [relative_halfwidth(r) < TARGET_HALFWIDTH or r.high < 1.0 + gain
+            or (relative_halfwidth(r) < FASTER_HALFWIDTH and r.low > (1.0 + gain) * (1.0 + FASTER_HALFWIDTH))
+            or (is_faster(r.low, gain) and r.high < fastest_low) for r in ratios]
 
 
 def _median(values: list[float]) -> float:
