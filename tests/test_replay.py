@@ -101,3 +101,42 @@ def test_the_pipeline_gives_the_demo_the_same_evidence_with_and_without_parallel
     checks = [[_without_inputs(r.check) for r in report.results] for report in runs]
     assert checks[0] == checks[1]
     assert [r.verdict for r in runs[0].results][1:] == ["incorrect", "incorrect"]
+
+
+def doubled(x):
+    return x * 2
+
+
+FAR_OFF = 987_654_321_987  # no search near the live calls draws it
+
+
+def wrong_far_off(x):
+    return x * 2 + (x == FAR_OFF)
+
+
+def test_a_difference_the_replay_finds_stands_when_the_search_stops_before_it():
+    live = [Call((3,)), Call((1000,))]
+    drawn = draw(doubled, live, TOL, None, EXAMPLES, 10.0)
+    assert all(c.args != (FAR_OFF,) for c in drawn.calls)
+    further = dataclasses.replace(drawn, calls=drawn.calls + (Call((FAR_OFF,), origin="generated"),),
+                                  prints=drawn.prints + ("far off",))
+    searched = check_candidate(doubled, wrong_far_off, live, TOL, None, EXAMPLES, 10.0)
+    assert searched.passed  # its own search never gets there
+    replayed = check_candidate(doubled, wrong_far_off, live, TOL, None, EXAMPLES, 10.0, drawn=further)
+    assert not replayed.passed and str(FAR_OFF) in replayed.counterexample.call
+
+
+FIRST_AFTER_SEEDING = __import__("random").Random(0).random()
+READS_THE_GLOBAL_GENERATOR = f"""
+import random
+def doubled(x):
+    return x * 2 + (random.random() == {FIRST_AFTER_SEEDING!r})  # wrong when the generator was just seeded with 0
+"""
+
+
+def test_inputs_replayed_see_the_global_random_generators_as_the_search_leaves_them():
+    calls = [((3,), {}), ((10,), {})]
+    alone, beside = [optimize(doubled, calls, candidates=cands, examples=EXAMPLES, time_budget=0.2, jobs=2)
+                     for cands in ([READS_THE_GLOBAL_GENERATOR], [READS_THE_GLOBAL_GENERATOR, "def doubled(x):\n    return x + x\n"])]
+    assert alone.results[0].verdict == beside.results[0].verdict == "incorrect"
+    assert alone.results[0].counterexample.call == beside.results[0].counterexample.call

@@ -14,6 +14,7 @@ from ..verdict import Failure
 from . import edges
 from .compare import Tolerance
 from .judge import Judge, NotJudged
+from .replay import Differed, kept, replay
 
 if TYPE_CHECKING:
     from .replay import Drawn
@@ -45,24 +46,25 @@ def check_candidate(
             return _refused(judge) or _check(judge, False, passed + 1, own, live=passed)
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
-    search = _replayed(judge, drawn, calls, examples, budget_s) if drawn is not None else None
+    replayed = _replayed(judge, drawn, calls, examples, budget_s) if drawn is not None else None
+    search = replayed if replayed is None or not isinstance(replayed, Differed) else None
     if search is None:
         from .search import search_generated  # hypothesis is imported only from here on
 
         search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
+        if isinstance(replayed, Differed):
+            search = kept(judge, replayed, search, budget_s)
     judge.notes.update(search.notes)
     cx = search.counterexample and classified(search.counterexample, calls, judge)
     return _refused(judge) or _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls),
                                      generated=search.distinct_passed)
 
 
-def _replayed(judge: Judge, drawn: Drawn, calls: list[Call], examples: int, budget_s: float) -> SearchResult | None:
-    """The candidate on the drawn inputs; None when one differs, the globals then as they were before."""
-    from .replay import replay
-
+def _replayed(judge: Judge, drawn: Drawn, calls: list[Call], examples: int, budget_s: float) -> SearchResult | Differed:
+    """The candidate on the drawn inputs; where one differs, the globals are then as they were before."""
     before = judge.globals.snapshot()
     search = replay(judge, drawn, calls, examples, budget_s)
-    if search is None:
+    if isinstance(search, Differed):
         judge.globals.restore(before, list(before.values))
     return search
 

@@ -67,9 +67,23 @@ def draw(original: Callable[..., object], live: list[Call], tol: Tolerance, seed
                  search.out_of_budget, tuple(search.stops))
 
 
-def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s: float) -> SearchResult | None:
-    """The candidate judged on the drawn inputs in order, as the search judges it; None on the first
-    difference (the caller then searches, to find and shrink it as the search would)."""
+@dataclass(frozen=True)
+class Differed:
+    """The first drawn input the candidate differs on, as the replay judged it."""
+
+    call: Call
+    why: str
+    original: Outcome
+    candidate: Outcome
+
+
+def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s: float) -> SearchResult | Differed:
+    """The candidate judged on the drawn inputs in order, as the search judges it (each input under the
+    seeds hypothesis gives the global random generators); on the first difference, that input (the caller
+    then searches, to find and shrink it as the search would, and keeps this one should the search stop
+    before it: replaying costs less per input than searching, so it gets further within the budget)."""
+    from hypothesis.internal.entropy import deterministic_PRNG
+
     from .search import SearchResult, clock, fingerprint, had_a_chance, per_input_limit, plain_notes, spent
     result = SearchResult(too_slow=drawn.too_slow, outside=drawn.outside)
     live_prints = {fingerprint(c) for c in live}
@@ -82,17 +96,32 @@ def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s
             out_of_budget = True
             break
         try:
-            found, _, _ = judge.compare(call, original_limit=per_input)
+            with deterministic_PRNG():  # as hypothesis runs each input it draws
+                found, orig, cand = judge.compare(call, original_limit=per_input)
         except TooSlow:  # slower this time than when drawn: skipped, as the search skips it
             result.too_slow += 1
             continue
         except NotJudged:
             continue
         if found:
-            return None
+            return Differed(call, found, orig, cand)
         result.tried += 1
         if printed not in live_prints:
             passed.add(printed)
     result.distinct_passed = len(passed)
     result.notes = [*drawn.stops, *plain_notes(judge, result, examples, budget_s, per_input, out_of_budget, False)]
     return result
+
+
+def kept(judge: Judge, differed: Differed, search: SearchResult, budget_s: float) -> SearchResult:
+    """*search*, which stopped before the input the replay differed on: that difference is its counterexample
+    (cut down as the search cuts one), unless the original does not repeat itself on the input."""
+    from .search import crop_arrays, per_input_limit, repeatable
+    if search.counterexample is not None:
+        return search
+    if not repeatable(judge, differed.call, differed.original, per_input_limit(judge.slowest_live, budget_s)):
+        return search
+    found = judge.counterexample(differed.call, differed.original, differed.candidate, differed.why)
+    search.counterexample = crop_arrays(judge, found)
+    search.tried += 1
+    return search

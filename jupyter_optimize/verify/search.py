@@ -108,7 +108,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
             reject()
         except NotJudged:  # the original was refused an action on it: outside what can be verified
             reject()
-        if found and not failures and not _repeatable(judge, call, orig, per_input):
+        if found and not failures and not repeatable(judge, call, orig, per_input):
             result.unrepeatable.append(call)  # the original's own doing: this input proves nothing
             reject()
         result.tried += 1
@@ -173,7 +173,7 @@ def _is_hypothesis_error(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("hypothesis")
 
 
-def _repeatable(judge: Judge, call: Call, first: Outcome, limit: float) -> bool:
+def repeatable(judge: Judge, call: Call, first: Outcome, limit: float) -> bool:
     """Does the original do the same again on *call*? (A difference found on an input the original
     itself is not repeatable on is no evidence against the candidate.)"""
     try:
@@ -191,7 +191,7 @@ def _minimal(judge: Judge, failures: list[Counterexample], limit: float) -> Coun
         if call is None:
             return crop_arrays(judge, found)
         orig = run_once(judge.original, call, judge.seed)
-        if _repeatable(judge, call, orig, limit):
+        if repeatable(judge, call, orig, limit):
             return crop_arrays(judge, found)
     return None
 
