@@ -2,7 +2,8 @@
 judged once, each verdict reported to the progress callback as it arrives.
 
 The generated inputs are drawn once per run, in a child of their own before the first batch (`draw_once`,
-see `verify.replay`): each candidate's child then judges it on them instead of searching anew, the
+see `verify.replay`; with --jobs 2 or more it starts right after the study, `start_drawing`, while the
+kernel collects candidates): each candidate's child then judges it on them instead of searching anew, the
 search itself running only for a candidate that differs on one of them.
 
 The pipeline (`pipeline._Run`) is the `Run` these functions work for: it owns the children, the stage
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from . import sandbox
 from .model import Call, Candidate, Check
 from .options import Options
 from .sandbox import ChildLimits, ChildResult, limits, sending
@@ -28,6 +30,7 @@ from .verify.check import check_candidate
 from .verify.compare import Tolerance
 from .verify.replay import Drawn, draw
 
+EARLY_DRAW_PASS_S = 0.05  # an original whose pass over the live calls is quicker than this may be drawn for early
 ARRIVED = "Verified "  # starts the progress message of a candidate's verdict: "Verified 2/6: NAME, verified"
 Span = tuple[float, float]
 
@@ -43,12 +46,15 @@ class Run(Protocol):
     spawned: bool
     drew: bool  # whether the run's generated inputs were drawn (or tried to be)
     drawn: Drawn | None  # the run's generated inputs (None: not drawn, or the child drawing them failed)
+    drawing: Callable[[], ChildResult] | None  # the drawing child, started early: waits for it (`start_drawing`)
 
     def progress(self, message: str, fraction: float) -> None: ...
 
     def stage(self, name: str, message: str, fraction: float) -> AbstractContextManager[None]: ...
 
     def child(self, job: Callable[[], Any], within: ChildLimits) -> ChildResult: ...
+
+    def start_child(self, job: Callable[[], Any], within: ChildLimits) -> Callable[[], ChildResult]: ...
 
 
 def verify_all(run: Run, candidates: list[Candidate], study: OriginalStudy, first: int,
@@ -106,14 +112,47 @@ def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | None 
     return outcome
 
 
+def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> None:
+    """With --jobs 2 or more, the run's generated inputs start being drawn as soon as the original is studied,
+    in a child of their own, while the kernel collects the candidates (`draw_once` takes them). Only when
+    two or more candidates are given or sources will run (*candidates_likely*), and the original is quick:
+    should a lone candidate come, it is judged on them, running a slow original twice as often."""
+    if run.opts.parallel < 2 or not candidates_likely or study.pass_seconds > EARLY_DRAW_PASS_S:
+        return
+    if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
+        return
+    run.drawing = run.start_child(*_draw_job(run, study))
+
+
+def stop_drawing(run: Run) -> None:
+    """After the run (also one stopped by an error or Ctrl-C): a child still drawing is stopped."""
+    if run.drawing is None:
+        return
+    sandbox.cancel()
+    try:
+        run.drawing()
+    finally:
+        run.drawing = None
+        sandbox.resume()
+
+
 def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | None:
     """The run's generated inputs, drawn in a child the first time a batch has two or more candidates that
-    will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as often);
-    None when not drawn, or the child failed (each candidate's child then searches its own)."""
+    will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as
+    often); None when not drawn, or the child failed (each candidate's child then searches its own).
+    Inputs `start_drawing` started drawing are taken, whatever the batch."""
+    if run.drawing is not None:
+        result, run.drawing = run.drawing(), None
+        return _drawn(run, result)
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return run.drawn
     if sum(not precheck(c, run.func) for c in cands) < 2:
         return None  # nothing to share (one candidate searches as cheaply itself): the next batch may still want them
+    return _drawn(run, run.child(*_draw_job(run, study)))
+
+
+def _draw_job(run: Run, study: OriginalStudy) -> tuple[Callable[[], Drawn], ChildLimits]:
+    """The drawing child's job, and its limits."""
     func, calls, tol, opts, admits = run.func, run.calls, run.tol, run.opts, run.domain.predicate(run.func)
     wanted = needed(run, [])
     seed = study.determinism.seed
@@ -122,8 +161,12 @@ def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn |
         sending.provide(func, wanted)
         return draw(func, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed, admits)
 
-    child = run.child(job, limits.for_verify(opts, study.pass_seconds))
-    run.drew, run.drawn = True, child.value if child.ok and isinstance(child.value, Drawn) else None
+    return job, limits.for_verify(opts, study.pass_seconds)
+
+
+def _drawn(run: Run, result: ChildResult) -> Drawn | None:
+    """The drawn inputs, recorded as the run's (None when the child failed)."""
+    run.drew, run.drawn = True, result.value if result.ok and isinstance(result.value, Drawn) else None
     return run.drawn
 
 

@@ -110,6 +110,7 @@ class _Run:
         self.twin: dict[int, int] = {}  # candidate index -> the candidate with the same code that was timed
         self.drew = False  # the generated inputs, drawn once for every candidate (`judging.draw_once`)
         self.drawn: Drawn | None = None
+        self.drawing: Callable[[], ChildResult] | None = None  # the drawing child, started early
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -122,7 +123,14 @@ class _Run:
 
     def child(self, job: Callable[[], Any], within: ChildLimits) -> ChildResult:
         """Run *job* in a sandbox child; a note on how it ran reaches the report once."""
-        result = sandbox.run_within(job, within)
+        return self._noted(sandbox.run_within(job, within))
+
+    def start_child(self, job: Callable[[], Any], within: ChildLimits) -> Callable[[], ChildResult]:
+        """`child`, started now: the function returned waits for its result."""
+        future = sandbox.start_within(job, within)
+        return lambda: self._noted(future.result())
+
+    def _noted(self, result: ChildResult) -> ChildResult:
         with self.lock:  # children run from several threads while candidates are verified in parallel
             self.isolation = DESCRIBED.get(result.backend, self.isolation)
             if result.note and result.note not in self.notes:
@@ -133,6 +141,13 @@ class _Run:
         self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
+        judging.start_drawing(self, study, len(given) >= 2 or bool(sources))
+        try:
+            return self._after_study(given, sources, study)
+        finally:
+            judging.stop_drawing(self)
+
+    def _after_study(self, given: list[Any], sources: tuple[str, ...], study: OriginalStudy) -> Report:
         self.progress("Collecting candidates", CANDIDATES_AT)  # each source's time is a stage of its own
         now = tuple(name for name in sources if name not in LATER_SOURCES or self.first_answer is None)
         later = tuple(name for name in sources if name not in now)

@@ -8,7 +8,7 @@ import pytest
 from processes import children
 
 from jupyter_optimize import optimize
-from jupyter_optimize.sandbox import spawn
+from jupyter_optimize.sandbox import FORK, chosen, spawn
 
 QUICK = dict(examples=60, verify_budget=0.5, time_budget=0.3, profile=False)
 
@@ -94,3 +94,36 @@ def test_code_that_does_not_parse_is_rejected_without_a_child(monkeypatch):
     assert report.results[0].reason.startswith("syntax error on line 2")
     assert "does not define a function named clip_sum" in report.results[1].reason
     assert len(children) == 1  # the original's study alone
+
+
+def slow_but_on_its_live_call(values, limit):
+    if values != CALLS[0][0][0]:  # any generated input: past the time one may take, skipped, and the drawing goes on
+        time.sleep(0.3)
+    total = 0
+    for v in values:
+        total += min(v, limit)
+    return total
+
+
+def test_ctrl_c_while_the_inputs_are_drawn_early_stops_the_drawing_children():
+    before = children() - spawn.worker_pids()
+    seen = []
+
+    def interrupt(message, fraction):
+        seen.append(message)
+        if message == "Collecting candidates":  # the drawing child was started right after the study
+            seen.append(children() - before - spawn.worker_pids())
+            seen.append(time.monotonic())
+            raise KeyboardInterrupt
+
+    right = CANDIDATES[0].replace("clip_sum", "slow_but_on_its_live_call")
+    with pytest.raises(KeyboardInterrupt):
+        optimize(slow_but_on_its_live_call, CALLS, candidates=[right, right + "\n"], jobs=2, progress=interrupt,
+                 **{**QUICK, "verify_budget": 6.0})  # it would draw for several seconds
+    interrupted = seen[-1]
+    while children() - before - spawn.worker_pids() and time.monotonic() < interrupted + 10:
+        time.sleep(0.05)
+    assert time.monotonic() - interrupted < 3  # stopped, not left to finish their drawing
+    assert children() - before - spawn.worker_pids() == set()
+    if chosen("") == FORK:  # the drawing child was there to stop (under spawn, a worker draws)
+        assert len(seen[-2]) == 1

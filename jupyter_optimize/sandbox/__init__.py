@@ -3,7 +3,8 @@
 `run_isolated(job, timeout=..., memory_limit_mb=...)` runs *job()* with its
 output captured, its memory capped and a timeout, and returns a
 `ChildResult`; `run_within(job, limits)` does the same with a `ChildLimits`
-(see `limits` for how long each stage's child may run). Two backends
+(see `limits` for how long each stage's child may run), and
+`start_within(job, limits)` starts it now and gives a future of its result. Two backends
 (`methods` chooses): `fork` runs the job in a forked copy of the kernel;
 `spawn` sends it by value (cloudpickle) to the kernel's worker, a fresh
 interpreter started once and reused.
@@ -15,7 +16,10 @@ whole process group when the run ends (fork) or the worker is replaced (spawn).
 """
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
@@ -42,6 +46,38 @@ def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
     """`run_isolated` under *limits*; a timeout's error carries the limits' hint."""
     result = run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb,
                           start_method=limits.start_method)
+    if result.timed_out and limits.timeout_hint:
+        return replace(result, error=f"{result.error} ({limits.timeout_hint})")
+    return result
+
+
+def start_within(job: Callable[[], Any], limits: ChildLimits) -> Future[ChildResult]:
+    """`run_within`, started now and waited for in a thread of its own: under fork the child is forked
+    before this returns, from the calling thread (so it cannot inherit a lock another of the caller's
+    threads holds half-way through, an import say); under spawn a worker is sent the job from that thread."""
+    done: Future[ChildResult] = Future()
+
+    def settle(wait: Callable[[], ChildResult]) -> None:
+        try:
+            done.set_result(wait())
+        except BaseException as exc:  # the waiting thread's own failure reaches whoever takes the result
+            done.set_exception(exc)
+
+    method = chosen(limits.start_method)
+    if method == SPAWN:
+        wait: Callable[[], ChildResult] = functools.partial(run_within, job, limits)
+    else:
+        from .fork import start_forked
+
+        started = start_forked(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb)
+        wait = (lambda: started) if isinstance(started, ChildResult) else functools.partial(
+            _forked_within, started.wait, limits)
+    threading.Thread(target=settle, args=(wait,), name="jupyter-optimize-child", daemon=True).start()
+    return done
+
+
+def _forked_within(wait: Callable[[], ChildResult], limits: ChildLimits) -> ChildResult:
+    result = replace(wait(), backend=FORK)
     if result.timed_out and limits.timeout_hint:
         return replace(result, error=f"{result.error} ({limits.timeout_hint})")
     return result
@@ -91,4 +127,4 @@ def resume() -> None:
 
 
 __all__ = ["CAN_FORK", "FORK", "SPAWN", "ChildLimits", "ChildResult", "cancel", "chosen", "resume", "run_isolated", "run_scope",
-           "run_within"]
+           "run_within", "start_within"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import faulthandler
 import fcntl
+import gc
 import io
 import os
 import pickle
@@ -33,6 +34,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import containment, scratch, tools
@@ -55,44 +57,72 @@ def resume() -> None:
 
 def run_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> ChildResult:
     """Run *job()* in a forked child and return what it returned."""
+    started = start_forked(job, timeout=timeout, memory_limit_mb=memory_limit_mb)
+    return started if isinstance(started, ChildResult) else started.wait()
+
+
+@dataclass
+class Started:
+    """A forked child running its job: `wait` reads its reply, reaps it and removes its scratch folder."""
+
+    pid: int
+    read_end: int
+    root: str | None
+    deadline: float
+    timeout: float
+    memory_limit_mb: int
+
+    def wait(self) -> ChildResult:
+        payload, stopped = b"", "interrupted"  # stays so if reading is interrupted
+        try:
+            try:
+                payload, stopped = _read_until(self.read_end, self.deadline)
+            finally:  # also on KeyboardInterrupt: never leave a child behind
+                os.close(self.read_end)
+                status = _reap(self.pid, grace=2.0 if not stopped else 0.0)
+        finally:  # after the child is reaped, also on timeout and KeyboardInterrupt
+            if self.root is not None:
+                scratch.remove_root(self.root)
+        if stopped == "cancelled":
+            return ChildResult(False, error="stopped")
+        if stopped:
+            return ChildResult(False, error=f"timed out after {self.timeout:g} s", timed_out=True)
+        return _decode(payload, status, self.memory_limit_mb)
+
+
+def start_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int) -> Started | ChildResult:
+    """Fork a child running *job()* now, in this thread; a ChildResult when it could not start (cancelled)."""
     root = scratch.create_root() if CONTAIN else None
     try:
-        return _fork_and_wait(job, timeout, memory_limit_mb, root)
-    finally:  # after the child is reaped, also on timeout and KeyboardInterrupt
+        tool_folders = tools.tool_folders() if root is not None else ()
+        try:
+            user_folder = os.getcwd()
+        except OSError:  # the working folder was deleted: mirror nothing
+            user_folder = os.path.join(root or os.sep, "no-working-folder")
+        if not _waited_for_fork_unsafe_threads(time.monotonic() + timeout):
+            raise _NotStarted()
+        read_end, write_end = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns that forking a threaded process (a kernel is one)
+            # may deadlock the child; the child here only runs the job, with its own
+            # streams, and is killed at its timeout if it ever hangs.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
+            pid = os.fork()
+        if pid == 0:  # the child never returns from this branch
+            os.close(read_end)
+            _child_main(job, write_end, memory_limit_mb, root, user_folder, tool_folders)
+        os.close(write_end)
+    except BaseException as exc:  # not started (or interrupted before the fork): nothing is left behind
         if root is not None:
             scratch.remove_root(root)
+        if isinstance(exc, _NotStarted):
+            return ChildResult(False, error="stopped")
+        raise
+    return Started(pid, read_end, root, time.monotonic() + timeout, timeout, memory_limit_mb)
 
 
-def _fork_and_wait(job: Callable[[], Any], timeout: float, memory_limit_mb: int, root: str | None) -> ChildResult:
-    tool_folders = tools.tool_folders() if root is not None else ()
-    try:
-        user_folder = os.getcwd()
-    except OSError:  # the working folder was deleted: mirror nothing
-        user_folder = os.path.join(root or os.sep, "no-working-folder")
-    if not _waited_for_fork_unsafe_threads(time.monotonic() + timeout):
-        return ChildResult(False, error="stopped")
-    read_end, write_end = os.pipe()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a threaded process (a kernel is one)
-        # may deadlock the child; the child here only runs the job, with its own
-        # streams, and is killed at its timeout if it ever hangs.
-        warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
-        pid = os.fork()
-    if pid == 0:  # the child never returns from this branch
-        os.close(read_end)
-        _child_main(job, write_end, memory_limit_mb, root, user_folder, tool_folders)
-    os.close(write_end)
-    payload, stopped = b"", "interrupted"  # stays so if reading is interrupted
-    try:
-        payload, stopped = _read_until(read_end, time.monotonic() + timeout)
-    finally:  # also on KeyboardInterrupt: never leave a child behind
-        os.close(read_end)
-        status = _reap(pid, grace=2.0 if not stopped else 0.0)
-    if stopped == "cancelled":
-        return ChildResult(False, error="stopped")
-    if stopped:
-        return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
-    return _decode(payload, status, memory_limit_mb)
+class _NotStarted(Exception):
+    pass
 
 
 def _waited_for_fork_unsafe_threads(deadline: float) -> bool:
@@ -114,6 +144,7 @@ def _child_main(job: Callable[[], Any], write_end: int, memory_limit_mb: int, ro
     code = 1
     try:
         os.setsid()  # its own session and process group, outside the kernel's
+        gc.freeze()  # the kernel's objects are no garbage here: collections skip them (hypothesis' runs ~25% faster)
         captured = _silence_child()
         limit_address_space(memory_limit_mb)  # before the containment, which refuses changing resource limits
         if root is not None:
