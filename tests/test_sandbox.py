@@ -68,3 +68,23 @@ def test_without_fork_the_job_is_spawned_in_a_fresh_interpreter(monkeypatch):
     result = run_isolated(lambda: data.append(1) or print("here") or os.getpid(), **LIMITS)
     assert result.ok and result.backend == "spawn" and result.output == "here\n" and data == []
     assert result.value != os.getpid()
+
+
+def first_seen_counts(keys):
+    seen, out = {}, []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(seen[key])
+    return out
+
+
+def test_numpys_nan_crosses_to_and_from_a_child_as_itself():
+    import numpy as np
+    import pandas as pd
+
+    regions = pd.Series(["north", np.nan, "south", np.nan], dtype="str")  # pandas keeps the one np.nan object
+    assert first_seen_counts(regions) == [1, 1, 1, 2]
+    there = run_isolated(lambda: first_seen_counts(regions), timeout=30, memory_limit_mb=1024)
+    back = run_isolated(lambda: regions, timeout=30, memory_limit_mb=1024)
+    assert there.value == [1, 1, 1, 2]  # under spawn the Series is pickled on its way to the worker
+    assert first_seen_counts(back.value) == [1, 1, 1, 2]  # a copy of each NaN would count 1 each time

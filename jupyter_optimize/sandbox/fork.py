@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import containment, scratch, tools
+from . import containment, nans, scratch, tools
 from .child import FORK_UNSAFE_THREAD, ChildResult, crash_error, from_reply
 from .memory import limit_address_space
 
@@ -212,7 +212,7 @@ def _reaches_out(fd: int) -> bool:
 
 def _send(write_end: int, message: tuple[str, Any], output: str) -> None:
     try:
-        payload = pickle.dumps((*message, output), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = nans.dumps((*message, output))
     except Exception as exc:
         payload = pickle.dumps(("error", f"its result could not be sent back ({exc})", output))
     view = memoryview(payload)

@@ -15,6 +15,8 @@ import io
 import pickle
 from typing import Any
 
+from . import nans
+
 # classes from these (and their submodules) are never rebuilt: constructing them touches the world
 _NO_CLASSES = frozenset({
     "os", "posix", "nt", "subprocess", "_posixsubprocess", "sys", "io", "_io", "socket", "_socket", "ssl", "shutil",
@@ -45,6 +47,12 @@ def loads(payload: bytes) -> Any:
 
 
 class _Reader(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        try:
+            return nans.persistent_load(pid)
+        except pickle.UnpicklingError:
+            raise Unreadable(f"its result names the persistent id {str(pid)[:40]!r}, which the kernel does not know") from None
+
     def find_class(self, module: str, name: str) -> Any:
         root = module.split(".", 1)[0]
         if root == "builtins":

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Call
+from . import nans
 
 WHY = "cannot be sent to the fresh interpreter the spawn backend runs candidates in"
 _KINDS = {  # type name -> what a user calls it
@@ -75,6 +76,7 @@ def _pickler(buffer: io.BytesIO, filenames: set[str]) -> Any:
 
     class Pickler(cloudpickle.Pickler):  # type: ignore[misc]
         dispatch_table = ChainMap({types.CodeType: reduce_code}, cloudpickle.Pickler.dispatch_table)
+        persistent_id = nans.Pickler.persistent_id  # np.nan arrives as itself (`nans`)
 
     return Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
 

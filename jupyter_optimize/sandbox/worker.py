@@ -40,7 +40,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from . import containment, protocol, scratch
+from . import containment, nans, protocol, scratch
 from .memory import limit_address_space
 
 _PARENT_POLL_S = 0.5
@@ -123,12 +123,11 @@ def _take_descriptors() -> tuple[int, int]:
 
 
 def _run(payload: bytes, memory_limit_mb: int) -> bytes:
-    import cloudpickle
 
     captured = io.StringIO()
     sys.stdout = sys.stderr = captured
     try:
-        job = cloudpickle.loads(payload)
+        job = nans.loads(payload)  # cloudpickle's pickle, np.nan kept (`nans`)
         del payload
         message: tuple[str, Any] = ("ok", job())
     except MemoryError:
@@ -142,7 +141,7 @@ def _run(payload: bytes, memory_limit_mb: int) -> bytes:
 
 def _encode(message: tuple[str, Any], output: str) -> bytes:
     try:
-        return pickle.dumps((*message, output), protocol=pickle.HIGHEST_PROTOCOL)
+        return nans.dumps((*message, output))
     except Exception as exc:
         return pickle.dumps(("error", f"its result could not be sent back ({exc})", output))
 
