@@ -602,10 +602,20 @@ class Columns:
         if value.shape == ARR:
             kw = {"index": index} | ({"name": name_} if name_ is not None else {})
             data = call(ast.Attribute(value.node, "tolist", ast.Load())) if value.sort == OBJECTS else value.node
+            if isinstance(value, Labels):
+                data = self._labels_array(value)
             return call(f"{self.pd}.Series", data, **kw)
         if name_ is not None:
             return call(ast.Attribute(value.node, "rename", ast.Load()), name_)
         return value.node
+
+    def _labels_array(self, value: Labels) -> ast.expr:
+        """The labels picked per row as the array a Series of them holds: the few labels made a Series once (so
+        they get the dtype pandas infers for text, as the loop's values do), then taken by each row's label
+        number; a Series of the object array picked would infer that dtype again over every row."""
+        table = call(f"{self.pd}.Series", ast.List([copy.deepcopy(c) for c in value.labels], ast.Load()))
+        take = ast.Attribute(ast.Attribute(table, "array", ast.Load()), "take", ast.Load())
+        return call(take, _code(value.pick, self.np))
 
     def as_list(self, value: Tr) -> ast.expr:
         """The per-row values as a Python list (what appending them one by one builds)."""

@@ -723,7 +723,32 @@ def _arr(value: Tr, cols: Columns) -> ast.expr:
     made = isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray", f"{cols.np}.where")
     if value.shape == CONST or isinstance(value, Labels) or made:
         return node
+    if value.shape == COL:
+        arrays = _column_arithmetic(node, cols)
+        if arrays is not None:
+            return arrays
     return call(f"{cols.np}.asarray", node)
+
+
+def _column_arithmetic(node: ast.expr, cols: Columns) -> ast.expr | None:
+    """``df["a"] * df["b"] + 1`` wanted as an array, as the same arithmetic on the columns' arrays, when every
+    column read is an int64 or float64 column of the frame the loop walks (numpy's own + - * of those, which
+    pandas calls after lining up the index: the columns of one frame share it) and the operators are + - *;
+    else None."""
+    if isinstance(node, ast.Constant):
+        return node if type(node.value) in (int, float) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _column_arithmetic(node.left, cols), _column_arithmetic(node.right, cols)
+        if left is None or right is None or isinstance(left, ast.Constant) and isinstance(right, ast.Constant):
+            return None
+        return ast.BinOp(left, node.op, right)
+    dtypes = column_dtypes(cols.ctx, node)
+    rows_of = cols.index.value.id if isinstance(cols.index, ast.Attribute) and isinstance(cols.index.value, ast.Name) \
+        else None  # the frame the loop walks: another frame's column would be lined up on the index
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == rows_of \
+            and isinstance(node.slice, ast.Constant) and dtypes and dtypes <= {"int64", "float64"}:
+        return call(ast.Attribute(node, "to_numpy", ast.Load()))
+    return None
 
 
 # -- writing the loop's result ------------------------------------------------------------------
