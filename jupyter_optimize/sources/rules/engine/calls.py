@@ -7,6 +7,7 @@ numpy ufuncs; reductions of rows and windows (``sum``, ``.mean()``,
 from __future__ import annotations
 
 import ast
+import copy
 
 import numpy
 
@@ -39,10 +40,41 @@ class Calls(Indexing):
         raise Decline(f"{fname}() cannot be vectorized")
 
     def _nested_minmax(self, ufunc: str, args: list[Vec]) -> Vec:
+        """max(a, b, ...) keeps the first of the largest: ``b if b > a else a`` pairwise. On ints that is
+        np.maximum; with floats a NaN makes it depend on the order (max(nan, 1) is nan, max(1, nan) is 1), which
+        np.maximum does not follow: the very np.where."""
         result = args[0]
         for arg in args[1:]:
-            result = self.ufunc(ufunc, [result, arg])
+            if self._integral(result) and self._integral(arg):
+                result = self.ufunc(ufunc, [result, arg])
+                continue
+            a, b = self.align(result, arg)
+            op: ast.cmpop = ast.Gt() if ufunc == "maximum" else ast.Lt()
+            test = ast.Compare(copy.deepcopy(b.node), [op], [copy.deepcopy(a.node)])
+            result = self.combine(call(f"{self.np}.where", test, b.node, a.node), a, b)
         return result
+
+    def _integral(self, vec: Vec) -> bool:
+        """*vec* holds ints only: int constants, arrays and names of ints, and what +, -, *, //, astype(int64),
+        np.maximum/np.minimum make of them (no NaN among them)."""
+        np = self.np
+        for node in ast.walk(vec.node):
+            if isinstance(node, ast.Constant) and not (type(node.value) is int or node.value in (None, Ellipsis)):
+                return False
+            if isinstance(node, ast.BinOp) and not isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
+                return False
+            if isinstance(node, ast.Call) and ast.unparse(node.func).rsplit(".", 1)[-1] not in (
+                    "astype", "maximum", "minimum", "arange"):
+                return False
+            if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("astype") \
+                    and ast.unparse(node.args[0]) != f"{np}.int64":
+                return False
+            kinds = self.ctx.kinds_of(node.id) if isinstance(node, ast.Name) and node.id != np else None
+            if kinds is not None and not (kinds and all(
+                    k.type in ("int", "module") or k.type in ("ndarray", "npscalar") and k.dtype.startswith(("int", "uint"))
+                    for k in kinds)):
+                return False
+        return True
 
     def _module_call(self, target: object, func: ast.Attribute, node: ast.Call) -> Vec:
         args = [self.expr(a) for a in node.args]
@@ -51,7 +83,8 @@ class Calls(Indexing):
             raise Decline("a keyword argument that changes in the loop")
         module = module_name(target)
         if module == "math" and func.attr in MATH_TO_NUMPY and not kwargs:
-            return self.ufunc(MATH_TO_NUMPY[func.attr], args)
+            out = self.ufunc(MATH_TO_NUMPY[func.attr], args)
+            return Vec(out.node, out.axes, out.elem, out.boolean, python_bool=out.boolean)  # math.isnan: a Python bool
         if module == "numpy" and (isinstance(target, numpy.ufunc) or func.attr in NUMPY_ELEMENTWISE):
             return self.ufunc(func.attr, args, {k.arg: k.value for k in node.keywords if k.arg is not None})
         if module == "numpy" and func.attr in REDUCTIONS and len(args) == 1 and not kwargs:

@@ -51,6 +51,9 @@ INT_TEXT = r"^\s*[+-]?[0-9]{1,18}\s*$"
 FLOAT_TEXT = r"^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$"
 # what infer_dtype(skipna=False) calls an object column of hashable values none of which is NA-like
 PLAIN_KEYS = ("string", "integer", "boolean", "bytes", "empty")
+NARROW_FLOATS = frozenset({"float16", "float32"})
+# what infer_dtype(skipna=False) calls an object column that int()/float() read as astype does: text, or numbers
+OBJECT_NUMBERS = ("string", "integer", "floating", "mixed-integer-float")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ class Columns:
     conditions: list[str] = field(default_factory=list)  # the branch being translated runs only where these hold
     inlining: list[str] = field(default_factory=list)  # helpers being inlined (no recursion)
     named: dict[str, str] = field(default_factory=dict)  # a translation (its ast.dump) -> the temporary it was set to
+    # a field read gives Python scalars (iterating a column, itertuples, Series.map/apply: each value converted
+    # with .item()); otherwise numpy scalars may come (``df.at[i, "c"]``, a row of one dtype), or Python ones (a
+    # row of objects): then both have to be the same
+    python_scalars: bool = False
 
     def name_of(self, node: ast.expr) -> str | None:
         """The temporary of the per-row code that held *node*'s values, if any (a good name for them)."""
@@ -189,6 +196,9 @@ class Columns:
             self.guard_rows(f"({ast.unparse(right.node)}) == 0")  # Python numbers raise ZeroDivisionError
         if isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.LShift, ast.RShift, ast.MatMult)):
             raise Decline("bitwise operators on per-row values")
+        if isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.Pow)) \
+                and self.number_type(left) == self.number_type(right) == "bool":
+            left, right = self._bools_as_ints(left), self._bools_as_ints(right)
         sort = TEXT if TEXT in (left.sort, right.sort) else \
             FLOAT if isinstance(node.op, ast.Div) or FLOAT in (left.sort, right.sort) else NUMBER
         if sort == TEXT:
@@ -197,6 +207,17 @@ class Columns:
         else:
             self._no_overflow(node.op, left, right)
         return Tr(ast.BinOp(left.node, node.op, right.node), _shape(left, right), sort)
+
+    def _bools_as_ints(self, x: Tr) -> Tr:
+        """Bools in arithmetic with bools: Python's True + True is 2, numpy's (arrays and np.bool_ scalars alike)
+        logical or. Where the loop sees Python values, the ints Python makes of them (a constant stays: Python
+        does that itself); where it may see numpy's or Python's (a row of one dtype or of objects): declined."""
+        if not self.python_scalars:
+            raise Decline("arithmetic of two bools (Python's True + True is 2, numpy's is True; which the loop "
+                          "gets depends on the frame)")
+        if x.shape == CONST:
+            return x
+        return Tr(call(ast.Attribute(x.node, "astype", ast.Load()), const("int64")), x.shape, NUMBER)
 
     def _no_overflow(self, op: ast.operator, *sides: Tr) -> None:
         """Python ints do not overflow, int64 columns wrap: integer operands stay small enough that no result wraps
@@ -244,6 +265,8 @@ class Columns:
         if isinstance(node.op, ast.Invert):
             raise Decline("~ of a per-row value")
         self._no_overflow(ast.Add(), inner)  # -(-2**63) wraps
+        if self.number_type(inner) == "bool":
+            inner = self._bools_as_ints(inner)  # -True is -1 (numpy refuses - on bools)
         return Tr(ast.UnaryOp(node.op, inner.node), inner.shape, NUMBER)
 
     def _Compare(self, node: ast.Compare) -> Tr:
@@ -267,6 +290,9 @@ class Columns:
             if isinstance(op, ast.NotIn):
                 test = ast.UnaryOp(ast.Invert(), test)
             self._hashable_in(right)
+            # isin matches a missing value with any missing value (None, NaN, pd.NA) in the container; `in` compares
+            # the very object (pd.NA == x raises, a NaN matches only itself): rows with missing values run the loop
+            self.guard_rows(f"({ast.unparse(left.node)}).isna()")
             return Tr(test, COL, BOOL)
         if isinstance(op, (ast.Is, ast.IsNot)):
             raise Decline("`is` on per-row values")
@@ -325,6 +351,11 @@ class Columns:
         picked = [self._as_object(body), self._as_object(orelse)]
         if sort != TEXT and any(p is not b.node for p, b in zip(picked, (body, orelse))):
             sort = OBJECTS  # text and other values: a Series of them infers its dtype from the values picked
+        types_ = {self.number_type(body), self.number_type(orelse)}
+        if sort != OBJECTS and None not in types_ and len(types_) == 2:
+            # an int in some rows, a float (or a bool) in others: each row keeps its value's type, as in a list
+            picked = [call(f"{self.np}.asarray", p, dtype=const("object")) for p in picked]
+            sort = OBJECTS
         return Tr(call(f"{self.np}.where", test.node, *picked), ARR, sort)
 
     def _choose(self, test: Tr, body: Tr, orelse: Tr) -> Tr:
@@ -365,6 +396,9 @@ class Columns:
             return Tr(call("str", value.node), CONST, TEXT)
         if value.shape == ARR and self.index is None:
             raise Decline("str() of a computed value with no index to put it on")
+        if self.narrow_floats(value.node) and not (self.python_scalars and _is_read(value.node)):
+            raise Decline("str() of a float32 value (the loop's text of a numpy float32, or of a float computed from "
+                          "one, is not what map(str) writes)")
         series = self.series(value, self.index) if value.shape == ARR and self.index is not None else value.node
         return Tr(call(ast.Attribute(series, "map", ast.Load()), name("str")), COL, TEXT)
 
@@ -422,10 +456,7 @@ class Columns:
             self._no_overflow(ast.Add(), xs[0])  # abs(-2**63) wraps in int64
             return Tr(call(f"{np}.abs", xs[0].node), xs[0].shape, NUMBER)
         if fname in ("max", "min") and len(xs) == 2:
-            for x in xs:
-                self._no_missing(x)
-            return Tr(call(f"{np}.{'maximum' if fname == 'max' else 'minimum'}", xs[0].node, xs[1].node),
-                      _shape(*xs), NUMBER)
+            return self._max_min(fname, xs[0], xs[1])
         if fname == "round" and len(xs) == 2:  # round(0.15, 1) is 0.1, np.round(0.15, 1) is 0.2
             raise Decline("round(x, n) rounds the float's exact value, np.round rounds x * 10**n: they differ "
                           "on about one value in 25")
@@ -438,6 +469,66 @@ class Columns:
             return self._number_of(fname, xs[0])
         raise Decline(f"{fname}() of a per-row value has no whole-column form here")
 
+    def _max_min(self, fname: str, first: Tr, second: Tr) -> Tr:
+        """max(a, b) is ``b if b > a else a``: with a NaN it depends on the order (max(nan, 1) is nan, max(1, nan)
+        is 1), which np.maximum / np.fmax do not follow; so floats get that very np.where. Ints have no NaN:
+        np.maximum. Each value keeps its type in the loop (max(0, 2.5) is 2.5, max(3, 2.5) the int 3): an int
+        beside a float, a bool or a value of unknown type is declined."""
+        types_ = {self.number_type(first), self.number_type(second)}
+        if types_ == {"int"}:
+            for x in (first, second):
+                self._small_int(x)
+            return Tr(call(f"{self.np}.{'maximum' if fname == 'max' else 'minimum'}", first.node, second.node),
+                      _shape(first, second), NUMBER)
+        if types_ != {"float"}:
+            raise Decline(f"{fname}() of values that are not both ints or both floats (it keeps the type of the "
+                          "one it picks)")
+        op: ast.cmpop = ast.Gt() if fname == "max" else ast.Lt()
+        test = ast.Compare(copy.deepcopy(second.node), [op], [copy.deepcopy(first.node)])
+        return Tr(call(f"{self.np}.where", test, second.node, first.node), ARR, FLOAT)
+
+    def _small_int(self, x: Tr) -> None:
+        """An int constant that numpy can take beside an int64 column."""
+        code = ast.unparse(x.node)
+        if isinstance(x.node, ast.Constant) and isinstance(x.node.value, int) and abs(x.node.value) >= 2 ** 63:
+            raise Decline("an integer constant past int64")
+        if x.shape == CONST and not isinstance(x.node, ast.Constant):
+            self.guard(f"abs({code}) < 2 ** 63")
+
+    def number_type(self, x: Tr) -> str | None:
+        """"int", "float" or "bool" when every value of *x* is one (as the loop sees it), else None."""
+        if x.sort == BOOL:
+            return "bool"
+        found = self._node_type(x.node)
+        return "float" if found is None and x.sort == FLOAT else found
+
+    def _node_type(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant):
+            value = node.value
+            return "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else \
+                "float" if isinstance(value, float) else None
+        if isinstance(node, ast.Name):
+            types_ = {k.type for k in self.ctx.kinds_of(node.id)}
+            if len(types_) == 1 and types_ <= {"int", "float", "bool"}:
+                return types_.pop()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self._node_type(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv)):
+            sides = {self._node_type(node.left), self._node_type(node.right)}
+            if None in sides or "bool" in sides:
+                return None
+            return "float" if "float" in sides or isinstance(node.op, ast.Div) else "int"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords \
+                and ast.unparse(node.func) in (f"{self.np}.where", f"{self.np}.maximum", f"{self.np}.minimum"):
+            found = {self._node_type(a) for a in node.args[-2:]}
+            return found.pop() if len(found) == 1 else None
+        dtypes = column_dtypes(self.ctx, node)
+        if dtypes and dtypes <= FLOATS:
+            return "float"
+        if dtypes and dtypes <= INTEGERS - {"uint64"}:
+            return "int"
+        return "bool" if dtypes == {"bool"} else None
+
     def _number_of(self, fname: str, x: Tr) -> Tr:
         """int(x) / float(x): from text under a guard that every string parses the plain way; from numbers directly."""
         if x.shape != COL:
@@ -445,6 +536,10 @@ class Columns:
         code = ast.unparse(x.node)
         pd = self.pd
         pattern = INT_TEXT if fname == "int" else FLOAT_TEXT
+        dtypes = column_dtypes(self.ctx, x.node)
+        if not dtypes or "object" in dtypes:  # objects of one sort: all text, or all numbers (else the original)
+            self.guard(f"(not {pd}.api.types.is_object_dtype({code}) or {pd}.api.types.infer_dtype({code}, "
+                       f"skipna=False) in {OBJECT_NUMBERS!r})")
         if self._text_dtype(x):
             self.guard(f"({code}).str.match({pattern!r}).all()")
         else:
@@ -472,6 +567,11 @@ class Columns:
                                                             and isinstance(args[0].value, str)):
             raise Decline(f".{func.attr}() with a non-string prefix, or start and end (.str.{func.attr} takes na there)")
         return Tr(call(method, *[x.node for x in xs]), COL, sort)
+
+    def narrow_floats(self, node: ast.expr) -> bool:
+        """*node* reads a float16 or float32 column (whose values a loop may see as numpy scalars of that type)."""
+        return any(column_dtypes(self.ctx, n) & NARROW_FLOATS for n in ast.walk(node)
+                   if isinstance(n, (ast.Subscript, ast.Name, ast.Call)))
 
     def _text_column(self, x: Tr) -> Tr:
         """A column that holds only strings (string methods on anything else raise: then the original runs)."""
@@ -502,10 +602,20 @@ class Columns:
         if value.shape == ARR:
             kw = {"index": index} | ({"name": name_} if name_ is not None else {})
             data = call(ast.Attribute(value.node, "tolist", ast.Load())) if value.sort == OBJECTS else value.node
+            if isinstance(value, Labels):
+                data = self._labels_array(value)
             return call(f"{self.pd}.Series", data, **kw)
         if name_ is not None:
             return call(ast.Attribute(value.node, "rename", ast.Load()), name_)
         return value.node
+
+    def _labels_array(self, value: Labels) -> ast.expr:
+        """The labels picked per row as the array a Series of them holds: the few labels made a Series once (so
+        they get the dtype pandas infers for text, as the loop's values do), then taken by each row's label
+        number; a Series of the object array picked would infer that dtype again over every row."""
+        table = call(f"{self.pd}.Series", ast.List([copy.deepcopy(c) for c in value.labels], ast.Load()))
+        take = ast.Attribute(ast.Attribute(table, "array", ast.Load()), "take", ast.Load())
+        return call(take, _code(value.pick, self.np))
 
     def as_list(self, value: Tr) -> ast.expr:
         """The per-row values as a Python list (what appending them one by one builds)."""
@@ -557,6 +667,12 @@ def _labels(branch: Tr) -> tuple[tuple[ast.expr, ...], Pick | int] | None:
     if branch.shape == CONST and isinstance(branch.node, ast.Constant) and isinstance(branch.node.value, str):
         return (branch.node,), 0
     return None
+
+
+def _is_read(node: ast.expr) -> bool:
+    """A column read as it is (``df["c"]``, a Series name), not a value computed from it."""
+    return isinstance(node, ast.Name) or isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+        and isinstance(node.slice, ast.Constant)
 
 
 def _shape(*parts: Tr) -> str:

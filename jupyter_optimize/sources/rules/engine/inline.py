@@ -43,29 +43,33 @@ def helper_expression(helper: object, args: list[ast.expr], globals_: dict[str, 
             raise Decline(f"{used} means something else to {helper.__name__}")
     env = {a.arg: arg for a, arg in zip(params.args, args)}
     body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    return _as_expression(body, env)
+    return _as_expression(body, env, local)
 
 
-def _as_expression(stmts: list[ast.stmt], env: dict[str, ast.expr]) -> ast.expr:
+def _as_expression(stmts: list[ast.stmt], env: dict[str, ast.expr], local: set[str]) -> ast.expr:
     env = dict(env)
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, ast.Return) and stmt.value is not None:
-            return _substitute(stmt.value, env)
+            return _substitute(stmt.value, env, local)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            env[stmt.targets[0].id] = _substitute(stmt.value, env)
+            env[stmt.targets[0].id] = _substitute(stmt.value, env, local)
             continue
         if isinstance(stmt, ast.If):
             rest = stmts[i + 1:]
-            return ast.IfExp(_substitute(stmt.test, env), _as_expression(stmt.body + rest, env),
-                             _as_expression(stmt.orelse + rest, env))
+            return ast.IfExp(_substitute(stmt.test, env, local), _as_expression(stmt.body + rest, env, local),
+                             _as_expression(stmt.orelse + rest, env, local))
         raise Decline(f"`{ast.unparse(stmt).splitlines()[0]}` in a helper (only temporaries, if and return)")
     raise Decline("a path through the helper that returns nothing")
 
 
-def _substitute(node: ast.expr, env: dict[str, ast.expr]) -> ast.expr:
+def _substitute(node: ast.expr, env: dict[str, ast.expr], local: set[str]) -> ast.expr:
     class Put(ast.NodeTransformer):
         def visit_Name(self, n: ast.Name) -> ast.AST:
-            return copy.deepcopy(env[n.id]) if isinstance(n.ctx, ast.Load) and n.id in env else n
+            if isinstance(n.ctx, ast.Load) and n.id in env:
+                return copy.deepcopy(env[n.id])
+            if isinstance(n.ctx, ast.Load) and n.id in local:  # the helper raises UnboundLocalError on this path
+                raise Decline(f"{n.id} is read on a path of the helper where it is not set")
+            return n
 
         def visit_Lambda(self, n: ast.Lambda) -> ast.AST:
             raise Decline("a lambda in a helper")

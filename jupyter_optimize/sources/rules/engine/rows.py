@@ -29,7 +29,7 @@ from .context import Context
 from .edits import guarded_replace, has_multiline_string, indent_of, owns_lines, render, replace_expr, replace_stmts
 from .names import mutated_names, names_loaded, names_stored
 from .rewrite import Decline, Edit
-from .schema import is_schema_guard, numpy_number, pandas_names, schema_guards
+from .schema import column_dtypes, is_schema_guard, numpy_number, pandas_names, schema_guards
 
 LABEL, POSITION = "label", "position"
 ROW_LABEL, ROW_POSITION = "row by label", "row by position"  # df.loc[i]["c"], df.iloc[i]["c"]: a whole row, upcast
@@ -300,6 +300,7 @@ def _tuple_view(ctx: Context, frame: str, row: str) -> RowLoop:
         return None
 
     cols = _cols(ctx, read, _index(frame))
+    cols.python_scalars = True  # itertuples zips the columns' values, each converted with .item()
     cols.varying.add(row)
     return RowLoop(cols, _length(frame), [_has_columns(frame, read_cols)])
 
@@ -420,6 +421,7 @@ def _positional_read(node: ast.expr, frame: str, i: str, kind: str) -> tuple[str
 def _values_view(ctx: Context, bound: dict[str, ast.expr]) -> RowLoop:
     frame = frame_of(next(iter(bound.values())))
     cols = _cols(ctx, lambda node: None, _index(frame))
+    cols.python_scalars = True  # iterating a column converts each value with .item()
     for var, column in bound.items():
         cols.env[var] = Tr(column, COL)
     guards: list[ast.expr] = []
@@ -565,13 +567,60 @@ class Round:
         if op in ("max", "min"):
             if mask is not None:
                 raise Decline("a running max or min under a condition")
-            self.cols._no_missing(tr)  # max(acc, nan) keeps acc, max(nan, x) keeps nan: numpy cannot say that
+            self._running_extreme(acc, tr)
         elif mask is not None:
-            tr = self.cols.where(mask, _broadcast(tr, self.cols), Tr(const(IDENTITY[op]), CONST, NUMBER))
+            kind = self._running_total(acc, op, tr)  # the identity of the values' type (np.where keeps one dtype)
+            identity = {"float": float, "bool": bool}.get(kind, int)(IDENTITY[op])
+            tr = self.cols.where(mask, _broadcast(tr, self.cols), Tr(const(identity), CONST, NUMBER))
+        else:
+            self._running_total(acc, op, tr)
         eff.accs[acc] = (op, tr)
         eff.updated_where[acc] = mask
         if mask is None:  # read later in the round: the running value
             self._running_env(acc, eff)
+
+    def _running_extreme(self, acc: str, value: Tr) -> None:
+        """``acc = max(acc, x)`` keeps acc unless x > acc: a NaN x never wins (as in np.fmax), a NaN acc stays (np.fmax
+        drops it), and acc keeps its type until some x wins; so the start is a float that is not NaN beside
+        floats, an int beside ints (where numpy picks the same values), or the original runs."""
+        kind = self.cols.number_type(value)
+        if kind == "float":
+            self.cols.guard(f"isinstance({acc}, float) and {acc} == {acc}")
+        elif kind == "int":
+            self.cols.guard(f"type({acc}) is int and -2 ** 63 <= {acc} < 2 ** 63")
+        else:
+            raise Decline("a running max or min of values that are not all ints or all floats")
+
+    def _running_total(self, acc: str, op: str, value: Tr) -> str:
+        """``acc += x`` / ``acc *= x``: np.add / np.multiply accumulated over [acc, x...] in float64 or int64. The
+        loop adds Python ints where a field read gives them (they grow past int64, the cumulative sum wraps),
+        numpy scalars of the column's dtype where it gives those (int8 wraps at 127, float32 rounds to float32):
+        so ints stay far from int64's ends (a whole-column bound), int and float columns other than int64 and
+        float64 are read only where the values come as Python numbers, bools add up as ints, and the start is
+        an int or a float; else the original runs."""
+        kind = self.cols.number_type(value)
+        if kind is None:
+            raise Decline(f"a running total of values whose type is not known ({acc} keeps the loop's types)")
+        cols = self.cols
+        narrow = sorted(d for n in ast.walk(value.node) if isinstance(n, (ast.Subscript, ast.Name, ast.Call))
+                        for d in column_dtypes(self.ctx, n) if d not in ("int64", "float64", "bool"))
+        if narrow and not cols.python_scalars:
+            raise Decline(f"a running total of {narrow[0]} values (the loop adds numpy scalars of that type)")
+        cols.guard(f"type({acc}) in (int, float)")
+        if kind == "int":
+            np, code = cols.np, ast.unparse(value.node)
+            magnitude = f"{np}.abs({np}.asarray({code}, dtype=float))"
+            if value.shape == CONST and op == "*":
+                raise Decline("a running product of ints by the same value every row")
+            if value.shape == CONST:  # the same value added every row
+                bound = f"abs({acc}) + abs({code}) * {ast.unparse(self.rows.length)}"
+            else:
+                bound = f"abs({acc}) + {magnitude}.sum()" if op == "+" else \
+                    f"abs({acc}) * {np}.prod({np}.maximum({magnitude}, 1.0))"
+            if names_loaded([value.node]) & set(self.pending):
+                raise Decline("a running total of ints computed from another running total")
+            cols.guard(f"{bound} < 2.0 ** 62")  # Python ints grow where int64 wraps: nowhere near it
+        return kind
 
     def _if(self, stmt: ast.If, mask: Tr | None, eff: Effects) -> None:
         test = self.cols.expr(stmt.test)
@@ -674,7 +723,32 @@ def _arr(value: Tr, cols: Columns) -> ast.expr:
     made = isinstance(node, ast.Call) and ast.unparse(node.func) in (f"{cols.np}.asarray", f"{cols.np}.where")
     if value.shape == CONST or isinstance(value, Labels) or made:
         return node
+    if value.shape == COL:
+        arrays = _column_arithmetic(node, cols)
+        if arrays is not None:
+            return arrays
     return call(f"{cols.np}.asarray", node)
+
+
+def _column_arithmetic(node: ast.expr, cols: Columns) -> ast.expr | None:
+    """``df["a"] * df["b"] + 1`` wanted as an array, as the same arithmetic on the columns' arrays, when every
+    column read is an int64 or float64 column of the frame the loop walks (numpy's own + - * of those, which
+    pandas calls after lining up the index: the columns of one frame share it) and the operators are + - *;
+    else None."""
+    if isinstance(node, ast.Constant):
+        return node if type(node.value) in (int, float) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _column_arithmetic(node.left, cols), _column_arithmetic(node.right, cols)
+        if left is None or right is None or isinstance(left, ast.Constant) and isinstance(right, ast.Constant):
+            return None
+        return ast.BinOp(left, node.op, right)
+    dtypes = column_dtypes(cols.ctx, node)
+    rows_of = cols.index.value.id if isinstance(cols.index, ast.Attribute) and isinstance(cols.index.value, ast.Name) \
+        else None  # the frame the loop walks: another frame's column would be lined up on the index
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == rows_of \
+            and isinstance(node.slice, ast.Constant) and dtypes and dtypes <= {"int64", "float64"}:
+        return call(ast.Attribute(node, "to_numpy", ast.Load()))
+    return None
 
 
 # -- writing the loop's result ------------------------------------------------------------------
@@ -706,7 +780,10 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
             where = eff.updated_where.get(acc)
             updated = rows.length if where is None else call(f"{cols.np}.any", where.node)
             values = name(eff.running[acc]) if acc in eff.running else running_values(acc, op, value, cols, first=0)
-            out.append(assign(acc, ast.IfExp(updated, ast.Subscript(values, const(-1), ast.Load()), name(acc))))
+            last: ast.expr = ast.Subscript(values, const(-1), ast.Load())
+            if cols.python_scalars:  # the loop's total of Python numbers is a Python number
+                last = call(ast.Attribute(last, "item", ast.Load()))
+            out.append(assign(acc, ast.IfExp(updated, last, name(acc))))
     return out
 
 

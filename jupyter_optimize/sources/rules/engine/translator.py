@@ -59,8 +59,20 @@ class Translator(Calls):
 
     def _binop(self, node: ast.BinOp) -> Vec:
         left, right = self.align(self.expr(node.left), self.expr(node.right))
+        if left.python_bool and right.python_bool and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv,
+                                                                           ast.Mod, ast.Pow)):
+            # Python's True + True is 2; np.bool_ scalars and bool arrays add as logical or (as the loop's do)
+            left, right = self._as_ints(left), self._as_ints(right)
         both_bool = left.boolean and right.boolean and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor))
         return self.combine(ast.BinOp(left.node, node.op, right.node), left, right, boolean=both_bool)
+
+    def _as_ints(self, vec: Vec) -> Vec:
+        """Bools that vary as the ints Python's arithmetic makes of them."""
+        if not vec.varying:
+            return vec
+        node = call(ast.Attribute(vec.node, "astype", ast.Load()), ast.Attribute(ast.Name(self.np, ast.Load()), "int64",
+                                                                                  ast.Load()))
+        return Vec(node, vec.axes, vec.elem, False)
 
     def _unaryop(self, node: ast.UnaryOp) -> Vec:
         inner = self.expr(node.operand)
@@ -69,7 +81,10 @@ class Translator(Calls):
                 return Vec(node, boolean=True)
             if not inner.boolean:
                 raise Decline("`not` of a value that is not a condition")
-            return self.combine(ast.UnaryOp(ast.Invert(), inner.node), inner, boolean=True)
+            negated = self.combine(ast.UnaryOp(ast.Invert(), inner.node), inner, boolean=True)
+            return Vec(negated.node, negated.axes, negated.elem, True, python_bool=True)
+        if inner.python_bool and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._as_ints(inner)  # -True is -1 (numpy refuses - on bools)
         return self.combine(ast.UnaryOp(node.op, inner.node), inner, boolean=inner.boolean and isinstance(node.op, ast.Invert))
 
     def _compare(self, node: ast.Compare) -> Vec:

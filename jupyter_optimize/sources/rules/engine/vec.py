@@ -27,6 +27,7 @@ class Vec:
     axes: frozenset[int] = frozenset()  # loop axes it varies along
     elem: int = 0  # trailing dimensions of its own (rows, windows)
     boolean: bool = False
+    python_bool: bool = False  # a Python bool per element (`not`, math.isnan), where an array's element is np.bool_
 
     @property
     def varying(self) -> bool:

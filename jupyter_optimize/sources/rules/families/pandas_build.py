@@ -189,10 +189,32 @@ def _concat_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list
     _only_reads(loop, out, adds)
     records = ctx.fresh(f"{out}_records")
     edits = _record_edits(ctx, loop, adds, records, lambda s: _is_concat_grow(s, pd)[1])  # type: ignore[index]
-    build = ast.If(name(records), [assign(out, parse_expr(
-        f"{pd}.concat([{out}, {pd}.DataFrame({records})], ignore_index=True)"))], [])
+    built, record = ctx.fresh(f"{out}_built"), ctx.fresh(f"{out}_record")
+    build = _built_once(ctx, records, built, [f"{out} = {pd}.concat([{out}, {built}], ignore_index=True)"],
+                        [f"for {record} in {records}:",
+                         f"    {out} = {pd}.concat([{out}, {pd}.DataFrame([{record}])], ignore_index=True)"])
     edits.append(insert_after(ctx, loop, [build]))
     return edits, records
+
+
+def _built_once(ctx: Context, records: str, built: str, fast: list[str], slow: list[str],
+                empty: list[str] | None = None) -> ast.stmt:
+    """``if records:`` the records as one frame (*built*), kept (*fast*) where that is what one-row frames
+    concatenated give: every column bool, int64, float64 or str, with no missing value. A None in a text
+    field makes that one-row frame's column object and keeps the None, where one frame of all the records
+    infers str and a NaN; a missing key, a NaN, a NaT do similar things. Otherwise the one-row frames are
+    made and concatenated as the loop did (*slow*); *empty*: what runs when there are no records."""
+    pd, dtypes = ctx.module("pandas"), ctx.fresh(f"{built}_dtypes")
+    lines = [f"if {records}:",
+             f"    {built} = {pd}.DataFrame({records})",
+             f"    {dtypes} = set(map(str, {built}.dtypes))",
+             f"    if {dtypes} <= {{'bool', 'float64', 'int64', 'str'}} and {built}.notna().to_numpy().all():",
+             *(f"        {line}" for line in fast),
+             "    else:",
+             *(f"        {line}" for line in slow)]
+    if empty:
+        lines += ["else:", *(f"    {line}" for line in empty)]
+    return ast.parse("\n".join(lines) + "\n").body[0]
 
 
 def _piece_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[Edit], str]:
@@ -226,7 +248,9 @@ def _piece_rows(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> tuple[list[
         raise Decline(f"{pieces} is not an empty list just before the loop")
     records = ctx.fresh(f"{pieces}_records")
     edits = _record_edits(ctx, loop, adds, records, lambda s: piece(s)[1])  # type: ignore[index]
-    build = assign(pieces, parse_expr(f"[{pd}.DataFrame({records})] if {records} else []"))
+    built, record = ctx.fresh(f"{pieces}_built"), ctx.fresh(f"{pieces}_record")
+    build = _built_once(ctx, records, built, [f"{pieces} = [{built}]"],
+                        [f"{pieces} = [{pd}.DataFrame([{record}]) for {record} in {records}]"], [f"{pieces} = []"])
     edits.append(insert_after(ctx, loop, [build]))
     return edits, records
 
