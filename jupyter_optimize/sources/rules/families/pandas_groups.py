@@ -413,7 +413,8 @@ def _label_of(column: ast.expr) -> str:
 
 def _exact_sum(ctx: Context, values: ast.expr, plain: bool) -> list[ast.expr]:
     """Tests that groupby's sum is the loop's: the values are float64 (a float32 column's loop adds Python
-    floats), int64 whose sums cannot wrap (the loop's Python ints grow: a run-time range test), or bool added to
+    floats; groupby adds float64 with compensated summation, so a float sum is the loop's up to rounding,
+    which verification allows for a reordered sum, not bit for bit), int64 whose sums cannot wrap (the loop's Python ints grow: a run-time range test), or bool added to
     0 (``d.get(k, 0) + v``; the ``if k in d`` form keeps a one-row group's True). A column read of another
     dtype declines; a computed value's dtype is tested at run time."""
     v = ast.unparse(values)
