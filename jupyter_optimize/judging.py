@@ -125,29 +125,40 @@ def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> No
 
 
 def stop_drawing(run: Run) -> None:
-    """After the run (also one stopped by an error or Ctrl-C): a child still drawing is stopped."""
+    """A child still drawing is stopped (a batch without two candidates to share them; the end of a run
+    stopped by an error or Ctrl-C), and waited for, a second Ctrl-C meanwhile too."""
     if run.drawing is None:
         return
     sandbox.cancel()
+    interrupted = False
     try:
-        run.drawing()
+        while True:
+            try:
+                run.drawing()
+                break
+            except KeyboardInterrupt:  # the child is being stopped: it is gone within a moment
+                interrupted = True
     finally:
         run.drawing = None
         sandbox.resume()
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | None:
     """The run's generated inputs, drawn in a child the first time a batch has two or more candidates that
     will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as
     often); None when not drawn, or the child failed (each candidate's child then searches its own).
-    Inputs `start_drawing` started drawing are taken, whatever the batch."""
+    Inputs `start_drawing` started drawing are taken on the same terms (or stopped): the verdicts do not
+    depend on --jobs."""
+    if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
+        return run.drawn
+    if sum(not precheck(c, run.func) for c in cands) < 2:  # nothing to share: one candidate searches itself
+        stop_drawing(run)  # (what was drawn early too: the batch is judged as under --jobs 1)
+        return None  # the next batch may still want them
     if run.drawing is not None:
         result, run.drawing = run.drawing(), None
         return _drawn(run, result)
-    if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
-        return run.drawn
-    if sum(not precheck(c, run.func) for c in cands) < 2:
-        return None  # nothing to share (one candidate searches as cheaply itself): the next batch may still want them
     return _drawn(run, run.child(*_draw_job(run, study)))
 
 

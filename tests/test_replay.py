@@ -140,3 +140,47 @@ def test_inputs_replayed_see_the_global_random_generators_as_the_search_leaves_t
                      for cands in ([READS_THE_GLOBAL_GENERATOR], [READS_THE_GLOBAL_GENERATOR, "def doubled(x):\n    return x + x\n"])]
     assert alone.results[0].verdict == beside.results[0].verdict == "incorrect"
     assert alone.results[0].counterexample.call == beside.results[0].counterexample.call
+
+
+def spread(x):
+    return float(x[-1] - x[0])
+
+
+def test_a_counterexample_is_cut_down_only_as_far_as_the_assumptions_allow():
+    wrong = "def spread(x):\n    return float(x[-1] - x[1])\n"  # wrong where x[0] != x[1]
+    calls = [((np.array([2.0, 2.0, 3.0, 4.0, 5.0]),), {}), ((np.array([9.0, 9.0, 1.0, 2.0]),), {})]
+    report = optimize(spread, calls, candidates=[wrong], assume="len(x) >= 4", examples=EXAMPLES, time_budget=0.2)
+    cx = report.results[0].counterexample
+    assert report.results[0].verdict == "incorrect" and len(cx.inputs.args[0]) >= 4
+
+
+def test_a_lone_candidate_is_not_judged_on_inputs_drawn_early_it_searches_as_under_one_job(monkeypatch):
+    from jupyter_optimize import sandbox
+
+    started, real = [], sandbox.start_within
+    monkeypatch.setattr(sandbox, "start_within", lambda job, within: started.append(real(job, within)) or started[-1])
+    same = "def total(xs):\n    return sum(xs)\n"
+    report = optimize(total, [(([1, 2, 3],), {})], candidates=[same, same + "\n"], examples=EXAMPLES,
+                      time_budget=0.2, jobs=2)
+    assert [r.verdict for r in report.results] != [] and report.results[0].check is report.results[1].check
+    assert len(started) == 1 and started[0].result().error == "stopped"  # the early draw was stopped, not taken
+
+
+def test_a_difference_replayed_on_an_input_the_search_judged_is_left_to_the_search():
+    from jupyter_optimize.verify.judge import Judge
+    from jupyter_optimize.verify.replay import Differed, kept
+    from jupyter_optimize.verify.search import search_generated
+
+    live = [Call(([1, 2, 3],))]
+    judge = Judge(total, wrong_on_long_lists, TOL, None)
+    judge.compare(live[0])
+    judged = []
+    search = search_generated(judge, live, EXAMPLES, 10.0, 0, None, judged)
+    assert search.counterexample is not None
+    passed = next(c for c in judged if len(c.args[0]) <= 3)  # one the search judged, and the candidate passed
+    _, orig, cand = judge.compare(passed)
+    unjudged = dataclasses.replace(search, counterexample=None)
+    assert kept(judge, Differed(passed, "said to differ", orig, cand), unjudged, judged, 10.0).counterexample is None
+    far = Call(([FAR_OFF] * 5,), origin="generated")  # never judged by the search
+    _, orig, cand = judge.compare(far)
+    assert kept(judge, Differed(far, "differs", orig, cand), unjudged, judged, 10.0).counterexample is not None

@@ -51,9 +51,10 @@ def check_candidate(
     if search is None:
         from .search import search_generated  # hypothesis is imported only from here on
 
-        search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits)
+        judged: list[Call] = []
+        search = search_generated(judge, calls, examples, budget_s, hypothesis_seed, admits, judged)
         if isinstance(replayed, Differed):
-            search = kept(judge, replayed, search, budget_s)
+            search = kept(judge, replayed, search, judged, budget_s, admits)
     judge.notes.update(search.notes)
     cx = search.counterexample and classified(search.counterexample, calls, judge)
     return _refused(judge) or _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls),

@@ -15,6 +15,7 @@ counterexample is the one the search alone gives.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,8 +83,6 @@ def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s
     seeds hypothesis gives the global random generators); on the first difference, that input (the caller
     then searches, to find and shrink it as the search would, and keeps this one should the search stop
     before it: replaying costs less per input than searching, so it gets further within the budget)."""
-    from hypothesis.internal.entropy import deterministic_PRNG
-
     from .search import SearchResult, clock, fingerprint, had_a_chance, per_input_limit, plain_notes, spent
     result = SearchResult(too_slow=drawn.too_slow, outside=drawn.outside)
     live_prints = {fingerprint(c) for c in live}
@@ -96,7 +95,7 @@ def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s
             out_of_budget = True
             break
         try:
-            with deterministic_PRNG():  # as hypothesis runs each input it draws
+            with _seeded_as_hypothesis_does():
                 found, orig, cand = judge.compare(call, original_limit=per_input)
         except TooSlow:  # slower this time than when drawn: skipped, as the search skips it
             result.too_slow += 1
@@ -113,15 +112,28 @@ def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s
     return result
 
 
-def kept(judge: Judge, differed: Differed, search: SearchResult, budget_s: float) -> SearchResult:
-    """*search*, which stopped before the input the replay differed on: that difference is its counterexample
-    (cut down as the search cuts one), unless the original does not repeat itself on the input."""
-    from .search import crop_arrays, per_input_limit, repeatable
-    if search.counterexample is not None:
+def kept(judge: Judge, differed: Differed, search: SearchResult, judged: list[Call], budget_s: float,
+         admits: Callable[[Call], bool] | None = None) -> SearchResult:
+    """*search* (which judged the inputs *judged*, in order), when it stopped before the input the replay
+    differed on: that difference is its counterexample (cut down as the search cuts one), unless the original
+    does not repeat itself on the input. An input the search judged was judged by it: it passed there, or was
+    set aside as the original's own nondeterminism."""
+    from .search import crop_arrays, fingerprint, per_input_limit, repeatable
+    printed = fingerprint(differed.call)
+    if search.counterexample is not None or printed in {fingerprint(c) for c in (*judged, *search.unrepeatable)}:
         return search
-    if not repeatable(judge, differed.call, differed.original, per_input_limit(judge.slowest_live, budget_s)):
+    with _seeded_as_hypothesis_does():
+        again = repeatable(judge, differed.call, differed.original, per_input_limit(judge.slowest_live, budget_s))
+    if not again:
         return search
     found = judge.counterexample(differed.call, differed.original, differed.candidate, differed.why)
-    search.counterexample = crop_arrays(judge, found)
+    search.counterexample = crop_arrays(judge, found, admits)
     search.tried += 1
     return search
+
+
+def _seeded_as_hypothesis_does() -> AbstractContextManager[None]:
+    """The global random generators seeded as hypothesis seeds them for each input it runs."""
+    from hypothesis.internal.entropy import deterministic_PRNG  # the way hypothesis itself does it (internal)
+
+    return deterministic_PRNG()

@@ -131,7 +131,7 @@ def search_generated(judge: Judge, live: list[Call], examples: int, budget_s: fl
         elif not failures and not (result.outside or result.too_slow):  # no plain cause to name below
             result.stops.append(f"generated inputs stopped early, after {result.tried} of them")
     result.distinct_passed = len(passed)
-    result.counterexample = _minimal(judge, failures, per_input)
+    result.counterexample = _minimal(judge, failures, per_input, admits)
     result.out_of_budget = spent(started) > budget_s
     result.notes += [*result.stops, *plain_notes(judge, result, examples, budget_s, per_input,
                                                  result.out_of_budget, bool(failures))]
@@ -184,15 +184,16 @@ def repeatable(judge: Judge, call: Call, first: Outcome, limit: float) -> bool:
     return outcome_difference(first, again, judge.tol, judge.params, ComparisonNotes(), judge.output) is None
 
 
-def _minimal(judge: Judge, failures: list[Counterexample], limit: float) -> Counterexample | None:
+def _minimal(judge: Judge, failures: list[Counterexample], limit: float,
+             admits: Callable[[Call], bool] | None = None) -> Counterexample | None:
     """The smallest difference found whose input the original repeats itself on (the first one always does)."""
     for found in (failures[-1:] + failures[:1]) if failures else []:
         call = found.inputs
         if call is None:
-            return crop_arrays(judge, found)
+            return crop_arrays(judge, found, admits)
         orig = run_once(judge.original, call, judge.seed)
         if repeatable(judge, call, orig, limit):
-            return crop_arrays(judge, found)
+            return crop_arrays(judge, found, admits)
     return None
 
 
@@ -221,18 +222,21 @@ def plain_notes(judge: Judge, result: SearchResult, examples: int, budget_s: flo
     return notes
 
 
-def crop_arrays(judge: Judge, found: Counterexample) -> Counterexample:
+def crop_arrays(judge: Judge, found: Counterexample, admits: Callable[[Call], bool] | None = None) -> Counterexample:
     """Hypothesis does not always shrink a shape it drew large. Try the
     counterexample's arrays cut down to their first 1, 2, 3, 4, 8, ...
     elements along every axis, and its DataFrames and Series to their first
     1, 2, 3, 4, 8, ... rows (values of one shape cut alike, so related
-    arguments stay related), and keep the smallest cut that still differs."""
+    arguments stay related), and keep the smallest cut that still differs
+    (and that *admits*, the assumed domain, accepts)."""
     if found.inputs is None:
         return found
     call = found.inputs
     for shape in sorted({_shape(v) for v in _croppable(call)}, key=math.prod, reverse=True):
         for target in _smaller_shapes(shape):
             cut = _cut(call, shape, target)
+            if admits is not None and not admits(cut):
+                continue
             try:
                 why, orig, cand = judge.compare(cut, original_limit=MIN_PER_INPUT_S)
             except (TooSlow, NotJudged):

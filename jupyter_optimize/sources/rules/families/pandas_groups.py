@@ -414,9 +414,10 @@ def _label_of(column: ast.expr) -> str:
 def _exact_sum(ctx: Context, values: ast.expr, plain: bool) -> list[ast.expr]:
     """Tests that groupby's sum is the loop's: the values are float64 (a float32 column's loop adds Python
     floats; groupby adds float64 with compensated summation, so a float sum is the loop's up to rounding,
-    which verification allows for a reordered sum, not bit for bit), int64 whose sums cannot wrap (the loop's Python ints grow: a run-time range test), or bool added to
-    0 (``d.get(k, 0) + v``; the ``if k in d`` form keeps a one-row group's True). A column read of another
-    dtype declines; a computed value's dtype is tested at run time."""
+    which verification allows for a reordered sum, not bit for bit), int64 whose sums cannot wrap (the
+    loop's Python ints grow: a run-time range test), or bool added to 0 (``d.get(k, 0) + v``; the
+    ``if k in d`` form keeps a one-row group's True). A column read of another dtype declines; a computed
+    value's dtype is tested at run time."""
     v = ast.unparse(values)
     allowed = {"float64", "int64", "bool"} if plain else {"float64", "int64"}
     dtypes = column_dtypes(ctx, values)  # a column read's: the schema guard lets only these through
