@@ -150,6 +150,11 @@ def types(value):
 
 @pytest.mark.parametrize("case", EXACT, ids=lambda c: f"{c.rule}/{c.label}")
 def test_the_rewrite_gives_exactly_what_the_loop_gives(case: Exact):
+    assert_exact(case)
+
+
+def assert_exact(case: Exact) -> None:
+    """The rule fires on *case*, and its rewrite gives the loop's values and types on every tried input."""
     text = rewrite(case.case())
     assert text is not None, f"{case.rule} did not fire on {case.label}"
     original, rewritten = define(case.source), define(text)

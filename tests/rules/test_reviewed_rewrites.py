@@ -16,10 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_exact_rewrites import Exact, objects, outcome, types
-from test_rule_catalogue import define, rewrite
-
-from jupyter_optimize.verify.compare import Tolerance, difference
+from test_exact_rewrites import Exact, assert_exact, objects
+from test_rule_catalogue import rewrite
 
 AB = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [0.5, 4.0, 2.0]})
 AB_NAN = AB.assign(b=[np.nan, 4.0, np.inf], a=[1.0, np.nan, 0.0])  # nan * x, 0 * inf: NaN products
@@ -156,13 +154,7 @@ def labels(df):
 
 @pytest.mark.parametrize("case", EXACT, ids=lambda c: f"{c.rule}/{c.label}")
 def test_the_rewrite_gives_exactly_what_the_loop_gives(case: Exact):
-    text = rewrite(case.case())
-    assert text is not None, f"{case.rule} did not fire on {case.label}"
-    original, rewritten = define(case.source), define(text)
-    for args in case.tried:
-        expected, got = outcome(original, args), outcome(rewritten, args)
-        assert difference(expected, got, Tolerance(exact=True)) is None, (args, expected, got)
-        assert types(expected[1]) == types(got[1]), (args, expected, got)
+    assert_exact(case)
 
 
 DECLINED = [
