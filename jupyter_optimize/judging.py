@@ -114,9 +114,9 @@ def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | None 
 
 def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> None:
     """With --jobs 2 or more, the run's generated inputs start being drawn as soon as the original is studied,
-    in a child of their own, while the kernel collects the candidates (`draw_once` takes them). Only when
-    two or more candidates are given or sources will run (*candidates_likely*), and the original is quick:
-    should a lone candidate come, it is judged on them, running a slow original twice as often."""
+    in a child of their own, while the kernel collects the candidates (`draw_once` takes them, or stops
+    them). Only when two or more distinct candidates that will run are given or sources will run
+    (*candidates_likely*), and the original is quick."""
     if run.opts.parallel < 2 or not candidates_likely or study.pass_seconds > EARLY_DRAW_PASS_S:
         return
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
@@ -153,13 +153,18 @@ def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn |
     depend on --jobs."""
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return run.drawn
-    if sum(not precheck(c, run.func) for c in cands) < 2:  # nothing to share: one candidate searches itself
+    if runnable(run, cands) < 2:  # nothing to share: one candidate searches itself
         stop_drawing(run)  # (what was drawn early too: the batch is judged as under --jobs 1)
         return None  # the next batch may still want them
     if run.drawing is not None:
         result, run.drawing = run.drawing(), None
         return _drawn(run, result)
     return _drawn(run, run.child(*_draw_job(run, study)))
+
+
+def runnable(run: Run, cands: Iterable[Candidate]) -> int:
+    """How many distinct codes among *cands* will run in a child (they parse and define the function)."""
+    return len({code_key(c) or f"#{i}" for i, c in enumerate(cands) if not precheck(c, run.func)})
 
 
 def _draw_job(run: Run, study: OriginalStudy) -> tuple[Callable[[], Drawn], ChildLimits]:

@@ -141,7 +141,7 @@ class _Run:
         self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
-        judging.start_drawing(self, study, len(given) >= 2 or bool(sources))
+        judging.start_drawing(self, study, judging.runnable(self, as_candidates(given)) >= 2 or bool(sources))
         try:
             return self._after_study(given, sources, study)
         finally:

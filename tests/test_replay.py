@@ -155,15 +155,20 @@ def test_a_counterexample_is_cut_down_only_as_far_as_the_assumptions_allow():
 
 
 def test_a_lone_candidate_is_not_judged_on_inputs_drawn_early_it_searches_as_under_one_job(monkeypatch):
-    from jupyter_optimize import sandbox
+    from jupyter_optimize import judging, sandbox
 
     started, real = [], sandbox.start_within
     monkeypatch.setattr(sandbox, "start_within", lambda job, within: started.append(real(job, within)) or started[-1])
+    taken, take = [], judging._drawn
+    monkeypatch.setattr(judging, "_drawn", lambda run, result: taken.append(result) or take(run, result))
     same = "def total(xs):\n    return sum(xs)\n"
-    report = optimize(total, [(([1, 2, 3],), {})], candidates=[same, same + "\n"], examples=EXAMPLES,
-                      time_budget=0.2, jobs=2)
-    assert [r.verdict for r in report.results] != [] and report.results[0].check is report.results[1].check
-    assert len(started) == 1 and started[0].result().error == "stopped"  # the early draw was stopped, not taken
+    runs = [optimize(total, [(([1, 2, 3],), {})], candidates=[same], sources=["rules"], examples=EXAMPLES,
+                     time_budget=0.2, jobs=jobs) for jobs in (1, 2)]  # the rules have no rewrite of this loop
+    assert [len(r.results) for r in runs] == [1, 1]
+    assert _without_inputs(runs[0].results[0].check) == _without_inputs(runs[1].results[0].check)
+    assert len(started) == 1 and taken == []  # drawn early (sources were to run), then stopped, not taken
+    optimize(total, [(([1, 2, 3],), {})], candidates=[same, same + "\n"], examples=EXAMPLES, time_budget=0.2, jobs=2)
+    assert len(started) == 1  # the same code given twice is one candidate: nothing is drawn early for it
 
 
 def test_a_difference_replayed_on_an_input_the_search_judged_is_left_to_the_search():
