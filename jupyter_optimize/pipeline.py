@@ -82,9 +82,12 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     run.first_answer = first_answer
     if hint:
         run.notes.append(hint)
-    warmup.wait()  # no child is forked while the warm-up imports
-    with sandbox.run_scope(method, opts.memory_limit_mb):
-        return run.execute(given, names)
+    warmup.hold(whole="numba" in names)  # no child is forked while the warm-up imports: it pauses between steps
+    try:
+        with sandbox.run_scope(method, opts.memory_limit_mb):
+            return run.execute(given, names)
+    finally:
+        warmup.release()
 
 
 @dataclass(frozen=True)
