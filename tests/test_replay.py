@@ -189,3 +189,18 @@ def test_a_difference_replayed_on_an_input_the_search_judged_is_left_to_the_sear
     far = Call(([FAR_OFF] * 5,), origin="generated")  # never judged by the search
     _, orig, cand = judge.compare(far)
     assert kept(judge, Differed(far, "differs", orig, cand), unjudged, judged, 10.0).counterexample is not None
+
+
+def test_without_hypothesis_internals_the_replay_seeds_random_and_numpy_as_hypothesis_does():
+    import random
+
+    from hypothesis.internal.entropy import deterministic_PRNG
+
+    from jupyter_optimize.verify.replay import _seeded_zero
+
+    with deterministic_PRNG():
+        theirs = (random.random(), float(np.random.random()))
+    state = random.getstate()
+    with _seeded_zero():
+        ours = (random.random(), float(np.random.random()))
+    assert ours == theirs and random.getstate() == state  # the same numbers, and the generator put back

@@ -88,3 +88,22 @@ def test_numpys_nan_crosses_to_and_from_a_child_as_itself():
     back = run_isolated(lambda: regions, timeout=30, memory_limit_mb=1024)
     assert there.value == [1, 1, 1, 2]  # under spawn the Series is pickled on its way to the worker
     assert first_seen_counts(back.value) == [1, 1, 1, 2]  # a copy of each NaN would count 1 each time
+
+
+def test_a_fork_the_system_refuses_is_a_one_line_failure_that_leaves_nothing_open(monkeypatch):
+    import errno
+
+    from jupyter_optimize.sandbox import fork
+
+    def refused():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    import glob
+    import tempfile
+
+    monkeypatch.setattr(fork.os, "fork", refused)
+    before, folders = set(os.listdir("/proc/self/fd")), set(glob.glob(os.path.join(tempfile.gettempdir(), "*")))
+    result = fork.run_forked(lambda: 1, timeout=10, memory_limit_mb=512)
+    assert not result.ok and result.error == "could not start a child process (Resource temporarily unavailable)"
+    assert set(os.listdir("/proc/self/fd")) <= before  # the pipe was closed
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) <= folders  # and the scratch folder removed

@@ -102,12 +102,17 @@ def start_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int
         if not _waited_for_fork_unsafe_threads(time.monotonic() + timeout):
             raise _NotStarted()
         read_end, write_end = os.pipe()
-        with warnings.catch_warnings():
-            # Python 3.12+ warns that forking a threaded process (a kernel is one)
-            # may deadlock the child; the child here only runs the job, with its own
-            # streams, and is killed at its timeout if it ever hangs.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns that forking a threaded process (a kernel is one)
+                # may deadlock the child; the child here only runs the job, with its own
+                # streams, and is killed at its timeout if it ever hangs.
+                warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork")
+                pid = os.fork()
+        except BaseException:  # no child (out of processes or memory): the pipe goes too
+            os.close(read_end)
+            os.close(write_end)
+            raise
         if pid == 0:  # the child never returns from this branch
             os.close(read_end)
             _child_main(job, write_end, memory_limit_mb, root, user_folder, tool_folders)
@@ -117,6 +122,8 @@ def start_forked(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int
             scratch.remove_root(root)
         if isinstance(exc, _NotStarted):
             return ChildResult(False, error="stopped")
+        if isinstance(exc, OSError):  # the system refused a process: said in one line, as a child's failure
+            return ChildResult(False, error=f"could not start a child process ({exc.strerror or exc})")
         raise
     return Started(pid, read_end, root, time.monotonic() + timeout, timeout, memory_limit_mb)
 

@@ -14,8 +14,8 @@ counterexample is the one the search alone gives.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -133,7 +133,27 @@ def kept(judge: Judge, differed: Differed, search: SearchResult, judged: list[Ca
 
 
 def _seeded_as_hypothesis_does() -> AbstractContextManager[None]:
-    """The global random generators seeded as hypothesis seeds them for each input it runs."""
-    from hypothesis.internal.entropy import deterministic_PRNG  # the way hypothesis itself does it (internal)
-
+    """The global random generators seeded as hypothesis seeds them for each input it runs: its own way
+    (an internal of hypothesis), or, should a release move it, random's and numpy's seeded with 0 and
+    put back after."""
+    try:
+        from hypothesis.internal.entropy import deterministic_PRNG
+    except ImportError:
+        return _seeded_zero()
     return deterministic_PRNG()
+
+
+@contextmanager
+def _seeded_zero() -> Iterator[None]:
+    import random
+
+    import numpy as np
+
+    states = random.getstate(), np.random.get_state()
+    random.seed(0)
+    np.random.seed(0)
+    try:
+        yield
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
