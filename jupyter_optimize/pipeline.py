@@ -144,17 +144,18 @@ class _Run:
         self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
-        judging.start_drawing(self, study, judging.runnable(self, as_candidates(given)) >= 2 or bool(sources))
+        given_candidates = as_candidates(given)
+        judging.start_drawing(self, study, judging.runnable(self, given_candidates) >= 2 or bool(sources))
         try:
-            return self._after_study(given, sources, study)
+            return self._after_study(given_candidates, sources, study)
         finally:
             judging.stop_drawing(self)
 
-    def _after_study(self, given: list[Any], sources: tuple[str, ...], study: OriginalStudy) -> Report:
+    def _after_study(self, given: list[Candidate], sources: tuple[str, ...], study: OriginalStudy) -> Report:
         self.progress("Collecting candidates", CANDIDATES_AT)  # each source's time is a stage of its own
         now = tuple(name for name in sources if name not in LATER_SOURCES or self.first_answer is None)
         later = tuple(name for name in sources if name not in now)
-        candidates = unique_names(as_candidates(given) + self._from_sources(now, study))
+        candidates = unique_names(given + self._from_sources(now, study))
         verified: dict[int, Verification] = {}
         bench = _BenchOut({}, {}, None)
         if later and candidates and self.first_answer is not None:  # the first answer, while the slow sources run

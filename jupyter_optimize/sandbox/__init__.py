@@ -44,8 +44,12 @@ def run_isolated(job: Callable[[], Any], *, timeout: float, memory_limit_mb: int
 
 def run_within(job: Callable[[], Any], limits: ChildLimits) -> ChildResult:
     """`run_isolated` under *limits*; a timeout's error carries the limits' hint."""
-    result = run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb,
-                          start_method=limits.start_method)
+    return _hinted(run_isolated(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb,
+                                start_method=limits.start_method), limits)
+
+
+def _hinted(result: ChildResult, limits: ChildLimits) -> ChildResult:
+    """A timeout's error with the limits' hint."""
     if result.timed_out and limits.timeout_hint:
         return replace(result, error=f"{result.error} ({limits.timeout_hint})")
     return result
@@ -70,17 +74,10 @@ def start_within(job: Callable[[], Any], limits: ChildLimits) -> Future[ChildRes
         from .fork import start_forked
 
         started = start_forked(job, timeout=limits.timeout, memory_limit_mb=limits.memory_limit_mb)
-        wait = (lambda: started) if isinstance(started, ChildResult) else functools.partial(
-            _forked_within, started.wait, limits)
+        wait = (lambda: started) if isinstance(started, ChildResult) else (
+            lambda: _hinted(replace(started.wait(), backend=FORK), limits))
     threading.Thread(target=settle, args=(wait,), name="jupyter-optimize-child", daemon=True).start()
     return done
-
-
-def _forked_within(wait: Callable[[], ChildResult], limits: ChildLimits) -> ChildResult:
-    result = replace(wait(), backend=FORK)
-    if result.timed_out and limits.timeout_hint:
-        return replace(result, error=f"{result.error} ({limits.timeout_hint})")
-    return result
 
 
 @contextmanager

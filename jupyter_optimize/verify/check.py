@@ -47,7 +47,7 @@ def check_candidate(
     if examples <= 0:
         return _check(judge, True, len(calls), None, live=len(calls))
     replayed = _replayed(judge, drawn, calls, examples, budget_s) if drawn is not None else None
-    search = replayed if replayed is None or not isinstance(replayed, Differed) else None
+    search = None if isinstance(replayed, Differed) else replayed
     if search is None:
         from .search import search_generated  # hypothesis is imported only from here on
 
