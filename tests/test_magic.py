@@ -85,6 +85,7 @@ def test_headline_form_on_the_demo(ip, capsys):
     assert (img == demo.photograph()).all()
 
 
+@pytest.mark.one_backend  # the magic's own logic, not the sandbox's
 def test_options_before_and_after_the_call_expression(ip):
     ip.push({"a": [1, 2, 3], "b": [], "fast": "def total(values):\n    return sum(values)\n",
              "wrong": "def total(values):\n    return len(values)\n"})
@@ -198,6 +199,7 @@ def test_several_functions_without_f(ip, capsys):
     assert "helper, total" in message and "-f NAME" in message
 
 
+@pytest.mark.one_backend  # the magic's own logic, not the sandbox's
 def test_several_functions_with_f_picks_one(ip):
     cell = f"%%optimize total([1, 2]) -f total -o rep {QUICK}\ndef helper(x):\n    return x\n\n{TOTAL}"
     run_ok(ip, cell)

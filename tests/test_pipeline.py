@@ -40,6 +40,7 @@ def test_report_profile_points_at_the_hot_loop(equalize, seed_calls):
     assert loop_line.hits == 257 * report.profile.rounds  # one live call reaches the table loop
 
 
+@pytest.mark.one_backend  # the pipeline's logic, not the sandbox's
 def test_public_contract_fields(equalize, seed_calls):
     report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED], **QUICK)
     (r,) = report.results
@@ -170,12 +171,14 @@ def test_generators_and_async_functions_are_refused():
             jupyter_optimize.optimize(func, [((1,), {})])
 
 
+@pytest.mark.one_backend  # the pipeline's logic, not the sandbox's
 def test_stage_times_are_recorded(equalize, seed_calls):
     report = optimize(equalize, seed_calls, candidates=[demo.VECTORIZED], **QUICK)
     assert set(report.stage_seconds) >= {"study", "verify", "benchmark"}
     assert all(t >= 0 for t in report.stage_seconds.values())
 
 
+@pytest.mark.one_backend  # the pipeline's logic, not the sandbox's
 def test_a_source_that_breaks_becomes_a_note_and_the_run_goes_on(monkeypatch):
     from jupyter_optimize import sources
 
@@ -192,6 +195,7 @@ def test_a_source_that_breaks_becomes_a_note_and_the_run_goes_on(monkeypatch):
     assert any("'broken' source failed (RuntimeError: rule catalogue exploded)" in n for n in report.notes)
 
 
+@pytest.mark.one_backend  # the pipeline's logic, not the sandbox's
 def test_candidates_with_the_same_name_stay_apart():
     def f(x):
         return x + 1
@@ -207,6 +211,7 @@ def test_unique_names_never_repeat_and_keep_names_given_once():
     assert names[0] == "a" and names[2] == "a (2)" and names[4] == "b"
 
 
+@pytest.mark.one_backend  # the pipeline's logic, not the sandbox's
 def test_progress_only_moves_forward_also_when_repairing(monkeypatch):
     from jupyter_optimize import sources
 

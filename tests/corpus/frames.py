@@ -24,7 +24,7 @@ REGIONS = ("east", "north", "south", "west")
 PRODUCTS = ("apron", "bowl", "cup", "dish", "jug", "plate")
 RATES = {"east": 0.2, "north": 0.1, "south": 0.15, "west": 0.05}
 CUSTOMERS = tuple(f"c{i:02d}" for i in range(40))
-LIVE_ROWS = 2000  # for originals that touch every row through pandas (iterrows, .at, .iloc)
+LIVE_ROWS = 1000  # for originals that touch every row through pandas (iterrows, .at, .iloc)
 BIG_ROWS = 10000  # for originals whose loops are plain Python over columns or over groups
 
 
