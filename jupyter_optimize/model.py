@@ -136,6 +136,7 @@ class Timing:
     ci: tuple[float, float]
     min_gain: float
     warnings: tuple[str, ...] = ()
+    outpaced: bool = False  # its timing stopped, not faster yet, wholly below a candidate faster beyond doubt
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,10 @@ def incorrect_reason(cx: Counterexample) -> str:
 def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
     low, high = timing.ci
     if not is_faster(low, timing.min_gain):
+        outpaced = (f"; its timing stopped after {len(timing.candidate)} rounds, as another candidate is "
+                    "faster beyond doubt" if timing.outpaced else "")
         return "not_faster", (f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "
-                              f"{100 * timing.min_gain:.0f}% minimum gain")
+                              f"{100 * timing.min_gain:.0f}% minimum gain{outpaced}")
     if check.generated_passed == 0:
         return "not_faster", (f"{timing.speedup:.2f}x faster on the live inputs, but no generated input "
                               f"other than them passed, so it is not offered ({_no_generated_hint(check)})")

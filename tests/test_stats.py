@@ -75,12 +75,40 @@ def test_a_faster_candidate_wholly_below_another_is_settled_the_best_is_not_unti
     assert settled([steady], original, 0.95, 0.05) == [True]
 
 
-def test_a_candidate_not_yet_faster_is_timed_on_even_below_a_faster_one():
+def test_a_candidate_not_yet_faster_is_timed_on_alone_and_stops_below_one_faster_beyond_doubt():
     from jupyter_optimize.measure.timing import settled
 
     original, best = _around(8.0, 0.2)
     _, edge = _around(1.1, 0.15)  # about 1.05-1.15: more rounds may still show it faster
-    assert settled([best, edge], original, 0.95, 0.05) == [False, False]
+    _, near_best = _around(7.0, 0.3)  # not wholly below the best's interval: it may be the best
+    assert settled([edge], original, 0.95, 0.05) == [False]
+    assert settled([best, edge, near_best], original, 0.95, 0.05) == [False, True, False]
+
+
+def test_an_outpaced_candidate_near_the_gain_is_timed_no_further_and_its_verdict_says_why(monkeypatch):
+    from jupyter_optimize.measure import timing
+    from jupyter_optimize.model import Call, Check
+    from jupyter_optimize.options import Options
+    from jupyter_optimize.verdict import decide
+
+    rng = np.random.default_rng(7)
+    seconds = {"original": 1e-2, "best": 1e-2 / 6, "edge": 1e-2 / 1.05}  # per pass, each with 10% noise
+
+    def fake_pass(func, calls, loops, fresh_args):
+        return seconds[func.__name__] * float(np.exp(0.1 * rng.standard_normal()))
+
+    monkeypatch.setattr(timing, "_time_pass", fake_pass)
+    funcs = [lambda: None for _ in seconds]
+    for func, name in zip(funcs, seconds):
+        func.__name__ = name
+    samples = timing.measure(funcs, [Call(())], budget_s=60.0, fresh_args=False, min_gain=0.05)
+    assert len(samples.per_function[2]) == timing.MIN_ROUNDS < len(samples.per_function[0])  # at the first look
+    assert samples.outpaced == {2}
+    verdict, reason = decide(Check(True, 7, live_passed=2, generated_passed=5),
+                             timing.summarize(samples, 2, "edge", 1, Options()))
+    assert verdict == "not_faster"
+    assert reason.endswith(f"its timing stopped after {timing.MIN_ROUNDS} rounds, as another candidate is "
+                           "faster beyond doubt"), reason
 
 
 def test_a_candidate_faster_beyond_doubt_stops_at_about_five_percent_one_near_the_gain_at_two():

@@ -25,8 +25,10 @@ A candidate stops being timed once its verdict is settled (`settled`, looked
 at every ten rounds from `MIN_ROUNDS` on): its interval is narrow (about
 +-2%; +-5% once it is faster beyond doubt: more rounds would move the
 figure, not the verdict), or lies wholly below the gain a faster verdict
-needs (it cannot be called faster), or it is faster but lies wholly below
-another candidate's (it is not the best).
+needs (it cannot be called faster), or it lies wholly below the interval of
+a candidate faster beyond doubt (it is not the best, whatever its own
+verdict: one near the gain would otherwise be timed to the end of the
+budget; its verdict then says it was outpaced, `Samples.outpaced`).
 Its samples are then its rounds so far, paired with the original's same
 rounds; the original and the unsettled candidates go on, each round cheaper.
 """
@@ -61,6 +63,7 @@ class Samples:
     loops: tuple[int, ...]
     first_call: tuple[float, ...]  # the very first (cold) pass of each
     prior_rounds: int = 0  # the original's first rounds that are the study's passes (not timed here)
+    outpaced: frozenset[int] = frozenset()  # candidates not faster yet, stopped below a faster one's interval
 
     @property
     def pass_seconds(self) -> tuple[float, ...]:
@@ -83,6 +86,7 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
     samples: list[list[float]] = [[] for _ in funcs]
     deadline = time.perf_counter() + budget_s
     active = list(range(len(funcs)))  # the original, and the candidates not settled yet
+    outpaced: set[int] = set()
     rounds = 0
     while rounds < MAX_ROUNDS:
         if rounds >= fewest and time.perf_counter() + _round_cost(samples, loops, active, rounds, reused) > deadline:
@@ -100,28 +104,43 @@ def measure(funcs: list[Callable[..., object]], calls: list[Call], budget_s: flo
             break  # past the budget with the fewest rounds in
         if rounds >= MIN_ROUNDS and rounds % SETTLE_EVERY == 0:
             gain = required_gain(min_gain, _median(samples[0]) / max(1, len(calls)))
-            done = settled([samples[i] for i in active[1:]], samples[0][:rounds], confidence, gain)
-            active = [0] + [i for i, stop in zip(active[1:], done) if not stop]
+            stops = _stops([samples[i] for i in active[1:]], samples[0][:rounds], confidence, gain)
+            outpaced |= {i for i, stop in zip(active[1:], stops) if stop == OUTPACED}
+            active = [0] + [i for i, stop in zip(active[1:], stops) if not stop]
             if len(active) == 1:
                 break
     if known:
         first[0] = samples[0][0]  # the original's first call here was its first round
-    return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first), min(rounds, len(reused)))
+    return Samples(tuple(map(tuple, samples)), tuple(loops), tuple(first), min(rounds, len(reused)),
+                   frozenset(outpaced))
 
 
 def settled(candidates: list[list[float]], original: list[float], confidence: float, gain: float) -> list[bool]:
     """For each candidate (its samples paired with the original's), whether more rounds would not change
-    its verdict enough to matter: its interval is within about +-2% (`TARGET_HALFWIDTH`), or within about
-    +-5% (`FASTER_HALFWIDTH`) while clearing the gain by as much again (faster beyond doubt: stopping at
-    the first look that clears the gain would call a candidate just below it faster more often), or it
-    lies wholly below `1 + gain` (not faster, whatever the centre), or it is faster and wholly below
-    another faster one's (not the best). A candidate not yet faster is timed on however it compares with
-    the best: more rounds may still show it faster."""
+    its verdict enough to matter (`_stops`)."""
+    return [bool(stop) for stop in _stops(candidates, original, confidence, gain)]
+
+
+SETTLED, OUTPACED = "settled", "outpaced"
+
+
+def _stops(candidates: list[list[float]], original: list[float], confidence: float, gain: float) -> list[str]:
+    """For each candidate, why its timing stops ("" while it goes on): SETTLED when its interval is within
+    about +-2% (`TARGET_HALFWIDTH`), or within about +-5% (`FASTER_HALFWIDTH`) while clearing the gain by
+    as much again (faster beyond doubt: stopping at the first look that clears the gain would call a
+    candidate just below it faster more often), or it lies wholly below `1 + gain` (not faster, whatever
+    the centre), or it is faster and wholly below another faster one's (not the best); OUTPACED when it
+    is not faster yet but lies wholly below the interval of one faster beyond doubt: more rounds might
+    still show it faster, but not the best, and one near the gain would be timed to the end of the budget."""
     ratios = [speedup_interval(original[:len(mine)], mine, confidence) for mine in candidates]
-    fastest_low = max((r.low for r in ratios if is_faster(r.low, gain)), default=math.inf)
-    return [relative_halfwidth(r) < TARGET_HALFWIDTH or r.high < 1.0 + gain
-            or (relative_halfwidth(r) < FASTER_HALFWIDTH and r.low > (1.0 + gain) * (1.0 + FASTER_HALFWIDTH))
-            or (is_faster(r.low, gain) and r.high < fastest_low) for r in ratios]
+    fastest_low = max((r.low for r in ratios if is_faster(r.low, gain)), default=0.0)  # 0: none is faster
+    out = []
+    for r in ratios:
+        narrow = relative_halfwidth(r) < TARGET_HALFWIDTH or r.high < 1.0 + gain or (
+            relative_halfwidth(r) < FASTER_HALFWIDTH and r.low > (1.0 + gain) * (1.0 + FASTER_HALFWIDTH))
+        below_best = r.high < fastest_low
+        out.append(SETTLED if narrow or (below_best and is_faster(r.low, gain)) else OUTPACED if below_best else "")
+    return out
 
 
 def _median(values: list[float]) -> float:
@@ -205,7 +224,7 @@ def summarize(samples: Samples, k: int, name: str, n_calls: int, options: Option
     warnings += spread_warnings(orig, samples.first_call[0], "original")
     warnings += spread_warnings(mine, samples.first_call[k], name)
     return Timing(tuple(orig), tuple(mine), samples.loops[k], samples.loops[0], ratio.speedup,
-                  (ratio.low, ratio.high), gain, tuple(warnings))
+                  (ratio.low, ratio.high), gain, tuple(warnings), outpaced=k in samples.outpaced)
 
 
 def few_rounds_warning(rounds: int, budget_s: float) -> list[str]:
