@@ -57,6 +57,24 @@ def _around(ratio, spread, n=20):
     return original, list(1e-3 / np.exp(d))
 
 
+def _measured_with_noise(monkeypatch, seconds: dict[str, float], noise: float, seed: int):
+    """`timing.measure` of functions named as *seconds*' keys, each pass taking its seconds times
+    a log-normal factor of spread *noise* (the clock replaced: no real timing in a test)."""
+    from jupyter_optimize.measure import timing
+    from jupyter_optimize.model import Call
+
+    rng = np.random.default_rng(seed)
+
+    def fake_pass(func, calls, loops, fresh_args):
+        return seconds[func.__name__] * float(np.exp(noise * rng.standard_normal()))
+
+    monkeypatch.setattr(timing, "_time_pass", fake_pass)
+    funcs = [lambda: None for _ in seconds]
+    for func, name in zip(funcs, seconds):
+        func.__name__ = name
+    return timing.measure(funcs, [Call(())], budget_s=60.0, fresh_args=False, min_gain=0.05)
+
+
 def test_a_candidate_clearly_below_the_gain_is_settled_and_one_at_its_edge_is_not():
     from jupyter_optimize.measure.timing import settled
 
@@ -87,21 +105,12 @@ def test_a_candidate_not_yet_faster_is_timed_on_alone_and_stops_below_one_faster
 
 def test_an_outpaced_candidate_near_the_gain_is_timed_no_further_and_its_verdict_says_why(monkeypatch):
     from jupyter_optimize.measure import timing
-    from jupyter_optimize.model import Call, Check
+    from jupyter_optimize.model import Check
     from jupyter_optimize.options import Options
     from jupyter_optimize.verdict import decide
 
-    rng = np.random.default_rng(7)
-    seconds = {"original": 1e-2, "best": 1e-2 / 6, "edge": 1e-2 / 1.05}  # per pass, each with 10% noise
-
-    def fake_pass(func, calls, loops, fresh_args):
-        return seconds[func.__name__] * float(np.exp(0.1 * rng.standard_normal()))
-
-    monkeypatch.setattr(timing, "_time_pass", fake_pass)
-    funcs = [lambda: None for _ in seconds]
-    for func, name in zip(funcs, seconds):
-        func.__name__ = name
-    samples = timing.measure(funcs, [Call(())], budget_s=60.0, fresh_args=False, min_gain=0.05)
+    seconds = {"original": 1e-2, "best": 1e-2 / 6, "edge": 1e-2 / 1.05}  # per pass
+    samples = _measured_with_noise(monkeypatch, seconds, 0.1, seed=7)
     assert len(samples.per_function[2]) == timing.MIN_ROUNDS < len(samples.per_function[0])  # at the first look
     assert samples.outpaced == {2}
     verdict, reason = decide(Check(True, 7, live_passed=2, generated_passed=5),
@@ -125,20 +134,10 @@ def test_a_candidate_faster_beyond_doubt_stops_at_about_five_percent_one_near_th
 
 def test_a_settled_candidate_is_timed_no_more_and_is_paired_with_the_originals_same_rounds(monkeypatch):
     from jupyter_optimize.measure import timing
-    from jupyter_optimize.model import Call
     from jupyter_optimize.options import Options
 
-    rng = np.random.default_rng(6)
-    seconds = {"original": 1e-2, "edge": 1e-2 / 1.05, "slower": 3e-2}  # per pass, each with 20% noise
-
-    def fake_pass(func, calls, loops, fresh_args):
-        return seconds[func.__name__] * float(np.exp(0.2 * rng.standard_normal()))
-
-    monkeypatch.setattr(timing, "_time_pass", fake_pass)
-    funcs = [lambda: None for _ in seconds]
-    for func, name in zip(funcs, seconds):
-        func.__name__ = name
-    samples = timing.measure(funcs, [Call(())], budget_s=60.0, fresh_args=False, min_gain=0.05)
+    seconds = {"original": 1e-2, "edge": 1e-2 / 1.05, "slower": 3e-2}  # per pass
+    samples = _measured_with_noise(monkeypatch, seconds, 0.2, seed=6)
     rounds = [len(s) for s in samples.per_function]
     assert rounds[2] == timing.MIN_ROUNDS < rounds[1] == rounds[0]  # three times as slow: settled at the first look
     result = timing.summarize(samples, 2, "slower", 1, Options())
