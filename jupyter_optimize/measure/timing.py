@@ -138,8 +138,12 @@ def _stops(candidates: list[list[float]], original: list[float], confidence: flo
     for r in ratios:
         narrow = relative_halfwidth(r) < TARGET_HALFWIDTH or r.high < 1.0 + gain or (
             relative_halfwidth(r) < FASTER_HALFWIDTH and r.low > (1.0 + gain) * (1.0 + FASTER_HALFWIDTH))
-        below_best = r.high < fastest_low
-        out.append(SETTLED if narrow or (below_best and is_faster(r.low, gain)) else OUTPACED if below_best else "")
+        if narrow or (r.high < fastest_low and is_faster(r.low, gain)):
+            out.append(SETTLED)
+        elif r.high < fastest_low:
+            out.append(OUTPACED)
+        else:
+            out.append("")
     return out
 
 
