@@ -91,6 +91,15 @@ def sums(df):
             out[k] = v
     return out
 '''
+RECEIPT = '''
+def receipt(df):
+    text = ""
+    for r in df.itertuples():
+        text = text + r.item.upper() + ":" + str(r.x) + ";" + str(r.n) + "\\n"
+    return text
+'''
+PRICED = ITEMS.assign(n=[1, 2, 3])
+ODD_FLOATS = PRICED.assign(x=[0.1 + 0.2, 1e16, -0.0], n=[-(2**62), 0, 7]).set_axis([9, 9, 4])
 
 
 EXACT = [
@@ -127,6 +136,8 @@ def halves(temps):
           [(ITEMS.assign(x=[2 ** 62, 2, 2 ** 62]),), (ITEMS.assign(x=[-2 ** 63, 2, -1]),)]),  # the loop's ints grow
     Exact("column-comprehension", "lookup_of_missing_values", LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
     Exact("frame-apply", "applied_lookup_of_missing_values", APPLIED_LOOKUP, [(CODES, NAMES)], MISSING_KEYS),
+    Exact("frame-row-loop", "text_joined_from_columns", RECEIPT, [(PRICED,)],  # str() of floats keeps their digits
+          [(ODD_FLOATS,), (PRICED.iloc[:0],), (PRICED.iloc[::-1],)]),
 ]
 
 

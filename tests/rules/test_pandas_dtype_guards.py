@@ -9,8 +9,10 @@ str column's values are summed into text where the loop's ``0 + "a"`` raises).
 """
 from __future__ import annotations
 
+import ast
 import copy
 
+import numpy as np
 import pandas as pd
 import pytest
 from rule_cases import Case
@@ -19,6 +21,7 @@ from test_rule_catalogue import define, rewrite
 from jupyter_optimize.model import Call
 from jupyter_optimize.sources.rules import learn_kinds
 from jupyter_optimize.sources.rules.engine.context import Context
+from jupyter_optimize.sources.rules.engine.schema import schema_guard
 from jupyter_optimize.verify.compare import Tolerance, difference
 
 INTS = pd.DataFrame({"k": [3, 1, 3, 2], "n": [1, 2, 3, 4]}, index=[5, 6, 7, 8])
@@ -105,3 +108,28 @@ def with_total(df):
     assert ctx.kind("df") is not None and ctx.kind("df").type == "DataFrame"
     assert ctx.schemas("df") == [(("'k'", "int64"), ("'n'", "int64")),
                                  (("'k'", "int64"), ("'n'", "int64"), ("'total'", "int64"))]
+
+
+TEXTS = pd.DataFrame({"s": ["a", "b"], "x": [1.0, 2.0], "n": [1, 2]})
+
+
+@pytest.mark.parametrize(("live", "tried", "passes"), [
+    (TEXTS, TEXTS.iloc[::-1], True),
+    (TEXTS, TEXTS.astype({"s": "string"}), False),  # the NA text dtype equals the name "str": told apart by name
+    (TEXTS.astype({"s": "string"}), TEXTS, False),
+    (TEXTS, TEXTS.astype({"s": object}), False),
+    (TEXTS, TEXTS.astype({"s": "category"}), False),
+    (TEXTS, TEXTS.astype({"x": "float32"}), False),
+    (TEXTS, TEXTS.astype({"n": "Int64"}), False),
+    (TEXTS, TEXTS.astype({"n": "int32"}), False),
+    (TEXTS, TEXTS[["x", "s", "n"]], False),
+    (TEXTS.astype({"s": "category"}), TEXTS.astype({"s": pd.CategoricalDtype([1, 2])}).assign(s=[1, 2]), False),
+])
+def test_a_frames_guard_passes_only_the_dtypes_and_columns_of_a_live_call(live, tried, passes):
+    func = define('''
+def ident(df):
+    return df
+''')
+    ctx = Context("", learn_kinds(func, [Call.coerce(((live,), {}))]).kinds, {})
+    guard = ast.unparse(schema_guard(ctx, "df"))
+    assert eval(guard, {"pd": pd, "pandas": pd, "np": np, "df": tried}) is passes, guard

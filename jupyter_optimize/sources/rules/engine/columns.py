@@ -623,6 +623,33 @@ class Columns:
             raise Decline("the value is the same for every row")
         return call(ast.Attribute(value.node, "tolist", ast.Load()))
 
+    def texts_to_join(self, value: Tr) -> ast.expr:
+        """The per-row texts as a list for ``"".join``. A sum of pieces is added as object arrays (each row's
+        pieces joined by Python's str +, in the loop's order and with its TypeError on a piece that is not
+        text; adding pandas' str Series is several times slower); a column's str() is str of each of its
+        values as ``tolist`` gives them, the values ``map(str)`` calls str on."""
+        pieces: list[ast.expr] = []
+        node = value.node
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            pieces.insert(0, node.right)
+            node = node.left
+        if not pieces:
+            return self.as_list(value)
+        joined: ast.expr = self._object_text(node)
+        for piece in pieces:
+            joined = ast.BinOp(joined, ast.Add(), self._object_text(piece))
+        return call(ast.Attribute(joined, "tolist", ast.Load()))
+
+    def _object_text(self, piece: ast.expr) -> ast.expr:
+        if isinstance(piece, ast.Constant):
+            return piece
+        if isinstance(piece, ast.Call) and isinstance(piece.func, ast.Attribute) and piece.func.attr == "map" \
+                and len(piece.args) == 1 and not piece.keywords and isinstance(piece.args[0], ast.Name) \
+                and piece.args[0].id == "str":  # text_of's str() of a column
+            texts = call("list", call("map", name("str"), call(ast.Attribute(piece.func.value, "tolist", ast.Load()))))
+            return call(f"{self.np}.array", texts, dtype=const("object"))
+        return call(f"{self.np}.asarray", piece, dtype=const("object"))
+
     def all_guards(self) -> ast.expr | None:
         if not self.guards:
             return None

@@ -774,7 +774,7 @@ def result_statements(rows: RowLoop, eff: Effects, lists: set[str]) -> list[ast.
         if value.shape == CONST:
             value = Tr(call(f"{cols.np}.full", rows.length, value.node), ARR, value.sort)
         if op == "join":  # "".join raises TypeError on a piece that is not text, as s + piece does
-            joined = call(ast.Attribute(const(""), "join", ast.Load()), cols.as_list(value))
+            joined = call(ast.Attribute(const(""), "join", ast.Load()), cols.texts_to_join(value))
             out.append(ast.AugAssign(name(acc), ast.Add(), joined))
         else:  # untouched where no row updates it (an int total stays an int, as in the loop)
             where = eff.updated_where.get(acc)

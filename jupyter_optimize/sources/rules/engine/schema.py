@@ -54,8 +54,8 @@ def schema_guard(ctx: Context, var: str) -> ast.expr:
     is_pandas = f"isinstance({var}, {ctx.module('pandas')}.{kind.type})"  # a dict, list or ndarray: the original
     if kind.type == "Series":
         dtypes = sorted({s[0][1] for s in schemas})
-        return _one_of(_dtype_text(f"{var}.dtype", dtypes), [repr(d) for d in dtypes], is_pandas)
-    pairs = f"[(c, {_dtype_text('t', [d for s in schemas for _, d in s])}) for c, t in {var}.dtypes.items()]"
+        return _one_of(_dtype_text(ctx, f"{var}.dtype", dtypes), [repr(d) for d in dtypes], is_pandas)
+    pairs = f"[(c, {_dtype_text(ctx, 't', [d for s in schemas for _, d in s])}) for c, t in {var}.dtypes.items()]"
     expected = ["[" + ", ".join(f"({label}, {dtype!r})" for label, dtype in s) + "]" for s in schemas]
     return _one_of(pairs, expected, is_pandas)
 
@@ -68,15 +68,19 @@ def is_schema_guard(node: ast.expr) -> bool:
         return is_schema_guard(node.values[1] if is_pandas else first)  # isinstance(df, pd.DataFrame) and ...
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.In))):
         return False
-    text = ast.unparse(node.left)
+    left = node.left.orelse if isinstance(node.left, ast.IfExp) else node.left  # a Series': numpy's dtype, else str()
+    text = ast.unparse(left)
     return text.endswith(".dtypes.items()]") or text.startswith("str(") and text.endswith(".dtype)")
 
 
-def _dtype_text(dtype: str, recorded: list[str]) -> str:
-    """Code for the name `kinds.dtype_name` gives *dtype*: ``str(t)``, or with a categorical's categories' dtype."""
-    if not any(d.startswith("category[") for d in recorded):
-        return f"str({dtype})"
-    return f"(str({dtype}) if str({dtype}) != 'category' else 'category[' + str({dtype}.categories.dtype) + ']')"
+def _dtype_text(ctx: Context, dtype: str, recorded: list[str]) -> str:
+    """Code for what equals the name `kinds.dtype_name` gives *dtype* exactly when *dtype* is the dtype of that
+    name: a numpy dtype itself (it equals its own name, and no other dtype's; str() of one takes microseconds),
+    any other its name (an extension dtype may equal another's: the str dtype equals "string"), a categorical's
+    with its categories' dtype."""
+    named = f"str({dtype})" if not any(d.startswith("category[") for d in recorded) else \
+        f"(str({dtype}) if str({dtype}) != 'category' else 'category[' + str({dtype}.categories.dtype) + ']')"
+    return f"({dtype} if isinstance({dtype}, {ctx.module('numpy')}.dtype) else {named})"
 
 
 def _one_of(actual: str, expected: list[str], is_pandas: str) -> ast.expr:
