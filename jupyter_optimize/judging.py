@@ -4,7 +4,8 @@ judged once, each verdict reported to the progress callback as it arrives.
 The generated inputs are drawn once per run, in a child of their own before the first batch (`draw_once`,
 see `verify.replay`; with --jobs 2 or more it starts right after the study, `start_drawing`, while the
 kernel collects candidates): each candidate's child then judges it on them instead of searching anew, the
-search itself running only for a candidate that differs on one of them.
+search itself running only for a candidate that differs on one of them. A batch that starts while that
+early draw is still going reads the inputs as they are drawn (`verify.stream`), rather than waiting.
 
 The pipeline (`pipeline._Run`) is the `Run` these functions work for: it owns the children, the stage
 clock and the progress bar; what is verified, how, and in which child, is here.
@@ -13,6 +14,10 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
@@ -26,6 +31,7 @@ from .sources.candidates import CandidateProblem, materialize, precheck
 from .study.assume import Domain
 from .study.original import OriginalStudy
 from .verdict import Failure, Unverifiable, Verification
+from .verify import stream
 from .verify.check import check_candidate
 from .verify.compare import Tolerance
 from .verify.replay import Drawn, draw
@@ -47,6 +53,7 @@ class Run(Protocol):
     drew: bool  # whether the run's generated inputs were drawn (or tried to be)
     drawn: Drawn | None  # the run's generated inputs (None: not drawn, or the child drawing them failed)
     drawing: Callable[[], ChildResult] | None  # the drawing child, started early: waits for it (`start_drawing`)
+    stream: str | None  # the file the early draw passes its inputs on through (`verify.stream`)
 
     def progress(self, message: str, fraction: float) -> None: ...
 
@@ -79,10 +86,13 @@ def verify_all(run: Run, candidates: list[Candidate], study: OriginalStudy, firs
         drawn = draw_once(run, study, [batch[k] for k in judged])
         tasks = [functools.partial(verify, run, batch[k], study, drawn) for k in judged]
         results = dict(zip(judged, run_all(tasks, run.opts.parallel, arrived)))
+        if isinstance(drawn, stream.Stream):  # the draw is over: later batches take it as it is
+            result, run.drawing = run.drawing() if run.drawing else ChildResult(False), None
+            _drawn(run, result)
     return {first + k: results[same_as[k]] for k in range(len(batch))}
 
 
-def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | None = None) -> Verification:
+def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | stream.Stream | None = None) -> Verification:
     """One candidate's verification: checks in the kernel that need no child (it does not parse, a global
     cannot be sent), then its live calls and generated inputs in a child of its own."""
     if not study.determinism.deterministic:
@@ -121,13 +131,31 @@ def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> No
         return
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return
-    run.drawing = run.start_child(*_draw_job(run, study))
+    run.stream = os.path.join(tempfile.mkdtemp(prefix="jupyter-optimize-draw-"), "inputs")
+    open(run.stream, "wb").close()
+    waiting = run.drawing = run.start_child(*_draw_job(run, study, run.stream))
+    path = run.stream
+
+    def finish() -> None:  # once the child has ended, readers learn what it drew, or that it failed
+        try:
+            result = waiting()
+            drawn = result.value if result.ok and isinstance(result.value, Drawn) else None
+        except BaseException:  # the waiting failed: as a failed draw
+            drawn = None
+        try:
+            stream.finish(path, drawn)
+        except OSError:  # the run is over and its folder gone: nobody reads it any more
+            pass
+
+    threading.Thread(target=finish, name="jupyter-optimize-draw", daemon=True).start()
 
 
 def stop_drawing(run: Run) -> None:
     """A child still drawing is stopped (a batch without two candidates to share them; the end of a run
-    stopped by an error or Ctrl-C), and waited for, a second Ctrl-C meanwhile too."""
+    stopped by an error or Ctrl-C), and waited for, a second Ctrl-C meanwhile too; the stream's file goes
+    (every reader of it is done by then)."""
     if run.drawing is None:
+        _remove_stream(run)
         return
     sandbox.cancel()
     interrupted = False
@@ -141,24 +169,30 @@ def stop_drawing(run: Run) -> None:
     finally:
         run.drawing = None
         sandbox.resume()
+        _remove_stream(run)
     if interrupted:
         raise KeyboardInterrupt
 
 
-def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | None:
+def _remove_stream(run: Run) -> None:
+    if run.stream is not None:
+        shutil.rmtree(os.path.dirname(run.stream), ignore_errors=True)
+        run.stream = None
+
+
+def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn | stream.Stream | None:
     """The run's generated inputs, drawn in a child the first time a batch has two or more candidates that
     will run (a lone one searches as cheaply itself: drawing first would run a slow original twice as
     often); None when not drawn, or the child failed (each candidate's child then searches its own).
-    Inputs `start_drawing` started drawing are taken on the same terms (or stopped): the verdicts do not
-    depend on --jobs."""
+    Inputs `start_drawing` started drawing are taken on the same terms (or stopped), as a `Stream` the
+    candidates' children read while the draw goes on: the verdicts do not depend on --jobs."""
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return run.drawn
     if runnable(run, cands) < 2:  # nothing to share: one candidate searches itself
         stop_drawing(run)  # (what was drawn early too: the batch is judged as under --jobs 1)
         return None  # the next batch may still want them
-    if run.drawing is not None:
-        result, run.drawing = run.drawing(), None
-        return _drawn(run, result)
+    if run.drawing is not None and run.stream is not None:
+        return stream.Stream(run.stream)
     return _drawn(run, run.child(*_draw_job(run, study)))
 
 
@@ -167,15 +201,15 @@ def runnable(run: Run, cands: Iterable[Candidate]) -> int:
     return len({code_key(c) or f"#{i}" for i, c in enumerate(cands) if not precheck(c, run.func)})
 
 
-def _draw_job(run: Run, study: OriginalStudy) -> tuple[Callable[[], Drawn], ChildLimits]:
-    """The drawing child's job, and its limits."""
+def _draw_job(run: Run, study: OriginalStudy, path: str | None = None) -> tuple[Callable[[], Drawn], ChildLimits]:
+    """The drawing child's job (passing each input on through the file *path*, when given), and its limits."""
     func, calls, tol, opts, admits = run.func, run.calls, run.tol, run.opts, run.domain.predicate(run.func)
     wanted = needed(run, [])
     seed = study.determinism.seed
 
     def job() -> Drawn:
         sending.provide(func, wanted)
-        return draw(func, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed, admits)
+        return draw(func, calls, tol, seed, opts.examples, opts.verify_budget, opts.seed, admits, path)
 
     return job, limits.for_verify(opts, study.pass_seconds)
 

@@ -114,6 +114,7 @@ class _Run:
         self.drew = False  # the generated inputs, drawn once for every candidate (`judging.draw_once`)
         self.drawn: Drawn | None = None
         self.drawing: Callable[[], ChildResult] | None = None  # the drawing child, started early
+        self.stream: str | None = None  # the file it passes its inputs on through
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:

@@ -15,6 +15,7 @@ from . import edges
 from .compare import Tolerance
 from .judge import Judge, NotJudged
 from .replay import Differed, kept, replay
+from .stream import DrawFailed, Stream
 
 if TYPE_CHECKING:
     from .replay import Drawn
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 def check_candidate(
     original: Callable[..., object], candidate: Callable[..., object], calls: list[Call], tol: Tolerance, seed: int | None,
     examples: int = 0, budget_s: float = 0.0, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
-    output: bool = True, live_lines: frozenset[int] | None = None, drawn: Drawn | None = None,
+    output: bool = True, live_lines: frozenset[int] | None = None, drawn: Drawn | Stream | None = None,
 ) -> Check | Failure:
     """Every live call first, then up to *examples* generated inputs (those *admits* accepts, when given:
     the domain the user assumed). A candidate refused an action the original was not refused is a
@@ -32,8 +33,8 @@ def check_candidate(
     *live_lines*: the lines the live calls reach, known already (a slow original's profile): the live
     calls are then not traced for coverage, which slows pure-Python code several times over. *drawn*: the
     generated inputs drawn once for every candidate (`replay`), judged in their order instead of searching
-    anew; on a difference the search runs as without them, from the globals as they were, to find and
-    shrink it."""
+    anew (or a `Stream` of them, read as they are drawn); on a difference the search runs as without them,
+    from the globals as they were, to find and shrink it."""
     judge = Judge(original, candidate, tol, seed, output, trace_live=live_lines is None)
     judge.coverage.reached |= live_lines or set()
     for passed, call in enumerate(calls):
@@ -61,10 +62,16 @@ def check_candidate(
                                      generated=search.distinct_passed)
 
 
-def _replayed(judge: Judge, drawn: Drawn, calls: list[Call], examples: int, budget_s: float) -> SearchResult | Differed:
-    """The candidate on the drawn inputs; where one differs, the globals are then as they were before."""
+def _replayed(judge: Judge, drawn: Drawn | Stream, calls: list[Call], examples: int,
+              budget_s: float) -> SearchResult | Differed | None:
+    """The candidate on the drawn inputs; where one differs, the globals are then as they were before.
+    None when the draw it was reading as it went failed (the globals put back too): it searches itself."""
     before = judge.globals.snapshot()
-    search = replay(judge, drawn, calls, examples, budget_s)
+    try:
+        search = replay(judge, drawn, calls, examples, budget_s)
+    except DrawFailed:
+        judge.globals.restore(before, list(before.values))
+        return None
     if isinstance(search, Differed):
         judge.globals.restore(before, list(before.values))
     return search

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..model import Call
 from .compare import Tolerance
 from .judge import Judge, NotJudged, Outcome, TooSlow, run_once, time_limit
+from .stream import Stream, Streamed, Writer
 
 if TYPE_CHECKING:
     from .search import SearchResult
@@ -53,8 +54,10 @@ class _OriginalAlone(Judge):
 
 
 def draw(original: Callable[..., object], live: list[Call], tol: Tolerance, seed: int | None, examples: int,
-         budget_s: float, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None) -> Drawn:
-    """The inputs `search_generated` judges when no candidate differs (run in a child: it runs the original)."""
+         budget_s: float, hypothesis_seed: int = 0, admits: Callable[[Call], bool] | None = None,
+         stream: str | None = None) -> Drawn:
+    """The inputs `search_generated` judges when no candidate differs (run in a child: it runs the original);
+    each also appended to the file *stream* as it is judged, when given (`stream`)."""
     from .search import fingerprint, search_generated  # hypothesis: in the child only (the kernel reads a Drawn)
     judge = _OriginalAlone(original, original, tol, seed, trace_live=False)
     for call in live:  # the slowest live call bounds the original's time on a generated input
@@ -62,7 +65,7 @@ def draw(original: Callable[..., object], live: list[Call], tol: Tolerance, seed
             judge.compare(call)
         except NotJudged:
             continue
-    calls: list[Call] = []
+    calls: list[Call] = [] if stream is None else Streamed(Writer(stream), fingerprint)
     search = search_generated(judge, live, examples, budget_s, hypothesis_seed, admits, calls)
     return Drawn(tuple(calls), tuple(fingerprint(c) for c in calls), search.too_slow, search.outside,
                  search.out_of_budget, tuple(search.stops))
@@ -78,19 +81,28 @@ class Differed:
     candidate: Outcome
 
 
-def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s: float) -> SearchResult | Differed:
+def replay(judge: Judge, drawn: Drawn | Stream, live: list[Call], examples: int,
+           budget_s: float) -> SearchResult | Differed:
     """The candidate judged on the drawn inputs in order, as the search judges it (each input under the
     seeds hypothesis gives the global random generators); on the first difference, that input (the caller
     then searches, to find and shrink it as the search would, and keeps this one should the search stop
-    before it: replaying costs less per input than searching, so it gets further within the budget)."""
+    before it: replaying costs less per input than searching, so it gets further within the budget).
+    From a `Stream`, each input as it is drawn (the time waiting for one is not spent from the budget);
+    `DrawFailed` when the draw fails."""
     from .search import SearchResult, clock, fingerprint, had_a_chance, per_input_limit, plain_notes, spent
-    result = SearchResult(too_slow=drawn.too_slow, outside=drawn.outside)
+    result = SearchResult()
     live_prints = {fingerprint(c) for c in live}
     passed: set[str] = set()
     started = clock()
     per_input = per_input_limit(judge.slowest_live, budget_s)
-    out_of_budget = drawn.out_of_budget
-    for call, printed in zip(drawn.calls, drawn.prints):
+    out_of_budget = False
+
+    def waited(seconds: float) -> None:
+        nonlocal started
+        started = (started[0], started[1] + seconds)
+
+    inputs = drawn.inputs(waited) if isinstance(drawn, Stream) else zip(drawn.calls, drawn.prints)
+    for call, printed in inputs:
         if spent(started) > budget_s and had_a_chance(result, started, budget_s):
             out_of_budget = True
             break
@@ -107,8 +119,12 @@ def replay(judge: Judge, drawn: Drawn, live: list[Call], examples: int, budget_s
         result.tried += 1
         if printed not in live_prints:
             passed.add(printed)
+    whole = drawn.summary() if isinstance(drawn, Stream) else drawn  # what the draw skipped, and why it stopped
+    result.too_slow += whole.too_slow
+    result.outside = whole.outside
+    out_of_budget = out_of_budget or whole.out_of_budget
     result.distinct_passed = len(passed)
-    result.notes = [*drawn.stops, *plain_notes(judge, result, examples, budget_s, per_input, out_of_budget, False)]
+    result.notes = [*whole.stops, *plain_notes(judge, result, examples, budget_s, per_input, out_of_budget, False)]
     return result
 
 
