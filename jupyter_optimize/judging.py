@@ -54,6 +54,7 @@ class Run(Protocol):
     drawn: Drawn | None  # the run's generated inputs (None: not drawn, or the child drawing them failed)
     drawing: Callable[[], ChildResult] | None  # the drawing child, started early: waits for it (`start_drawing`)
     stream: str | None  # the file the early draw passes its inputs on through (`verify.stream`)
+    stream_end: threading.Thread | None  # writes the draw's summary beside it once the drawing child has ended
 
     def progress(self, message: str, fraction: float) -> None: ...
 
@@ -117,7 +118,7 @@ def verify(run: Run, cand: Candidate, study: OriginalStudy, drawn: Drawn | strea
                                admits=domain.predicate(func), output=not opts.ignore_output,
                                live_lines=live_lines, drawn=drawn)
 
-    child = run.child(job, limits.for_verify(opts, study.pass_seconds))
+    child = run.child(job, limits.for_verify(opts, study.pass_seconds, reads_a_draw=isinstance(drawn, stream.Stream)))
     outcome: Check | Failure = child.value if child.ok else Failure(child.error)
     return outcome
 
@@ -126,15 +127,18 @@ def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> No
     """With --jobs 2 or more, the run's generated inputs start being drawn as soon as the original is studied,
     in a child of their own, while the kernel collects the candidates (`draw_once` takes them, or stops
     them). Only when two or more distinct candidates that will run are given or sources will run
-    (*candidates_likely*), and the original is quick."""
+    (*candidates_likely*), and the original is quick. The child passes each input on as it draws it
+    (`verify.stream`), except under --timeout (every child then has that limit: none waits for another)."""
     if run.opts.parallel < 2 or not candidates_likely or study.pass_seconds > EARLY_DRAW_PASS_S:
         return
     if run.drew or run.opts.examples <= 0 or not study.determinism.deterministic:
         return
-    run.stream = os.path.join(tempfile.mkdtemp(prefix="jupyter-optimize-draw-"), "inputs")
-    open(run.stream, "wb").close()
-    waiting = run.drawing = run.start_child(*_draw_job(run, study, run.stream))
-    path = run.stream
+    if run.opts.timeout is not None:
+        run.drawing = run.start_child(*_draw_job(run, study))
+        return
+    path = run.stream = os.path.join(tempfile.mkdtemp(prefix="jupyter-optimize-draw-"), "inputs")
+    open(path, "wb").close()
+    waiting = run.drawing = run.start_child(*_draw_job(run, study, path))
 
     def finish() -> None:  # once the child has ended, readers learn what it drew, or that it failed
         try:
@@ -147,7 +151,8 @@ def start_drawing(run: Run, study: OriginalStudy, candidates_likely: bool) -> No
         except OSError:  # the run is over and its folder gone: nobody reads it any more
             pass
 
-    threading.Thread(target=finish, name="jupyter-optimize-draw", daemon=True).start()
+    run.stream_end = threading.Thread(target=finish, name="jupyter-optimize-draw", daemon=True)
+    run.stream_end.start()
 
 
 def stop_drawing(run: Run) -> None:
@@ -175,6 +180,10 @@ def stop_drawing(run: Run) -> None:
 
 
 def _remove_stream(run: Run) -> None:
+    """The stream's folder goes, once the summary is written (the drawing child has ended by now)."""
+    if run.stream_end is not None:
+        run.stream_end.join()
+        run.stream_end = None
     if run.stream is not None:
         shutil.rmtree(os.path.dirname(run.stream), ignore_errors=True)
         run.stream = None
@@ -191,8 +200,11 @@ def draw_once(run: Run, study: OriginalStudy, cands: list[Candidate]) -> Drawn |
     if runnable(run, cands) < 2:  # nothing to share: one candidate searches itself
         stop_drawing(run)  # (what was drawn early too: the batch is judged as under --jobs 1)
         return None  # the next batch may still want them
-    if run.drawing is not None and run.stream is not None:
+    if run.stream is not None and run.drawing is not None:
         return stream.Stream(run.stream)
+    if run.drawing is not None:  # drawn early without a stream (under --timeout): waited for
+        result, run.drawing = run.drawing(), None
+        return _drawn(run, result)
     return _drawn(run, run.child(*_draw_job(run, study)))
 
 

@@ -115,6 +115,7 @@ class _Run:
         self.drawn: Drawn | None = None
         self.drawing: Callable[[], ChildResult] | None = None  # the drawing child, started early
         self.stream: str | None = None  # the file it passes its inputs on through
+        self.stream_end: threading.Thread | None = None
 
     @contextmanager
     def stage(self, name: str, message: str, fraction: float) -> Iterator[None]:
@@ -146,8 +147,8 @@ class _Run:
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
         given_candidates = as_candidates(given)
-        judging.start_drawing(self, study, judging.runnable(self, given_candidates) >= 2 or bool(sources))
         try:
+            judging.start_drawing(self, study, judging.runnable(self, given_candidates) >= 2 or bool(sources))
             return self._after_study(given_candidates, sources, study)
         finally:
             judging.stop_drawing(self)

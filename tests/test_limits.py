@@ -34,11 +34,14 @@ def test_verification_adapts_to_the_original_and_says_how_to_allow_more():
     assert "set --timeout to allow more" in fast.timeout_hint
     assert limits.for_verify(Options(), original_pass_s=2.0).timeout == 68.0  # the default plus four passes
     assert limits.for_verify(Options(verify_budget=10.0), original_pass_s=0.0).timeout == 28.0
+    reading = limits.for_verify(Options(), original_pass_s=0.01, reads_a_draw=True)  # may wait for the drawing child:
+    assert reading.timeout == pytest.approx(fast.timeout + 5 + 3 * 1.5)  # its start-up, its budget at wall slack
 
 
 def test_the_users_timeout_and_memory_cap_are_the_limits():
     opts = Options(timeout=7.0, memory_limit_mb=256)
     assert limits.for_verify(opts, original_pass_s=100.0) == ChildLimits(7.0, 256)  # no hint: the user chose it
+    assert limits.for_verify(opts, original_pass_s=0.01, reads_a_draw=True) == ChildLimits(7.0, 256)
     assert limits.for_study(opts, n_calls=5) == limits.for_probe(opts) == ChildLimits(7.0, 256)
     assert limits.study_run_limit(opts) is None  # the child's own limit is the user's
     assert limits.for_benchmark(opts, original_pass_s=100.0) == ChildLimits(10.0, 256)

@@ -3,7 +3,9 @@ very order, that the finished draw gives it; when the draw fails part-way, it se
 from __future__ import annotations
 
 import dataclasses
+import glob
 import os
+import tempfile
 import threading
 import time
 
@@ -88,13 +90,26 @@ def test_a_draw_that_ends_without_passing_every_input_on_is_a_failure(tmp_path, 
         _read_all(path)
 
 
-def test_an_input_that_cannot_be_pickled_stops_the_stream_there(tmp_path):
+def test_an_input_that_cannot_be_pickled_breaks_the_stream_and_readers_learn_it_at_once(tmp_path):
     path = _stream_file(tmp_path)
     writer = stream.Writer(path)
     good, bad = Call(([1],), origin="generated"), Call(([lambda: 1],), origin="generated")
     for call in (good, bad, good):
         writer.add(call, "p")
-    assert os.path.getsize(path) == stream.HEADER.size + len(stream.nans.dumps((good, "p")))
+    got: list = []
+    failed = threading.Event()
+
+    def read() -> None:
+        try:
+            for record in stream.Stream(path).inputs(lambda seconds: None):
+                got.append(record)
+        except stream.DrawFailed:
+            failed.set()
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    reading.join(timeout=5)  # no summary is ever written: a reader that waited for one would still be here
+    assert failed.is_set() and [c.args for c, _ in got] == [([1],)]
 
 
 def _without_inputs(check):
@@ -139,11 +154,15 @@ def _checks(report):
     return [_without_inputs(r.check) for r in report.results]
 
 
-@pytest.mark.skipif(sandbox.chosen("") != sandbox.FORK, reason="the kernel's stand-in reaches the drawing child by fork")
-def test_the_pipeline_reads_the_draw_as_it_goes_and_falls_back_alike_when_it_fails(monkeypatch):
+def _draw_folders() -> set[str]:
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "jupyter-optimize-draw-*")))
+
+
+def test_the_pipeline_reads_the_draw_as_it_goes_and_leaves_no_file(monkeypatch):
     from jupyter_optimize import judging
 
     calls = [(([1, 2, 3],), {})]
+    before = _draw_folders()
     one = optimize(total, calls, candidates=CANDIDATES, examples=EXAMPLES, time_budget=0.2, jobs=1)
     handed, real_draw_once = [], judging.draw_once
     monkeypatch.setattr(judging, "draw_once", lambda *a: handed.append(real_draw_once(*a)) or handed[-1])
@@ -151,7 +170,22 @@ def test_the_pipeline_reads_the_draw_as_it_goes_and_falls_back_alike_when_it_fai
     assert [type(h) for h in handed] == [stream.Stream]  # read as they were drawn
     assert _checks(two) == _checks(one)
     assert [r.verdict for r in one.results][1] == "incorrect"
+    timed = optimize(total, calls, candidates=CANDIDATES, examples=EXAMPLES, time_budget=0.2, jobs=2, timeout=30)
+    assert type(handed[-1]) is Drawn and _checks(timed) == _checks(one)  # under --timeout none waits for another
+    for _ in range(3):  # drawn early (sources were to run), then stopped: one candidate searches itself
+        optimize(total, calls, candidates=CANDIDATES[:1], sources=["rules"], examples=100_000, verify_budget=0.5,
+                 time_budget=0.2, jobs=2)
+    assert _draw_folders() <= before
 
+
+@pytest.mark.skipif(sandbox.chosen("") != sandbox.FORK, reason="the kernel's stand-in reaches the drawing child by fork")
+def test_a_draw_that_leaves_inputs_out_gives_the_verdicts_of_one_job(monkeypatch):
+    from jupyter_optimize import judging
+
+    calls = [(([1, 2, 3],), {})]
+    one = optimize(total, calls, candidates=CANDIDATES, examples=EXAMPLES, time_budget=0.2, jobs=1)
+    handed, real_draw_once = [], judging.draw_once
+    monkeypatch.setattr(judging, "draw_once", lambda *a: handed.append(real_draw_once(*a)) or handed[-1])
     real_add = stream.Writer.add
 
     def leaves_the_fourth_out(self, call, printed):
@@ -161,5 +195,27 @@ def test_the_pipeline_reads_the_draw_as_it_goes_and_falls_back_alike_when_it_fai
 
     monkeypatch.setattr(stream.Writer, "add", leaves_the_fourth_out)  # in the drawing child too (forked)
     broken = optimize(total, calls, candidates=CANDIDATES, examples=EXAMPLES, time_budget=0.2, jobs=2)
-    assert [type(h) for h in handed] == [stream.Stream] * 2
+    assert [type(h) for h in handed] == [stream.Stream]
     assert _checks(broken) == _checks(one)
+
+
+def test_waiting_for_inputs_is_not_spent_from_the_replays_budget(tmp_path):
+    from jupyter_optimize.verify.judge import Judge
+    from jupyter_optimize.verify.replay import replay
+
+    path = _stream_file(tmp_path)
+    calls = [Call(([k, k + 1],), origin="generated") for k in range(20)]
+    writer = stream.Writer(path)
+
+    def write_slowly() -> None:  # 20 inputs over about 1.2 s: past a 0.1 s budget at wall slack, were waits counted
+        for call in calls:
+            writer.add(call, fingerprint(call))
+            time.sleep(0.06)
+        stream.finish(path, Drawn(tuple(calls), tuple(map(fingerprint, calls)), 0, 0, False, ()))
+
+    writing = threading.Thread(target=write_slowly)
+    writing.start()
+    judge = Judge(total, summed, TOL, None)
+    result = replay(judge, stream.Stream(path), [Call(([1, 2],))], EXAMPLES, 0.1)
+    writing.join()
+    assert result.tried == len(calls) and not result.out_of_budget

@@ -17,7 +17,7 @@ budget plus the few passes it needs at least. Every timeout's message names
 from __future__ import annotations
 
 from ..options import DEFAULT_TIMEOUT, VERIFY_BASE_S, VERIFY_SLOWDOWN, Options
-from ..verify.search import SHRINK_ALLOWANCE_S
+from ..verify.search import SHRINK_ALLOWANCE_S, WALL_SLACK
 from .child import ChildLimits
 
 VERIFY_HINT = f"{VERIFY_SLOWDOWN}x the original's time plus the input budget; set --timeout to allow more"
@@ -53,13 +53,17 @@ def for_probe(options: Options, original_pass_s: float = 0.0) -> ChildLimits:
     return _limits(options, DEFAULT_TIMEOUT + PROBE_PASSES * original_pass_s)
 
 
-def for_verify(options: Options, original_pass_s: float) -> ChildLimits:
-    """Verifying one candidate, given how long one pass of the original over the live calls took."""
+def for_verify(options: Options, original_pass_s: float, reads_a_draw: bool = False) -> ChildLimits:
+    """Verifying one candidate, given how long one pass of the original over the live calls took;
+    *reads_a_draw*: its child judges the generated inputs as another child draws them (`verify.stream`),
+    so it may wait for that child as long as it takes to start and spend its budget (not under --timeout:
+    `judging.draw_once` then waits for the draw itself)."""
     if options.timeout is not None:
         return ChildLimits(options.timeout, options.memory_limit_mb, start_method=options.start_method)
     adaptive = VERIFY_BASE_S + VERIFY_SLOWDOWN * original_pass_s + 2 * options.verify_budget + SHRINK_ALLOWANCE_S
     most = DEFAULT_TIMEOUT + VERIFY_PASSES * original_pass_s
-    return ChildLimits(min(most, adaptive), options.memory_limit_mb, VERIFY_HINT, options.start_method)
+    waits = VERIFY_BASE_S + WALL_SLACK * options.verify_budget if reads_a_draw else 0.0
+    return ChildLimits(min(most, adaptive) + waits, options.memory_limit_mb, VERIFY_HINT, options.start_method)
 
 
 def for_benchmark(options: Options, original_pass_s: float = 0.0, functions: int = 2) -> ChildLimits:

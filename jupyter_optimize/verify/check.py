@@ -65,12 +65,14 @@ def check_candidate(
 def _replayed(judge: Judge, drawn: Drawn | Stream, calls: list[Call], examples: int,
               budget_s: float) -> SearchResult | Differed | None:
     """The candidate on the drawn inputs; where one differs, the globals are then as they were before.
-    None when the draw it was reading as it went failed (the globals put back too): it searches itself."""
-    before = judge.globals.snapshot()
+    None when the draw it was reading as it went failed: the globals and the evidence are put back as they
+    were, and it searches itself, as when no draw was passed on."""
+    before, evidence = judge.globals.snapshot(), judge.evidence()
     try:
         search = replay(judge, drawn, calls, examples, budget_s)
     except DrawFailed:
         judge.globals.restore(before, list(before.values))
+        judge.restore_evidence(evidence)
         return None
     if isinstance(search, Differed):
         judge.globals.restore(before, list(before.values))

@@ -230,6 +230,15 @@ class Judge:
             self.notes.add(f"the original was refused {action} on a live call")
         raise NotJudged(action)
 
+    def evidence(self) -> tuple[set[int], set[str], ComparisonNotes, str]:
+        """What judging has gathered besides the globals' state: lines reached, notes, how values were
+        compared, a refused action (`restore_evidence` puts it back)."""
+        return set(self.coverage.reached), set(self.notes), copy.deepcopy(self.comparison), self.refused
+
+    def restore_evidence(self, kept: tuple[set[int], set[str], ComparisonNotes, str]) -> None:
+        reached, notes, comparison, self.refused = kept
+        self.coverage.reached, self.notes, self.comparison = set(reached), set(notes), copy.deepcopy(comparison)
+
     def comparison_notes(self) -> set[str]:
         """The evidence's lines on how values were compared: the types judged by == alone."""
         names = self.comparison.compared_with_eq

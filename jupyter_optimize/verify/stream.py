@@ -7,9 +7,10 @@ drawn (`Writer`, `Streamed`); when the drawing child has ended, the kernel write
 beside the file (`finish`): how many inputs it judged, and its counts and stops (a `Drawn` without its
 inputs), or that it failed. A reader (`Stream`) yields the inputs as they come and then holds that
 summary; when the draw failed, or ended with fewer records than it judged (one that could not be
-pickled), the reader raises `DrawFailed` and the candidate searches by itself, as it does when the
-whole draw fails. So a candidate judges the very inputs, in the same order, that the finished draw
-gives it under --jobs 1: only when it starts differs.
+pickled or written: the writer then marks the stream broken, so readers learn it at once), the reader
+raises `DrawFailed` and the candidate searches by itself, as it does when the whole draw fails. So a
+candidate judges the very inputs, in the same order, that the finished draw gives it under --jobs 1:
+only when it starts differs.
 
 Records are pickled the way a child's result is (`sandbox.nans`: numpy's NaN crosses as itself) and
 read the way the kernel reads one (`sandbox.readback`), so a replayed input is the value the kernel's
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .replay import Drawn
 
 HEADER = struct.Struct("<Q")  # each record: its length, then the pickle of (call, fingerprint)
+BROKEN = HEADER.pack(0)  # a record of length 0: the writer could not pass an input on (readers stop at once)
 FIRST_WAIT_S, LONGEST_WAIT_S = 0.001, 0.02  # a reader polls this often, backing off, for the next record
 FAILED = "failed"
 _APPENDING = os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0)  # Windows would translate newlines
@@ -58,30 +60,43 @@ class Writer:
         self._broken = False
 
     def add(self, call: Call, printed: str) -> None:
-        """One more input; after one fails to pickle, no more (readers then see the draw fail)."""
+        """One more input. One that cannot be pickled or written breaks the stream there: readers learn it
+        from the next record and search by themselves; the draw itself goes on as it would without a stream."""
         if self._broken:
             return
         try:
             payload = nans.dumps((call, printed))
         except Exception:
-            self._broken = True
+            self._break()
             return
-        record = memoryview(HEADER.pack(len(payload)) + payload)
-        while record:
-            record = record[os.write(self._fd, record):]
+        self._write(HEADER.pack(len(payload)) + payload)
+
+    def _break(self) -> None:
+        self._broken = True
+        self._write(BROKEN)
+
+    def _write(self, data: bytes) -> None:
+        record = memoryview(data)
+        try:
+            while record:
+                record = record[os.write(self._fd, record):]
+        except OSError:  # a full disk, say: what was half written is never read whole
+            self._broken = True
 
 
 class Streamed(list[Call]):
     """The list the drawing search appends each judged input to (`search_generated`'s *drawn*), passing
-    each on to the stream as well."""
+    each on to the stream as well, with its fingerprint (kept in `prints`)."""
 
     def __init__(self, writer: Writer, fingerprint: Callable[[Call], str]):
         super().__init__()
         self._writer, self._fingerprint = writer, fingerprint
+        self.prints: list[str] = []
 
     def append(self, call: Call) -> None:
         super().append(call)
-        self._writer.add(call, self._fingerprint(call))
+        self.prints.append(self._fingerprint(call))
+        self._writer.add(call, self.prints[-1])
 
 
 def finish(path: str, drawn: Drawn | None) -> None:
@@ -107,16 +122,21 @@ class Stream:
         with open(self.path, "rb", buffering=0) as source:
             while True:
                 record = _record_at(source, offset)
+                if record == b"":  # `BROKEN`
+                    raise DrawFailed()
                 if record is not None:
                     offset += HEADER.size + len(record)
                     count += 1
                     pause = FIRST_WAIT_S
-                    call, printed = readback.loads(record)
+                    try:
+                        call, printed = readback.loads(record)
+                    except Exception:  # as the kernel's own read of the draw would have failed
+                        raise DrawFailed() from None
                     yield call, printed
                     continue
                 ended = self._ended()
                 if ended is not None:
-                    if _record_at(source, offset) is not None:  # written just before the child ended
+                    if _record_at(source, offset) is not None:  # written just before the child ended (or BROKEN)
                         continue
                     if ended == FAILED or ended[0] != count:
                         raise DrawFailed()
