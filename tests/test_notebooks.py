@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 pytestmark = pytest.mark.slow  # a kernel, a browser or many candidates: see pyproject.toml
 
@@ -16,7 +17,10 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 def run(name: str, tmp_path: Path, env: dict | None = None) -> str:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    client.execute(env=env) if env else client.execute()
+    try:
+        client.execute(env=env) if env else client.execute()
+    except CellExecutionError as error:  # what the cells before it printed (a report, say) tells why
+        raise AssertionError(f"{name}: {str(error)[-1500:]}\n--- printed before:\n" + "\n".join(_texts(nb))[-6000:]) from None
     return "\n".join(_texts(nb))
 
 
