@@ -66,7 +66,11 @@ def draw(original: Callable[..., object], live: list[Call], tol: Tolerance, seed
         except NotJudged:
             continue
     calls: list[Call] = [] if stream is None else Streamed(Writer(stream), fingerprint)
-    search = search_generated(judge, live, examples, budget_s, hypothesis_seed, admits, calls)
+    try:
+        search = search_generated(judge, live, examples, budget_s, hypothesis_seed, admits, calls)
+    finally:
+        if isinstance(calls, Streamed):
+            calls.close()
     prints = calls.prints if isinstance(calls, Streamed) else [fingerprint(c) for c in calls]
     return Drawn(tuple(calls), tuple(prints), search.too_slow, search.outside, search.out_of_budget,
                  tuple(search.stops))

@@ -71,6 +71,9 @@ class Writer:
             return
         self._write(HEADER.pack(len(payload)) + payload)
 
+    def close(self) -> None:
+        os.close(self._fd)
+
     def _break(self) -> None:
         self._broken = True
         self._write(BROKEN)
@@ -97,6 +100,9 @@ class Streamed(list[Call]):
         super().append(call)
         self.prints.append(self._fingerprint(call))
         self._writer.add(call, self.prints[-1])
+
+    def close(self) -> None:
+        self._writer.close()
 
 
 def finish(path: str, drawn: Drawn | None) -> None:
