@@ -87,8 +87,8 @@ def verify_all(run: Run, candidates: list[Candidate], study: OriginalStudy, firs
         drawn = draw_once(run, study, [batch[k] for k in judged])
         tasks = [functools.partial(verify, run, batch[k], study, drawn) for k in judged]
         results = dict(zip(judged, run_all(tasks, run.opts.parallel, arrived)))
-        if isinstance(drawn, stream.Stream):  # the draw is over: later batches take it as it is
-            result, run.drawing = run.drawing() if run.drawing else ChildResult(False), None
+        if isinstance(drawn, stream.Stream) and run.drawing is not None:  # over: later batches take it as it is
+            result, run.drawing = run.drawing(), None
             _drawn(run, result)
     return {first + k: results[same_as[k]] for k in range(len(batch))}
 

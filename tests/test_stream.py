@@ -2,7 +2,6 @@
 very order, that the finished draw gives it; when the draw fails part-way, it searches by itself."""
 from __future__ import annotations
 
-import dataclasses
 import glob
 import os
 import tempfile
@@ -11,32 +10,14 @@ import time
 
 import numpy as np
 import pytest
+from test_replay import EXAMPLES, TOL, _without_inputs, summed, total, wrong_on_long_lists
 
 from jupyter_optimize import optimize, sandbox
 from jupyter_optimize.model import Call
 from jupyter_optimize.verify import stream
 from jupyter_optimize.verify.check import check_candidate
-from jupyter_optimize.verify.compare import Tolerance
 from jupyter_optimize.verify.replay import Drawn, draw
 from jupyter_optimize.verify.search import fingerprint
-
-TOL = Tolerance()
-EXAMPLES = 40
-
-
-def total(xs):
-    out = 0
-    for x in xs:
-        out += x
-    return out
-
-
-def wrong_on_long_lists(xs):
-    return sum(xs) + (len(xs) > 3)
-
-
-def summed(xs):
-    return sum(xs)
 
 
 def _stream_file(tmp_path) -> str:
@@ -110,11 +91,6 @@ def test_an_input_that_cannot_be_pickled_breaks_the_stream_and_readers_learn_it_
     reading.start()
     reading.join(timeout=5)  # no summary is ever written: a reader that waited for one would still be here
     assert failed.is_set() and [c.args for c, _ in got] == [([1],)]
-
-
-def _without_inputs(check):
-    cx = check.counterexample
-    return dataclasses.replace(check, counterexample=cx and dataclasses.replace(cx, inputs=None))
 
 
 @pytest.mark.parametrize("candidate", [summed, wrong_on_long_lists])

@@ -236,8 +236,7 @@ class Judge:
         return set(self.coverage.reached), set(self.notes), copy.deepcopy(self.comparison), self.refused
 
     def restore_evidence(self, kept: tuple[set[int], set[str], ComparisonNotes, str]) -> None:
-        reached, notes, comparison, self.refused = kept
-        self.coverage.reached, self.notes, self.comparison = set(reached), set(notes), copy.deepcopy(comparison)
+        self.coverage.reached, self.notes, self.comparison, self.refused = kept  # copies already: taken once
 
     def comparison_notes(self) -> set[str]:
         """The evidence's lines on how values were compared: the types judged by == alone."""

@@ -23,6 +23,7 @@ import pickle
 import struct
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -52,11 +53,8 @@ class Writer:
 
     def __init__(self, path: str):
         box = containment.current()
-        if box is None:
+        with box.own_io() if box is not None else nullcontext():  # the tool's own file, outside the scratch
             self._fd = os.open(path, _APPENDING)
-        else:
-            with box.own_io():  # the tool's own file, outside the child's scratch folder
-                self._fd = os.open(path, _APPENDING)
         self._broken = False
 
     def add(self, call: Call, printed: str) -> None:
