@@ -74,7 +74,7 @@ def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iter
     opts = Options.from_kwargs(**options)
     func, live = function_and_calls(func, calls)
     domain = domain_for(func, assume)
-    given = list(candidates)
+    given = _given(candidates)
     names, hint = resolve_sources(sources, bool(given), opts)
     check_names(names)
     method = sandbox.chosen(opts.start_method)  # a mistyped method or $JUPYTER_OPTIMIZE_START_METHOD: one line, now
@@ -142,11 +142,10 @@ class _Run:
                 self.notes.append(result.note)
         return result
 
-    def execute(self, given: list[Any], sources: tuple[str, ...]) -> Report:
+    def execute(self, given_candidates: list[Candidate], sources: tuple[str, ...]) -> Report:
         self.sources = sources
         with self.stage("study", "Profiling the original", STUDY_AT):
             study = self._study()
-        given_candidates = as_candidates(given)
         try:
             judging.start_drawing(self, study, judging.runnable(self, given_candidates) >= 2 or bool(sources))
             return self._after_study(given_candidates, sources, study)
@@ -342,6 +341,16 @@ class _Run:
             assumptions=self.domain.texts,
             isolation=self.isolation,
         )
+
+
+def _given(candidates: Any) -> list[Candidate]:
+    """optimize()'s *candidates*: a list of functions or source strings, or a lone one; anything else is one line."""
+    if isinstance(candidates, (str, Candidate)) or callable(candidates):
+        return as_candidates([candidates])
+    try:
+        return as_candidates(list(candidates))
+    except TypeError:
+        raise UsageProblem(f"candidates: a list of functions or source strings, not {type(candidates).__name__}.") from None
 
 
 def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:

@@ -15,6 +15,9 @@ from jupyter_optimize.verify.compare import Tolerance, difference
     (1.0, 1.0 + 1e-12),
     (None, None),
     ("text", "text"),
+    (np.str_("rome"), "rome"),  # numpy's text scalars and Python's, as its numbers are
+    ("rome", np.str_("rome")),
+    (np.bytes_(b"ab"), b"ab"),
 ])
 def test_same_values(a, b):
     assert difference(a, b) is None
@@ -22,7 +25,7 @@ def test_same_values(a, b):
 
 @pytest.mark.parametrize("a, b, words", [
     (3, 3.0, "became"),
-    (True, 1, "became"),
+    (True, 1, "True became 1 (an integer)"),
     ([1, 2], (1, 2), "type list became tuple"),
     ([1, 2], [1, 2, 3], "length 2 became 3"),
     ({"a": 1}, {"b": 1}, "keys differ"),
@@ -32,6 +35,10 @@ def test_same_values(a, b):
     (np.array([np.nan]), np.array([0.0]), "1 of 1 elements differ"),
     (np.arange(5), np.array([0, 1, 2, 3, 5]), "[4]: 4 -> 5"),
     ("abc", "abd", "became"),
+    (np.str_("rome"), "oslo", "became"),
+    (np.bytes_(b"a"), "a", "type bytes_ became str"),
+    (type("Name", (str,), {})("a"), "a", "type Name became str"),  # a str subclass of the user's keeps its type
+    ({np.str_("a"): 1}, {"a": 1}, "type numpy.str_ became str"),  # a key keeps its type, as np.int64 keys do
 ])
 def test_different_values_are_explained(a, b, words):
     found = difference(a, b)

@@ -88,6 +88,27 @@ def test_candidates_that_cannot_run_are_failed_with_the_reason(source, reason):
     assert r.verdict == "failed" and reason in r.reason
 
 
+@pytest.mark.one_backend
+def test_a_lone_candidate_not_in_a_list_is_one_candidate_and_a_name_gets_a_hint():
+    def total(xs):
+        s = 0
+        for x in xs:
+            s += x
+        return s
+
+    def summed(xs):
+        return sum(xs)
+
+    calls = [((list(range(2000)),), {})]
+    by_source = optimize(total, calls, candidates="def total(xs):\n    return sum(xs)\n", **QUICK).results
+    by_function = optimize(total, calls, candidates=summed, **QUICK).results
+    assert [r.verdict for r in by_source] == ["faster"] and [r.name for r in by_function] == ["summed"]
+    (named,) = optimize(total, calls, candidates=["summed"], **QUICK).results
+    assert named.verdict == "failed" and "'summed' is a name, not code: pass the function summed itself" in named.reason
+    with pytest.raises(UsageProblem, match="candidates: a list of functions or source strings, not int"):
+        optimize(total, calls, candidates=5)
+
+
 def test_candidates_that_crash_hang_or_exit_are_failed_and_the_caller_is_safe():
     data = [3, 1, 2]
 

@@ -81,6 +81,10 @@ def _parsed(source: str, name: str) -> ast.Module:
     except SyntaxError as exc:
         raise CandidateProblem(f"syntax error on line {exc.lineno}: {exc.msg}") from None
     if not any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
+        text = source.strip()
+        if text.isidentifier():  # a name passed where its function (or code) was meant
+            raise CandidateProblem(f"'{text}' is a name, not code: pass the function {text} itself, or its "
+                                   f"source defining {name}")
         raise CandidateProblem(f"its code does not define a function named {name}")
     return tree
 

@@ -7,7 +7,7 @@ they differ. The rules, by kind of value:
 * numpy arrays and datetime scalars (`arrays`), pandas objects (`frames`),
   scipy.sparse, polars and torch values (`libraries`), dataclasses, attrs
   classes, exceptions and plain objects by their attributes (`objects`);
-* Python and numpy scalars compare by kind (bool, integer, float, complex)
+* Python and numpy scalars compare by kind (bool, integer, float, complex, text)
   and value, so ``3 == np.int64(3)`` but ``3 != 3.0`` and ``True != 1``;
   floats within ``|a - b| <= atol + eps * rounding + rtol * |a|``, NaN equal
   to NaN, an infinity only to the same infinity (*eps* the machine epsilon of
@@ -124,6 +124,8 @@ class _Comparison:
         kind_a, kind_b = _scalar_kind(a), _scalar_kind(b)
         if kind_a or kind_b:
             return _scalar_difference(a, b, kind_a, kind_b, self.tol, here)
+        if frozenset((type(a), type(b))) in _TEXT_PAIRS:
+            return _text_difference(a, b, here)  # a numpy str_ or bytes_ and its Python type: by value
         if type(a) is not type(b):
             return f"{here}: type {type(a).__name__} became {type(b).__name__}"
         return self._same_type(a, b, here)
@@ -147,6 +149,7 @@ class _Comparison:
         return _by_equality(a, b, here, self.notes)
 
 
+_TEXT_PAIRS = (frozenset((str, np.str_)), frozenset((bytes, np.bytes_)))  # numpy's text scalars and Python's
 _EXACT = (str, type(None), enum.Enum, type, range, slice, type(Ellipsis))  # equal is exactly ==, nothing to note
 _NO_RULE = "no rule"  # a sentinel: _plain_difference has no rule for the type
 
@@ -180,9 +183,16 @@ def _scalar_kind(x: Any) -> str | None:
     return None
 
 
+def _text_difference(a: str | bytes, b: str | bytes, here: str) -> str | None:
+    """A numpy text scalar (``np.str_``, ``np.bytes_``) and the Python type it derives from, by value, as
+    ``np.int64(3)`` and ``3`` are (a dict key keeps its type: `_dict_difference`)."""
+    return None if a == b else f"{here}: {describe(a)} became {describe(b)}"  # str's == (np.str_ derives from it)
+
+
 def _scalar_difference(a: Any, b: Any, kind_a: str | None, kind_b: str | None, tol: Tolerance, here: str) -> str | None:
     if kind_a != kind_b:
-        return f"{here}: {describe(a)} became {describe(b)} (a {kind_b or type(b).__name__})"
+        other = kind_b or type(b).__name__
+        return f"{here}: {describe(a)} became {describe(b)} ({'an' if other[0] in 'aeiou' else 'a'} {other})"
     if kind_a in ("bool", "integer"):
         return None if int(a) == int(b) else f"{here}: {a!r} became {b!r}"
     if _close(complex(a), complex(b), tol.atol_for(type(a)), tol):
