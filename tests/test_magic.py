@@ -296,12 +296,25 @@ def test_without_candidates_or_a_model_the_offline_sources_run(ip, capsys, monke
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     ip.magics_manager.registry["OptimizeMagics"].hints_shown.clear()  # as in a new kernel
+    result = ip.run_cell(f"%%optimize total(None) {QUICK}\n{TOTAL}")
+    assert "raises TypeError" in str(result.error_in_exec)
+    assert HOW_TO_ADD_A_MODEL not in capsys.readouterr().out  # no source ran: the hint waits for a run that does
     run_ok(ip, f"%%optimize total([1, 2, 3]) -o rep {QUICK}\n{TOTAL}")
     assert HOW_TO_ADD_A_MODEL in capsys.readouterr().out
     origins = {r.origin for r in ip.user_ns["rep"].results}
     assert "numba" in origins and origins <= {"rules", "numba"}
     run_ok(ip, f"%%optimize total([1, 2, 3]) -o rep {QUICK}\n{TOTAL}")
     assert HOW_TO_ADD_A_MODEL not in capsys.readouterr().out  # said once per kernel
+
+
+def test_the_line_magic_names_itself_and_its_own_usage_in_a_mistake(ip, capsys):
+    ip.user_ns["xs"] = [1, 2, 3]
+    run_ok(ip, TOTAL)
+    message = usage_error(ip, capsys, "%optimize total(xs) --candiate total")
+    assert message.startswith("%optimize: unknown option --candiate. Did you mean: --candidate")
+    assert message.endswith("Usage: %optimize CALL[; CALL ...] [--candidate NAME ...] [--assume EXPR ...] "
+                            "[-o NAME] [options]")
+    assert usage_error(ip, capsys, "%optimize total(xs) --jobs").startswith("%optimize: argument -j/--jobs: expected")
 
 
 def test_a_bad_option_value_is_one_usage_error(ip, capsys):

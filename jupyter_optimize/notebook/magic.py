@@ -42,7 +42,7 @@ from .apply import cell_text
 from .config import install, llm_options
 
 APPLY_USAGE = "%optimize apply [NAME]"
-LINE_USAGE = "%optimize CALL[; CALL ...] [options]"
+LINE_USAGE = "%optimize CALL[; CALL ...] [--candidate NAME ...] [--assume EXPR ...] [-o NAME] [options]"
 STOPPED = "%optimize stopped (interrupted); nothing was changed."
 KEPT_REPORTS = 32  # what `%optimize apply` can look back on
 
@@ -115,7 +115,7 @@ class OptimizeMagics(Magics):
 
     def _optimize_call(self, line: str) -> None:
         """`%optimize CALL[; CALL] [options]`: the function the call names, wherever it lives."""
-        args = parse_magic_line(line)
+        args = parse_magic_line(line, "%optimize", LINE_USAGE)
         _check_output_name(args)
         if args.function is not None:
             raise UsageProblem(f"-f {args.function}: in %optimize the call names the function; "
@@ -191,24 +191,32 @@ class OptimizeMagics(Magics):
         (candidate,) = as_candidates([value])
         return Candidate(var, "user", candidate.source, candidate.func)
 
-    def _settings(self, args: MagicArgs) -> tuple[tuple[str, ...], dict[str, Any]]:
-        """The sources to run (see `resolve_sources`) and the options: the line's, then %config's."""
+    def _settings(self, args: MagicArgs) -> tuple[tuple[str, ...], dict[str, Any], str]:
+        """The sources to run (see `resolve_sources`), the options (the line's, then %config's), and a hint
+        about the sources ('' for none)."""
         options = llm_options(self.shell, args.options)
         sources, hint = resolve_sources(args.sources or AUTO, bool(args.candidates), Options.from_kwargs(**options))
-        if hint and hint not in self.hints_shown:  # once per kernel: after that it is noise
-            self.hints_shown.add(hint)
-            print(hint)
-        return sources, options
+        return sources, options, hint
 
     def _run_pipeline(self, func: Callable, calls: list[Call], candidates: list[Candidate], args: MagicArgs,
                       home: Home | None = None) -> Report:
-        sources, options = self._settings(args)
+        sources, options, hint = self._settings(args)
         options["assume"] = args.assumptions  # optimize()'s keyword; not an option of %config
         if getattr(self.shell, "kernel", None) is None:  # terminal IPython: just the final report
             report = replace(optimize(func, calls, candidates=candidates, sources=sources, **options), home=home)
+            self._once(hint)
             display(report)
             return report
-        return self._run_with_widgets(func, calls, candidates, sources, options, home)
+        report = self._run_with_widgets(func, calls, candidates, sources, options, home)
+        self._once(hint)
+        return report
+
+    def _once(self, hint: str) -> None:
+        """A hint about the sources, once per kernel (after that it is noise), and only after a run that got
+        as far as running them (one stopped by a live call that raises did not)."""
+        if hint and hint not in self.hints_shown:
+            self.hints_shown.add(hint)
+            print(hint)
 
     def _run_with_widgets(self, func: Callable, calls: list[Call], candidates: list[Candidate],
                           sources: tuple[str, ...], options: dict, home: Home | None) -> Report:

@@ -60,8 +60,12 @@ MAGIC_ARGUMENTS = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line for the user, never SystemExit
-        raise UsageProblem(f"%%optimize: {message}. Usage: {USAGE}")
+    def error(self, message: str) -> NoReturn:  # one line for the user (`parse_magic_line`), never SystemExit
+        raise _Unreadable(message)
+
+
+class _Unreadable(Exception):
+    """argparse's complaint about the line."""
 
 
 def _add_magic_argument(parser: _Parser, argument: MagicArgument) -> None:
@@ -93,13 +97,18 @@ _FLAGS = {opt for action in _PARSER._actions if action.nargs == 0 for opt in act
 _KNOWN = [opt for action in _PARSER._actions for opt in action.option_strings]
 
 
-def parse_magic_line(line: str) -> MagicArgs:
-    words, calls = split_magic_line(line)
+def parse_magic_line(line: str, magic: str = "%%optimize", usage: str = USAGE) -> MagicArgs:
+    """The line's calls and options; a mistake is one UsageProblem naming *magic* and ending with *usage*
+    (the line magic, `%optimize`, has its own)."""
+    words, calls = split_magic_line(line, magic)
     for word in words:
         name = word.split("=", 1)[0]
         if name.startswith("-") and name not in _KNOWN and not _is_number(name):
-            raise UsageProblem(f"%%optimize: unknown option {name}.{close_matches(name, _KNOWN)} Usage: {USAGE}")
-    ns = _PARSER.parse_args(words)
+            raise UsageProblem(f"{magic}: unknown option {name}.{close_matches(name, _KNOWN)} Usage: {usage}")
+    try:
+        ns = _PARSER.parse_args(words)
+    except _Unreadable as problem:
+        raise UsageProblem(f"{magic}: {problem}. Usage: {usage}") from None
     options = {spec.name: getattr(ns, spec.name) for spec in OPTION_SPECS if getattr(ns, spec.name) is not None}
     return MagicArgs(tuple(calls), ns.function, tuple(ns.candidates), ns.output, tuple(ns.sources), options,
                      tuple(ns.assumptions))
@@ -147,7 +156,7 @@ _BRACKETS = "([{"
 _CLOSERS = ")]}"
 
 
-def split_magic_line(line: str) -> tuple[list[str], list[str]]:
+def split_magic_line(line: str, magic: str = "%%optimize") -> tuple[list[str], list[str]]:
     """Split ``'f(a, b) --candidate g -o r'`` into option words and call expressions.
 
     Options (words starting with '-' outside brackets and strings) may stand
@@ -163,7 +172,7 @@ def split_magic_line(line: str) -> tuple[list[str], list[str]]:
     try:
         words = shlex.split(" ".join(option_text))
     except ValueError as exc:
-        raise UsageProblem(f"%%optimize: could not read the options ({exc}); check the quotes.") from None
+        raise UsageProblem(f"{magic}: could not read the options ({exc}); check the quotes.") from None
     return words, calls
 
 
