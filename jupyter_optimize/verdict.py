@@ -61,6 +61,9 @@ def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
     if not is_faster(low, timing.min_gain):
         outpaced = (f"; its timing stopped after {len(timing.candidate)} rounds, as another candidate is "
                     "faster beyond doubt" if timing.outpaced else "")
+        if high < 1.0:  # slower beyond doubt: saying it missed a gain would undersell that
+            return "not_faster", (f"{1 / timing.speedup:.3g}x slower than the original (speedup {timing.speedup:.2f}x, "
+                                  f"interval {low:.2f}-{high:.2f}x){outpaced}")
         return "not_faster", (f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "
                               f"{100 * timing.min_gain:.0f}% minimum gain{outpaced}")
     if check.generated_passed == 0:

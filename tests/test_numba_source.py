@@ -92,6 +92,23 @@ def test_arguments_numba_cannot_type_are_a_one_line_note_and_no_candidate():
     assert found.notes == ["numba: not tried for count: argument 'items' is an object, which numba cannot type"]
 
 
+def test_a_python_list_of_numbers_is_compiled_with_a_note_that_an_array_avoids_its_cost():
+    def count_positive(xs, limit):
+        c = 0
+        for x in xs[:limit]:
+            if x > 0:
+                c += 1
+        return c
+
+    found = numba_source.source(request(count_positive, [(([1.5, -2.0, 3.0], 2), {}), ((np.ones(3), 3), {})]))
+    (candidate,) = found.candidates
+    assert candidate.func([1.5, -2.0, 3.0], 2) == 1
+    assert found.notes[1:] == ["numba: xs is a Python list, which numba converts item by item on every call (and "
+                               "cannot type when it is empty); passing a numpy array avoids both"]
+    on_arrays = numba_source.source(request(count_positive, [((np.ones(3), 3), {})]))
+    assert len(on_arrays.notes) == 1  # only the compile time
+
+
 def test_without_numba_installed_the_source_says_how_to_get_it(monkeypatch):
     real = importlib.import_module
 

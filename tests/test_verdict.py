@@ -35,6 +35,9 @@ def passed(generated: int = 5) -> Check:
     (passed(), timing(1.02, 0.98, 1.06), "not_faster", "1.02x (interval 0.98-1.06x) does not clear the 5% minimum gain"),
     (passed(), timing(1.2, 1.1, 1.3, min_gain=0.15), "not_faster",
      "1.20x (interval 1.10-1.30x) does not clear the 15% minimum gain"),
+    (passed(), timing(0.04, 0.039, 0.041), "not_faster", "25x slower than the original (speedup 0.04x, "
+     "interval 0.04-0.04x)"),
+    (passed(), timing(0.9, 0.8, 1.01), "not_faster", "0.90x (interval 0.80-1.01x) does not clear the 5% minimum gain"),
 ])
 def test_each_verdict_and_its_reason(verification, timed, verdict, reason):
     assert decide(verification, timed) == (verdict, reason)

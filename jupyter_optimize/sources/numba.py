@@ -76,7 +76,20 @@ def source(request: SourceRequest) -> SourceResult:
     explanation = (f"{func.__name__} compiled by numba in nopython mode for {signatures} argument "
                    f"type(s) in {seconds:.2f} s; that compile time is not in the timings")
     note = f"numba: compiling {func.__name__} took {seconds:.2f} s (done once, not counted in the speedup)"
-    return SourceResult([Candidate(NAME, "numba", display_source(func, request.source), wrapper, explanation)], [note])
+    notes = [note] + [f"numba: {name} is a Python {kind}, which numba converts item by item on every call (and "
+                      f"cannot type when it is empty); passing a numpy array avoids both"
+                      for name, kind in _python_containers(func, request.calls)]
+    return SourceResult([Candidate(NAME, "numba", display_source(func, request.source), wrapper, explanation)], notes)
+
+
+def _python_containers(func: Callable[..., Any], calls: tuple[Call, ...]) -> list[tuple[str, str]]:
+    """The arguments that are Python lists or sets in some live call (numba's reflected containers), by name."""
+    signature, found = inspect.signature(func), dict[str, str]()
+    for call in calls:
+        for name, value in signature.bind(*call.args, **call.kwargs).arguments.items():
+            if isinstance(value, (list, set)):
+                found.setdefault(name, type(value).__name__)
+    return list(found.items())
 
 
 def compile_for_calls(numba: Any, func: Callable[..., Any], calls: tuple[Call, ...] | list[Call],
