@@ -753,6 +753,14 @@ def items_with_gaps(df):
         out[k] = df.loc[df["item"] == k, "units"].max()
     return out
 ''', (SHOP,), (SHOP_GAPS,), (SHOP0,)),
+    case("dict-groupby", "units_by_item_key", '''
+def units_by_item_key(df):
+    units = {}
+    for _, row in df.iterrows():
+        item = row["item"]
+        units[item] = units.get(item, 0) + row["units"]
+    return units
+''', (SHOP,), (SHOP0,)),
     case("dict-groupby", "kind_counts", '''
 def kind_counts(df):
     counts = {}
@@ -1017,6 +1025,22 @@ def sorted_categories(df):
         n[k] = len(df[df["kind"] == k])
     return n
 ''', (BANDS,)),
+    case("dict-groupby", "key_read_after_the_loop", '''
+def key_read_after_the_loop(df):
+    units = {}
+    for _, row in df.iterrows():
+        item = row["item"]
+        units[item] = units.get(item, 0) + row["units"]
+    return units, item
+''', (SHOP,)),
+    case("dict-groupby", "a_temporary_the_update_does_not_read", '''
+def a_temporary_the_update_does_not_read(df):
+    units = {}
+    for _, row in df.iterrows():
+        cost = row["cost"]
+        units[row["item"]] = units.get(row["item"], 0) + row["units"]
+    return units
+''', (SHOP,)),
     case("dict-groupby", "cell_keys_of_categories", '''
 def cell_keys_of_categories(df):
     n = {}

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..engine.build import assign, call, const, name, parse_expr, same
-from ..engine.columns import COL
+from ..engine.columns import COL, Columns
 from ..engine.context import Context
 from ..engine.loops import empty_dict_before, read_outside, rewrite_outer_loops
 from ..engine.names import names_loaded, names_stored
@@ -345,22 +345,25 @@ def dict_groupby(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
     """Counting or summing into a dict over a frame's rows -> ``value_counts`` / ``groupby(...).sum()``.
 
     Matches ``d = {}`` directly followed by a loop over rows (see
-    `engine.rows`) whose whole body is ``d[k] = d.get(k, 0) + v`` (or
+    `engine.rows`) whose body is ``d[k] = d.get(k, 0) + v`` (or
     ``if k in d: d[k] += v else: d[k] = v``), k a column and v 1 or a
-    per-row value. Keys in first-seen order, the counts or sums as values;
+    per-row value, after the round's temporaries that it reads, if any
+    (``k = row["region"]``). Keys in first-seen order, the counts or sums as values;
     the original runs when the key or summed column has missing values.
     """
     return rewrite_outer_loops(fn, ctx, _dict_group_edit)
 
 
 def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
-    if loop.orelse or len(loop.body) != 1:
+    if loop.orelse or not loop.body:
         raise Decline("not one update per round")
+    *temporaries, update = loop.body
     _, d = empty_dict_before(fn, loop)
-    key, value = _dict_update(loop.body[0], d)
+    key, value = _dict_update(update, d)
     rows = row_loop(ctx, loop)
     cols = rows.cols
     cols.varying |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    _temporaries(fn, loop, temporaries, [key, value], d, cols)
     k = cols.expr(key)
     if k.shape != COL or d in names_loaded([key, value]):
         raise Decline("the key is not a column")
@@ -399,6 +402,28 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     groups = ctx.fresh(f"{label}_groups")
     return guarded_after(ctx, loop, guards, groups, grouping, f"{groups}.size().sum() == {length}",
                          [assign(g, _expr(f"{groups}.sum()")), result])
+
+
+def _temporaries(fn: ast.FunctionDef, loop: ast.For, statements: list[ast.stmt], update: list[ast.expr], d: str,
+                 cols: Columns) -> None:
+    """The round's temporaries before its update (``key = row["region"]``), each a per-row value the update
+    reads, translated into *cols* as the row-loop rule translates them; anything else before the update,
+    a temporary the update does not read (the loop would still compute it, and might raise), or one read
+    after the loop, declines."""
+    names: list[str] = []
+    values: list[ast.expr] = []
+    for statement in statements:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)) or statement.targets[0].id in (d, *names):
+            raise Decline("not one update per round")
+        names.append(statement.targets[0].id)
+        values.append(statement.value)
+        cols.set_temporary(names[-1], cols.expr(statement.value))
+    read = names_loaded(update) | names_loaded(values)
+    if any(n not in read for n in names):
+        raise Decline("a temporary of the round that the update does not read")
+    if read_outside(fn, loop, set(names)):
+        raise Decline("a temporary of the round is read after the loop")
 
 
 def _label_of(column: ast.expr) -> str:
