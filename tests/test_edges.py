@@ -294,3 +294,56 @@ def test_floats_far_beyond_the_live_ones_are_an_edge():
     assert found.suggestion == "(abs(t) < 1e151).all()"
     near = classify(Call((np.array([1.7e9, 1.7e9 + 3]),), {}, "generated"), live, ["t"])
     assert near.likeness == LIKE
+
+
+@pytest.mark.parametrize("generated, live, lifted", [
+    (([-5, 3],), ([1, 2],), ([5, 3],)),  # a list keeps its items' types
+    ((np.array([-1.5, 2.0]),), (np.array([0.0, 1.0]),), (np.array([1.5, 2.0]),)),
+    ((np.array([3, -4], np.int16),), (np.array([-1, -2], np.int16),), (np.array([-3, -4], np.int16),)),  # the mirror
+    ((-2.5,), (1.0,), (2.5,)),
+])
+def test_without_sign_edges_turns_numbers_to_the_sign_the_live_ones_take(generated, live, lifted):
+    from jupyter_optimize.verify.edges import without_sign_edges
+
+    found = without_sign_edges(Call(generated, {}, "generated"), [Call(live, {})], ["x"])
+    assert found is not None and found.origin == "generated"
+    (value,), (expected,) = found.args, lifted
+    assert type(value) is type(expected) and np.array_equal(value, expected)
+    if isinstance(value, np.ndarray):
+        assert value.dtype == expected.dtype
+    else:
+        assert [type(v) for v in np.atleast_1d(value).tolist()] == [type(v) for v in np.atleast_1d(expected).tolist()]
+
+
+@pytest.mark.parametrize("generated, live", [
+    (([5, 3],), ([1, 2],)),  # no sign edge
+    (([-5, 3],), ([-1, 2],)),  # the live values take both signs
+    ((np.array([np.iinfo(np.int8).min], np.int8),), (np.array([1], np.int8),)),  # -128 has no int8 of its size
+    ((["a"],), (["b"],)),
+])
+def test_without_sign_edges_leaves_a_call_it_cannot_or_need_not_change(generated, live):
+    from jupyter_optimize.verify.edges import without_sign_edges
+
+    assert without_sign_edges(Call(generated, {}, "generated"), [Call(live, {})], ["x"]) is None
+
+
+@pytest.mark.slow
+def test_a_difference_that_does_not_depend_on_the_sign_is_not_blamed_on_one():
+    """Shrinking can end on negative numbers though the sign is not the cause (here: fewer than k items):
+    the counterexample is then the same input with your data's sign, like your data, with no --assume that
+    would not exclude it."""
+    def top_k(xs, k=3):
+        ys, out = list(xs), []
+        for _ in range(k):
+            out.append(max(ys))
+            ys.remove(out[-1])
+        return out
+
+    sorting = "def top_k(xs, k=3):\n    return sorted(xs, reverse=True)[:k]\n"
+    for assume in ("len(xs) > 0", None):
+        (result,) = optimize(top_k, [(([5, 3, 8, 1, 9, 2] * 50,), {})], candidates=[sorting], assume=assume,
+                             time_budget=0.5).results
+        cx = result.counterexample
+        assert result.verdict == "incorrect" and cx.origin == "generated"
+        assert min(cx.inputs.args[0], default=0) >= 0, cx.inputs
+        assert "negative" not in result.reason and "v > 0" not in result.reason, result.reason

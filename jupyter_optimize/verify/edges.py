@@ -16,6 +16,10 @@ live image is bright). The search shrinks every counterexample to a few
 elements of simple values, so counting those would make every counterexample
 an edge and the classification would say nothing.
 
+A sign edge may be no cause at all (the search shrinks towards small values of
+either sign): `without_sign_edges` gives the same input with the live values'
+sign, which the caller tries before it names the edge (`check.classified`).
+
 Pure: plain values in, words out. pandas objects are read through their own
 methods (`kinds.is_pandas_rows`), so pandas is never imported here.
 """
@@ -32,7 +36,8 @@ import numpy.typing as npt
 from ..model import EDGE, LIKE, LIVE, Call
 from .kinds import is_pandas_rows
 
-__all__ = ["EDGE", "LIKE", "LIVE", "Edge", "Likeness", "Names", "argument_edges", "bound", "classify", "names_in"]
+__all__ = ["EDGE", "LIKE", "LIVE", "Edge", "Likeness", "Names", "argument_edges", "bound", "classify", "names_in",
+           "without_sign_edges"]
 NEAR_LIMIT = 2.0**-20  # a float within this fraction of its dtype's largest value is "near the limit"
 FAR = 1000.0  # floats this many times larger than every live one (and than 1) are "far beyond yours"
 
@@ -74,6 +79,57 @@ def classify(call: Call, live: Sequence[Call], params: Sequence[str], names: Nam
     if not found:
         return Likeness(LIKE)
     return Likeness(EDGE, tuple(edge.words for edge in found), suggestion(found))
+
+
+def without_sign_edges(call: Call, live: Sequence[Call], params: Sequence[str]) -> Call | None:
+    """*call* with the numbers of each argument whose sign the live values never take turned to the sign they
+    do take (``[-5]`` -> ``[5]`` where yours are positive), or None when no argument has such an edge. The
+    search shrinks towards small values of either sign, so a difference that does not depend on the sign
+    can come out negative: when this call differs too, it is the counterexample, and no edge is named."""
+    values = bound(call, params)
+    lifted: dict[str, Any] = {}
+    for name, value in values.items():
+        seen = [v for c in live for n, v in bound(c, params).items() if n == name and v is not None]
+        if _kind(value) not in ("array", "number", "sequence") or not seen or any(_kind(v) != _kind(value) for v in seen):
+            continue
+        sign = _live_sign(seen)
+        flipped = _with_sign(value, sign) if sign else None
+        if flipped is not None:
+            lifted[name] = flipped
+    if not lifted:
+        return None
+    args = tuple(lifted.get(params[i] if i < len(params) else f"argument {i + 1}", v) for i, v in enumerate(call.args))
+    return Call(args, {k: lifted.get(k, v) for k, v in call.kwargs.items()}, call.origin)
+
+
+def _live_sign(live: Sequence[Any]) -> int:
+    """1 when every live number is >= 0, -1 when every one is <= 0, 0 otherwise (or when they are not numbers)."""
+    try:
+        numbers = np.concatenate([_values(list(v) if isinstance(v, (list, tuple)) else v) for v in live])
+    except (TypeError, ValueError):
+        return 0
+    numbers = numbers[np.isfinite(numbers)]
+    if not numbers.size:
+        return 0
+    return 1 if numbers.min() >= 0 else -1 if numbers.max() <= 0 else 0
+
+
+def _with_sign(value: Any, sign: int) -> Any:
+    """*value*'s numbers of the other sign given *sign* (their magnitude kept, their type too); None when none
+    is of the other sign, or one cannot be (the most negative integer of its dtype)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "if" or not np.any(value * sign < 0):
+            return None
+        if value.dtype.kind == "i" and np.any(value == np.iinfo(value.dtype).min):
+            return None
+        return (np.abs(value) * sign).astype(value.dtype)
+    if isinstance(value, (list, tuple)):
+        if not all(_kind(item) == "number" for item in value) or not any(item * sign < 0 for item in value):
+            return None
+        return type(value)(type(item)(abs(item) * sign) for item in value)
+    if _kind(value) == "number" and value * sign < 0:
+        return type(value)(abs(value) * sign)
+    return None
 
 
 def suggestion(found: Sequence[Edge]) -> str:
