@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0  # seconds a child may run when the user sets no --timeout
 # Without --timeout, verifying a candidate may take VERIFY_BASE_S + VERIFY_SLOWDOWN x the original's time
-# (+ the input budget), at most DEFAULT_TIMEOUT plus a few passes of the original: the policy, and how
+# (+ twice the input budget + shrinking), at most DEFAULT_TIMEOUT plus a few passes of the original: the policy, and how
 # the other stages' limits scale with the original's time, is sandbox.limits.
 VERIFY_BASE_S = 5.0  # start-up, imports and the live calls' deep copies
 VERIFY_SLOWDOWN = 50  # a candidate may be this many times slower than the original
@@ -133,8 +133,9 @@ class Options:
     timeout: float | None = option(
         None, "--timeout", metavar="S", shown="adaptive", bound=POSITIVE,
         help="seconds any one child process may run; by default a candidate's verification may take "
-             f"{VERIFY_BASE_S:g} s + {VERIFY_SLOWDOWN}x the original's time + the input budget, "
-             f"at most {DEFAULT_TIMEOUT:g} s + 4 passes of the original")
+             f"{VERIFY_BASE_S:g} s + {VERIFY_SLOWDOWN}x the original's time + twice the input budget + a few "
+             f"seconds to shrink a difference, at most {DEFAULT_TIMEOUT:g} s + 4 passes of the original (and, "
+             "reading inputs while they are drawn, as long again as the draw may take)")
     memory_limit_mb: int = option(4096, "--memory-limit", metavar="MB", bound=POSITIVE,
                                   help="extra memory a child may allocate")
     time_budget: float = option(3.0, "--time-budget", metavar="S", bound=POSITIVE,

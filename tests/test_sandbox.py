@@ -107,3 +107,11 @@ def test_a_fork_the_system_refuses_is_a_one_line_failure_that_leaves_nothing_ope
     assert not result.ok and result.error == "could not start a child process (Resource temporarily unavailable)"
     assert set(os.listdir("/proc/self/fd")) <= before  # the pipe was closed
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "*"))) <= folders  # and the scratch folder removed
+
+
+def test_a_timeouts_seconds_read_as_a_person_would_write_them():
+    from jupyter_optimize.sandbox.child import timed_out
+
+    assert [timed_out(t) for t in (11.0073, 63.4, 1234.6, 1.5, 0.25, 1)] == [
+        "timed out after 11 s", "timed out after 63 s", "timed out after 1235 s", "timed out after 1.5 s",
+        "timed out after 0.25 s", "timed out after 1 s"]

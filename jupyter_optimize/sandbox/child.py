@@ -31,6 +31,11 @@ class ChildResult:
     backend: str = ""  # the backend that ran it ("fork" or "spawn")
 
 
+def timed_out(seconds: float) -> str:
+    """The error of a child stopped at its timeout: whole seconds from 10 s on, three digits below."""
+    return f"timed out after {seconds:.0f} s" if seconds >= 10 else f"timed out after {seconds:.3g} s"
+
+
 def from_reply(payload: bytes) -> ChildResult:
     """A child's reply ``(kind, value, output)`` as a result, read back without running what it names
     (`readback`): a forged or damaged reply is a failure, nothing of it trusted."""

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import containment, nans, scratch, tools
-from .child import FORK_UNSAFE_THREAD, ChildResult, crash_error, from_reply
+from .child import FORK_UNSAFE_THREAD, ChildResult, crash_error, from_reply, timed_out
 from .memory import limit_address_space
 
 CONTAIN = True  # measurement switch (benchmarks/containment_cost.py): False runs children uncontained
@@ -86,7 +86,7 @@ class Started:
         if stopped == "cancelled":
             return ChildResult(False, error="stopped")
         if stopped:
-            return ChildResult(False, error=f"timed out after {self.timeout:g} s", timed_out=True)
+            return ChildResult(False, error=timed_out(self.timeout), timed_out=True)
         return _decode(payload, status, self.memory_limit_mb)
 
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import protocol, scratch, sending, tools
-from .child import ChildResult, crash_error, from_reply
+from .child import ChildResult, crash_error, from_reply, timed_out
 from .memory import MemoryWatch
 from .worker import Init
 
@@ -123,7 +123,7 @@ class Worker:
         if over == "cancelled":
             return ChildResult(False, error="stopped")
         if over == "timeout":
-            return ChildResult(False, error=f"timed out after {timeout:g} s", timed_out=True)
+            return ChildResult(False, error=timed_out(timeout), timed_out=True)
         if over == "memory":
             return ChildResult(False, error=f"ran out of memory (limit {self.memory_limit_mb} MB; stopped past it)")
         if reply is None:
