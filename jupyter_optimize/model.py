@@ -51,8 +51,9 @@ class LineProfile:
     rounds: int  # how many times the live calls were replayed under the profiler
     note: str = ""
 
-    def hottest(self, n: int = 3) -> tuple[LineStat, ...]:
-        timed = [line for line in self.lines if line.hits]
+    def hottest(self, n: int = 3, min_share: float = 0.0) -> tuple[LineStat, ...]:
+        """The *n* lines that took the most time, among those that took at least *min_share* of it."""
+        timed = [line for line in self.lines if line.hits and line.share >= min_share]
         return tuple(sorted(timed, key=lambda line: line.time_s, reverse=True)[:n])
 
 

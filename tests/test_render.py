@@ -106,6 +106,8 @@ def test_evidence_says_what_the_verdict_stands_on():
     assert items == ["Inputs passed: 2 live + 9 generated (12 runs in all)", "Lines of the original reached: 50%",
                      "the inputs never reached line(s) 3, 4 of the original"]
     assert facts.evidence_cell(result) == "2 live + 9 generated, 50% of lines"
+    differed = replace(result, verdict="incorrect", check=replace(check, passed=False, live_passed=0, generated_passed=0))
+    assert facts.evidence_cell(differed) == "0 live + 0 generated"  # not "100% of lines" beside nothing passed
     assert facts.format_bytes(512) == "512 B" and facts.format_bytes(3 * 1024 ** 3) == "3.0 GB"
 
 

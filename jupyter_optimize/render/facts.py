@@ -163,11 +163,12 @@ def speedup_cell(result: CandidateResult) -> str:
 
 
 def evidence_cell(result: CandidateResult) -> str:
-    """'2 live + 181 generated, 100% of lines': what the verdict stands on."""
+    """'2 live + 181 generated, 100% of lines': what the verdict stands on (the lines the inputs reached only
+    for a candidate that passed them all: for one that differed they are evidence of nothing)."""
     check = result.check
     if check is None:
         return "-"
-    cover = f", {100 * check.coverage:.0f}% of lines" if check.coverage is not None else ""
+    cover = f", {100 * check.coverage:.0f}% of lines" if check.coverage is not None and check.passed else ""
     return f"{evidence_cell_counts(check)}{cover}"
 
 
@@ -299,6 +300,7 @@ class ProfileRow:
 
 
 PROFILE_HOTTEST = 3
+PROFILE_HOT_SHARE = 0.05  # a line under this share of the time is never marked hot, even among the top three
 PROFILE_COLUMNS = ("line", "hits", "ms", "share", "source")
 
 
@@ -311,7 +313,7 @@ def profile_summary(profile: LineProfile) -> str:
 
 
 def profile_rows(profile: LineProfile) -> list[ProfileRow]:
-    hot = {line.lineno for line in profile.hottest(PROFILE_HOTTEST)}
+    hot = {line.lineno for line in profile.hottest(PROFILE_HOTTEST, PROFILE_HOT_SHARE)}
     return [ProfileRow(line.lineno, str(line.hits) if line.hits else "", f"{line.time_s * 1e3:.3f}" if line.hits else "",
                        f"{100 * line.share:.1f}%" if line.hits else "", line.source, line.lineno in hot, line.share)
             for line in profile.lines]

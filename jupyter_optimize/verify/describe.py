@@ -138,7 +138,12 @@ def _number_span(a: npt.NDArray[Any]) -> str:
         return f"all {a.flat[0].item()!r}"
     with np.errstate(all="ignore"):
         finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
-    return f"{finite.min()}..{finite.max()}" if finite.size else "no finite values"
+    if not finite.size:
+        return "no finite values"
+    low, high = finite.min().item(), finite.max().item()
+    short = f"{low:.4g}..{high:.4g}" if isinstance(low, float) else f"{low}..{high}"
+    ends = short.split("..")
+    return short if ends[0] != ends[1] else f"{low!r}..{high!r}"  # a summary, unless rounding hides the span
 
 
 def _time_span(a: npt.NDArray[Any]) -> str:

@@ -131,7 +131,7 @@ def _profile_row(line: LineStat, number: int, rounds: int, hot: bool) -> str:
 
 
 def hot_lines(profile: LineProfile, n: int = 3, min_share: float = 0.05) -> set[int]:
-    return {line.lineno for line in profile.hottest(n) if line.share >= min_share}
+    return {line.lineno for line in profile.hottest(n, min_share)}
 
 
 def arguments_section(func: Callable[..., Any], calls: Iterable[Call]) -> str:
