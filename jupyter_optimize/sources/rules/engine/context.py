@@ -4,12 +4,14 @@ from __future__ import annotations
 import ast
 import builtins
 import dataclasses
+import functools
 import types
 from dataclasses import dataclass, field
 
 from .kinds import Kind, Kinds, kind_of
 
 PREFERRED_ALIASES = {"numpy": "np"}
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass
@@ -23,7 +25,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines(keepends=True)
-        self.taken |= set(self.globals) | set(dir(builtins)) | _names_in(self.text)
+        self.taken |= set(self.globals) | _BUILTINS | _names_in(self.text)
 
     # -- what a name is ---------------------------------------------------
 
@@ -81,11 +83,14 @@ class Context:
         return name
 
 
-def _names_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=64)
+def _names_in(text: str) -> frozenset[str]:
+    """Every name the text uses or defines; each version of a function is parsed once however many rules
+    try it (the combinations try each rule on each version: about half the rules' time went here)."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
-        return set()
+        return frozenset()
     out: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -94,4 +99,4 @@ def _names_in(text: str) -> set[str]:
             out.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             out.add(node.name)
-    return out
+    return frozenset(out)
