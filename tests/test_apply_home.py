@@ -135,29 +135,3 @@ def test_a_classmethod_gets_its_class_as_first_argument_and_is_rebound_as_a_clas
         assert isinstance(vars(ns["Shelf"])["slots"], classmethod)
         assert ns["Shelf"].slots(3) == [0, 3, 6] and ns["shelf"].slots(2) == [0, 3]
         assert cell_text(report, report["fast"]).rstrip().endswith("Shelf.slots = classmethod(slots)")
-
-
-def accepted_function(ns, call: str, func) -> Report:
-    """`accepted_report` for a function candidate (``--candidate NAME`` of a kernel function)."""
-    report = accepted_report(ns, call, "")
-    result = replace(report["fast"], source=None, candidate=Candidate(func.__name__, "user", None, func))
-    return replace(report, results=(result,))
-
-
-def test_a_function_candidate_is_bound_under_the_originals_name_and_the_users_keeps_its_own(ns):
-    """After Accept the kernel's function says it is the original (a later %optimize of it then takes
-    candidates defining that name), while the user's candidate function is left as it was."""
-    code = ("def total(xs):\n    t = 0\n    for v in xs:\n        t = t + v\n    return t\n"
-            "def total_fast(xs):\n    return sum(xs)\n"
-            "def summed(self):\n    return sum(self.values)\n")
-    exec(compile(code, register_source(code, "more"), "exec"), ns)
-    fast = ns["total_fast"]
-    report = accepted_function(ns, "total([1, 2])", fast)
-    new = bind_candidate(report["fast"], report.function, ns, report.home)
-    assert ns["total"] is new and new([1, 2, 3]) == 6
-    assert (new.__name__, new.__qualname__, new.__code__.co_name) == ("total", "total", "total")
-    assert ns["total_fast"] is fast and fast.__name__ == "total_fast" and fast.__code__.co_name == "total_fast"
-    method = accepted_function(ns, "stats.total()", ns["summed"])
-    bind_candidate(method["fast"], method.function, ns, method.home)
-    assert vars(ns["Stats"])["total"].__qualname__ == "Stats.total" and ns["stats"].total() == 6
-    assert ns["summed"].__name__ == "summed"

@@ -3,8 +3,7 @@
 Verification ran candidates in children and in copies of the namespace; only
 here, on Accept, does a candidate touch the user's real namespace:
 
-- a function candidate is bound under the original's name (as a copy named so,
-  when its own name differs: the user's function keeps its name);
+- a function candidate is bound under the original's name;
 - a source candidate is executed in the namespace, as if the user had run it
   as a cell (its text registered in `linecache` so `inspect` and tracebacks
   can read it).
@@ -23,7 +22,7 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
-from types import FunctionType, ModuleType
+from types import ModuleType
 from typing import Any
 
 from ..errors import OptimizeError
@@ -42,23 +41,20 @@ def bind_candidate(result: CandidateResult, function: str, namespace: dict, home
     """Make *function* (where *home* says it lives; by default the name in *namespace*) the candidate's code."""
     if result.verdict not in APPLICABLE:
         raise NotApplicable(f"{result.name} is {result.verdict}: only verified candidates can be accepted.")
-    original = home.original if home is not None and home.original is not None else namespace.get(function)
-    qualname = getattr(original, "__qualname__", function)
     if home is None or home.kind == "kernel" and not home.kernel_names:
-        return _bind_in(result, function, namespace, qualname=qualname)
+        return _bind_in(result, function, namespace)
     if not home.rebindable:
         raise NotApplicable(closure_reason(home))
     if home.kind == "module":
-        new = _bind_in(result, function, vars(_module(home)), qualname=qualname)
+        new = _bind_in(result, function, vars(_module(home)))
     elif home.kind == "class":
-        new = _bind_in(result, function, _globals_of(home, namespace), keep=True, qualname=qualname)
+        new = _bind_in(result, function, _globals_of(home, namespace), keep=True)
         wrap = {"staticmethod": staticmethod, "classmethod": classmethod}.get(home.wrapper)
         setattr(_owner_class(home, namespace), home.attribute, wrap(new) if wrap else new)
     elif home.kind == "closure":
-        new = _bind_in(result, function, {**_globals_of(home, namespace), **closure_values(home.original)}, keep=True,
-                       qualname=qualname)
+        new = _bind_in(result, function, {**_globals_of(home, namespace), **closure_values(home.original)}, keep=True)
     else:
-        new = _bind_in(result, function, namespace, qualname=qualname)
+        new = _bind_in(result, function, namespace)
     for name in home.kernel_names:
         namespace[name] = new
     return new
@@ -70,10 +66,8 @@ def closure_reason(home: Home) -> str:
             f"(no kernel name holds it). Put the accepted code into {maker} by hand.")
 
 
-def _bind_in(result: CandidateResult, function: str, namespace: dict, keep: bool = False,
-             qualname: str = "") -> Callable:
-    """The candidate bound as *function* in *namespace* (with *keep*, the name there is left as it was); a
-    function candidate named otherwise is bound as a copy named *function* (and *qualname*)."""
+def _bind_in(result: CandidateResult, function: str, namespace: dict, keep: bool = False) -> Callable:
+    """The candidate bound as *function* in *namespace* (with *keep*, the name there is left as it was)."""
     func = result.candidate.func if result.candidate is not None else None
     if func is None:
         source = _source_of(result)
@@ -83,26 +77,9 @@ def _bind_in(result: CandidateResult, function: str, namespace: dict, keep: bool
         func = _execute(source, function, namespace)
         if keep:
             _restore(namespace, function, before)
-    else:
-        func = _named(func, function, qualname or function)
-        if not keep:
-            namespace[function] = func
+    elif not keep:
+        namespace[function] = func
     return func
-
-
-def _named(func: Callable, name: str, qualname: str) -> Callable:
-    """A function candidate under the original's name: a copy of it named so (same code, globals, defaults,
-    closure and attributes) when its own name differs, so that the kernel's *name* says it is *name* (and
-    a later %optimize of it takes candidates defining *name*); the user's own function keeps its name."""
-    if not isinstance(func, FunctionType) or func.__name__ == name:
-        return func
-    code = func.__code__.replace(co_name=name, co_qualname=qualname)
-    copy = FunctionType(code, func.__globals__, name, func.__defaults__, func.__closure__)
-    copy.__kwdefaults__ = func.__kwdefaults__
-    copy.__dict__.update(func.__dict__)
-    copy.__doc__, copy.__module__, copy.__annotations__ = func.__doc__, func.__module__, dict(func.__annotations__)
-    copy.__qualname__ = qualname
-    return copy
 
 
 def _module(home: Home) -> ModuleType:
