@@ -74,7 +74,8 @@ def test_function_candidates_and_identical_code_is_not_faster():
 
 @pytest.mark.parametrize("source, reason", [
     ("def total(xs)\n    return 0\n", "syntax error on line 1"),
-    ("def other(xs):\n    return sum(xs)\n", "does not define a function named total"),
+    ("def other(xs):\n    return sum(xs)\n", "does not define a function named total (it defines other; the "
+     "function optimized is total)"),
     ("def total(ys):\n    return sum(ys)\n", "signature does not match"),
     ("def total(xs, extra):\n    return sum(xs)\n", "extra parameter 'extra' has no default"),
     ("raise RuntimeError('boom')\ndef total(xs):\n    return 0\n", "raised RuntimeError: boom"),

@@ -85,7 +85,9 @@ def _parsed(source: str, name: str) -> ast.Module:
         if text.isidentifier():  # a name passed where its function (or code) was meant
             raise CandidateProblem(f"'{text}' is a name, not code: pass the function {text} itself, or its "
                                    f"source defining {name}")
-        raise CandidateProblem(f"its code does not define a function named {name}")
+        defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        others = f" (it defines {', '.join(defined)}; the function optimized is {name})" if defined else ""
+        raise CandidateProblem(f"its code does not define a function named {name}{others}")
     return tree
 
 
