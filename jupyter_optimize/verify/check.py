@@ -13,7 +13,7 @@ from ..model import Call, Check, Counterexample
 from ..verdict import Failure
 from . import edges
 from .compare import Tolerance
-from .judge import Judge, NotJudged, TooSlow
+from .judge import Judge, NotJudged, TooSlow, time_limit
 from .replay import Differed, kept, replay
 from .stream import DrawFailed, Stream
 
@@ -57,7 +57,7 @@ def check_candidate(
         if isinstance(replayed, Differed):
             search = kept(judge, replayed, search, judged, budget_s, admits)
     judge.notes.update(search.notes)
-    cx = search.counterexample and classified(search.counterexample, calls, judge, admits)
+    cx = search.counterexample and classified(search.counterexample, calls, judge, admits, budget_s)
     return _refused(judge) or _check(judge, cx is None, len(calls) + search.tried, cx, live=len(calls),
                                      generated=search.distinct_passed)
 
@@ -79,29 +79,51 @@ def _replayed(judge: Judge, drawn: Drawn | Stream, calls: list[Call], examples: 
     return search
 
 
-def classified(cx: Counterexample, live: list[Call], judge: Judge,
-               admits: Callable[[Call], bool] | None = None) -> Counterexample:
+def classified(cx: Counterexample, live: list[Call], judge: Judge, admits: Callable[[Call], bool] | None = None,
+               budget_s: float = 0.0) -> Counterexample:
     """The generated counterexample, with how far it is from the live calls (edges.classify). One whose
-    numbers have a sign the live ones never take is first tried with the sign theirs have: when that input
-    (inside the assumed domain, *admits*) differs too, the sign was not the cause, and it is the
+    numbers have a sign the live ones never take is first tried with the sign theirs have (`_lifted`): when
+    that input (inside the assumed domain, *admits*) differs too, the sign was not the cause, and it is the
     counterexample instead (no edge is then blamed, nor an --assume suggested that would not exclude it)."""
+    if cx.inputs is None:
+        return cx
+    lifted = _lifted(cx, live, judge, admits, budget_s)
+    return _with_likeness(lifted or cx, live, judge)
+
+
+def _with_likeness(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexample:
     if cx.inputs is None:
         return cx
     names = edges.names_in(getattr(judge.original, "__globals__", {}))
     try:
         found = edges.classify(cx.inputs, live, judge.params, names)
-        lifted = edges.without_sign_edges(cx.inputs, live, judge.params) if found.likeness == edges.EDGE else None
     except Exception:  # a value whose len() or isna() raises: the counterexample stands unclassified
         return cx
-    if lifted is not None and (admits is None or admits(lifted)):
-        from .search import MIN_PER_INPUT_S  # (imported once the search has run)
-        try:
-            why, orig, cand = judge.compare(lifted, original_limit=MIN_PER_INPUT_S)
-        except (TooSlow, NotJudged):
-            why = None
-        if why:
-            return classified(judge.counterexample(lifted, orig, cand, why), live, judge, admits)
     return dataclasses.replace(cx, likeness=found.likeness, edges=found.edges, suggestion=found.suggestion)
+
+
+def _lifted(cx: Counterexample, live: list[Call], judge: Judge, admits: Callable[[Call], bool] | None,
+            budget_s: float) -> Counterexample | None:
+    """The counterexample on its input with the live values' sign, when it has a sign edge and differs there too.
+    That extra run changes nothing the verdict stands on: the judge's evidence (lines, notes, a refused
+    action) is put back, and the pair runs within twice the time an input may take."""
+    assert cx.inputs is not None
+    try:
+        lifted = edges.without_sign_edges(cx.inputs, live, judge.params)
+        if lifted is None or (admits is not None and not admits(lifted)):
+            return None
+    except Exception:  # a value the lift or the assumption cannot read: the counterexample stands
+        return None
+    from .search import per_input_limit  # (imported once the search has run)
+    kept = judge.evidence()
+    try:
+        with time_limit(2 * per_input_limit(judge.slowest_live, budget_s)):
+            why, orig, cand = judge.compare(lifted)
+    except (TooSlow, NotJudged):
+        return None
+    finally:
+        judge.restore_evidence(kept)
+    return judge.counterexample(lifted, orig, cand, why) if why else None
 
 
 def _refused(judge: Judge) -> Failure | None:

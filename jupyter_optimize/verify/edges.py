@@ -123,13 +123,21 @@ def _with_sign(value: Any, sign: int) -> Any:
         if value.dtype.kind == "i" and np.any(value == np.iinfo(value.dtype).min):
             return None
         return (np.abs(value) * sign).astype(value.dtype)
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):  # a plain one: a namedtuple's fields are no list of numbers
         if not all(_kind(item) == "number" for item in value) or not any(item * sign < 0 for item in value):
             return None
-        return type(value)(type(item)(abs(item) * sign) for item in value)
-    if _kind(value) == "number" and value * sign < 0:
-        return type(value)(abs(value) * sign)
-    return None
+        items = [_number_with_sign(item, sign) for item in value]
+        return None if any(item is None for item in items) else type(value)(items)
+    return _number_with_sign(value, sign) if _kind(value) == "number" and value * sign < 0 else None
+
+
+def _number_with_sign(x: Any, sign: int) -> Any:
+    """*x* with *sign* (its type kept), or None for a numpy integer whose magnitude its type cannot hold."""
+    if x * sign >= 0:
+        return x
+    if isinstance(x, np.integer) and x == np.iinfo(type(x)).min:
+        return None
+    return type(x)(abs(x) * sign)
 
 
 def suggestion(found: Sequence[Edge]) -> str:
