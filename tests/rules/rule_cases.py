@@ -761,6 +761,14 @@ def units_by_item_key(df):
         units[item] = units.get(item, 0) + row["units"]
     return units
 ''', (SHOP,), (SHOP0,)),
+    case("dict-groupby", "cell_key_in_a_temporary", '''
+def cell_key_in_a_temporary(df):
+    units = {}
+    for i in range(len(df)):
+        item = df.at[i, "item"]
+        units[item] = units.get(item, 0) + df.at[i, "units"]
+    return units
+''', (SHOP.reset_index(drop=True),), (SHOP0.reset_index(drop=True),)),
     case("dict-groupby", "kind_counts", '''
 def kind_counts(df):
     counts = {}
@@ -1033,6 +1041,34 @@ def key_read_after_the_loop(df):
         units[item] = units.get(item, 0) + row["units"]
     return units, item
 ''', (SHOP,)),
+    case("dict-groupby", "a_running_total_in_a_temporary", '''
+def a_running_total_in_a_temporary(df):
+    total = 0
+    units = {}
+    for _, row in df.iterrows():
+        total = total + row["units"]
+        units[row["item"]] = units.get(row["item"], 0) + total
+    return units
+''', (SHOP,)),
+    case("dict-groupby", "a_temporary_that_reads_the_dict", '''
+def a_temporary_that_reads_the_dict(df):
+    units = {}
+    for _, row in df.iterrows():
+        w = row["units"] * (len(units) + 1)
+        units[row["item"]] = units.get(row["item"], 0) + w
+    return units
+''', (SHOP,)),
+    case("dict-groupby", "flags_summed_after_a_temporary", '''
+def flags_summed_after_a_temporary(df):
+    n = {}
+    for k, f in zip(df["item"], df["flag"]):
+        item = k
+        if item in n:
+            n[item] += f
+        else:
+            n[item] = f
+    return n
+''', (SHOP.assign(flag=SHOP["cost"] > 3),)),
     case("dict-groupby", "a_temporary_the_update_does_not_read", '''
 def a_temporary_the_update_does_not_read(df):
     units = {}

@@ -363,7 +363,7 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
     rows = row_loop(ctx, loop)
     cols = rows.cols
     cols.varying |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-    _temporaries(fn, loop, temporaries, [key, value], d, cols)
+    held = _temporaries(fn, loop, temporaries, [key, value], d, cols)
     k = cols.expr(key)
     if k.shape != COL or d in names_loaded([key, value]):
         raise Decline("the key is not a column")
@@ -381,12 +381,12 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
         if v.shape != COL:
             raise Decline("the summed value is not a column")
         guards.append(ast.parse(f"({ast.unparse(v.node)}).notna().all()", mode="eval").body)
-        guards.extend(_exact_sum(ctx, v.node, plain=isinstance(loop.body[0], ast.Assign)))
+        guards.extend(_exact_sum(ctx, v.node, plain=isinstance(update, ast.Assign)))
         summed = v.node
     grouping = call(ast.Attribute(summed, "groupby", ast.Load()), by, sort=const(False), observed=const(True))
     label = _label_of(k.node)
     g = ctx.fresh(f"{d}_by_{label}")
-    scalars = _read_scalars(ctx, loop, key)
+    scalars = _read_scalars(ctx, loop, _Inlined(held).visit(copy.deepcopy(key)))
     keys = {ITERATED: f"{g}.index", NUMPY: f"{g}.index.to_numpy()", PYTHON: f"{g}.index.tolist()"}[scalars]
     values = f"{g}.tolist()" if scalars != NUMPY or counting else f"{g}.to_numpy()"
     result = assign(d, _expr(f"dict(zip({keys}, {values}))"))
@@ -405,25 +405,39 @@ def _dict_group_edit(fn: ast.FunctionDef, loop: ast.For, ctx: Context) -> Edit:
 
 
 def _temporaries(fn: ast.FunctionDef, loop: ast.For, statements: list[ast.stmt], update: list[ast.expr], d: str,
-                 cols: Columns) -> None:
+                 cols: Columns) -> dict[str, ast.expr]:
     """The round's temporaries before its update (``key = row["region"]``), each a per-row value the update
-    reads, translated into *cols* as the row-loop rule translates them; anything else before the update,
-    a temporary the update does not read (the loop would still compute it, and might raise), or one read
-    after the loop, declines."""
-    names: list[str] = []
-    values: list[ast.expr] = []
+    reads, translated into *cols* as the row-loop rule translates them; by name, each value with the
+    temporaries it reads put in. Anything else before the update, a temporary the update does not read
+    (the loop would still compute it, and might raise), one read after the loop, and one that reads the
+    dict, itself or a later temporary (the value of an earlier round: the names the round stores, and the
+    dict, vary from round to round) declines."""
+    stored = {s.targets[0].id for s in statements if isinstance(s, ast.Assign) and len(s.targets) == 1
+              and isinstance(s.targets[0], ast.Name)}
+    cols.varying |= stored | {d}  # untranslatable until the round has set them
+    held: dict[str, ast.expr] = {}
     for statement in statements:
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                and isinstance(statement.targets[0], ast.Name)) or statement.targets[0].id in (d, *names):
+                and isinstance(statement.targets[0], ast.Name)) or statement.targets[0].id in (d, *held):
             raise Decline("not one update per round")
-        names.append(statement.targets[0].id)
-        values.append(statement.value)
-        cols.set_temporary(names[-1], cols.expr(statement.value))
-    read = names_loaded(update) | names_loaded(values)
-    if any(n not in read for n in names):
+        cols.set_temporary(statement.targets[0].id, cols.expr(statement.value))
+        held[statement.targets[0].id] = _Inlined(held).visit(copy.deepcopy(statement.value))
+    read = names_loaded(update) | names_loaded([s.value for s in statements if isinstance(s, ast.Assign)])
+    if any(n not in read for n in held):
         raise Decline("a temporary of the round that the update does not read")
-    if read_outside(fn, loop, set(names)):
+    if read_outside(fn, loop, set(held)):
         raise Decline("a temporary of the round is read after the loop")
+    return held
+
+
+class _Inlined(ast.NodeTransformer):
+    """An expression with the round's temporaries it reads replaced by their values."""
+
+    def __init__(self, held: dict[str, ast.expr]):
+        self.held = held
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return copy.deepcopy(self.held[node.id]) if node.id in self.held and isinstance(node.ctx, ast.Load) else node
 
 
 def _label_of(column: ast.expr) -> str:
