@@ -347,10 +347,9 @@ def _given(candidates: Any) -> list[Candidate]:
     """optimize()'s *candidates*: a list of functions or source strings, or a lone one; anything else is one line."""
     if isinstance(candidates, (str, Candidate)) or callable(candidates):
         return as_candidates([candidates])
-    try:
-        return as_candidates(list(candidates))
-    except TypeError:
-        raise UsageProblem(f"candidates: a list of functions or source strings, not {type(candidates).__name__}.") from None
+    if isinstance(candidates, (bytes, bytearray, dict)) or not isinstance(candidates, Iterable):
+        raise UsageProblem(f"candidates: a list of functions or source strings, not {type(candidates).__name__}.")
+    return as_candidates(list(candidates))
 
 
 def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:

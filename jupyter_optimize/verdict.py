@@ -62,8 +62,8 @@ def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
         outpaced = (f"; its timing stopped after {len(timing.candidate)} rounds, as another candidate is "
                     "faster beyond doubt" if timing.outpaced else "")
         if high < 1.0:  # slower beyond doubt: saying it missed a gain would undersell that
-            return "not_faster", (f"{1 / timing.speedup:.3g}x slower than the original (speedup {timing.speedup:.2f}x, "
-                                  f"interval {low:.2f}-{high:.2f}x){outpaced}")
+            return "not_faster", (f"{_times(1 / timing.speedup)}x slower than the original (speedup "
+                                  f"{_ratio(timing.speedup)}x, interval {_ratio(low)}-{_ratio(high)}x){outpaced}")
         return "not_faster", (f"{timing.speedup:.2f}x (interval {low:.2f}-{high:.2f}x) does not clear the "
                               f"{100 * timing.min_gain:.0f}% minimum gain{outpaced}")
     if check.generated_passed == 0:
@@ -72,6 +72,16 @@ def _on_speed(check: Check, timing: Timing) -> tuple[Verdict, str]:
     thin = (f"; verified on only {check.live_passed} live + {check.generated_passed} generated inputs"
             if check.generated_passed < THIN_EVIDENCE else "")
     return "faster", f"{timing.speedup:.2f}x faster (interval {low:.2f}-{high:.2f}x){thin}"
+
+
+def _times(x: float) -> str:
+    """How many times: '25', '1.11', '1234' (no exponent)."""
+    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
+
+
+def _ratio(x: float) -> str:
+    """A speedup below 1 to two decimals, or two significant digits when that would read 0.00."""
+    return f"{x:.2f}" if x >= 0.01 else f"{x:.2g}"
 
 
 THIN_EVIDENCE = 5  # fewer distinct generated inputs passed than this: a faster verdict says how few

@@ -38,7 +38,8 @@ def test_same_values(a, b):
     (np.str_("rome"), "oslo", "became"),
     (np.bytes_(b"a"), "a", "type bytes_ became str"),
     (type("Name", (str,), {})("a"), "a", "type Name became str"),  # a str subclass of the user's keeps its type
-    ({np.str_("a"): 1}, {"a": 1}, "type numpy.str_ became str"),  # a key keeps its type, as np.int64 keys do
+    ({np.str_("a"): 1}, {"a": 1}, "type numpy.str_ became str"),  # a dict's own key keeps its type, as np.int64's
+    (np.bytes_(b"ab"), b"ax", "first differs at byte 1"),
 ])
 def test_different_values_are_explained(a, b, words):
     found = difference(a, b)

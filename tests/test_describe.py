@@ -258,11 +258,11 @@ def test_text_and_html_show_the_same_lines_of_a_frame_counterexample():
         assert escape(line) in page
 
 
-def test_a_float_arrays_span_is_a_short_summary_unless_rounding_would_hide_it():
+def test_a_float_arrays_span_is_six_digits_unless_rounding_would_hide_it():
     values = np.random.default_rng(0).normal(size=1000)
-    assert describe(values) == "<float64 array (1000,), -3.899..3.066>"
-    assert describe(values.astype(np.float32)) == "<float32 array (1000,), -3.899..3.066>"
-    close = np.full(200, 1.000001)
-    close[-1] = 1.000002
-    assert describe(close) == "<float64 array (200,), 1.000001..1.000002>"
+    assert describe(values) == "<float64 array (1000,), -3.89942..3.06604>"
+    assert describe(values.astype(np.float32)) == "<float32 array (1000,), -3.89942..3.06604>"
+    close = np.full(200, 1.0000001)
+    close[-1] = 1.0000002
+    assert describe(close) == "<float64 array (200,), 1.0000001..1.0000002>"
     assert describe(np.arange(90, 167)) == "<int64 array (77,), 90..166>"

@@ -106,8 +106,9 @@ def test_a_lone_candidate_not_in_a_list_is_one_candidate_and_a_name_gets_a_hint(
     assert [r.verdict for r in by_source] == ["faster"] and [r.name for r in by_function] == ["summed"]
     (named,) = optimize(total, calls, candidates=["summed"], **QUICK).results
     assert named.verdict == "failed" and "'summed' is a name, not code: pass the function summed itself" in named.reason
-    with pytest.raises(UsageProblem, match="candidates: a list of functions or source strings, not int"):
-        optimize(total, calls, candidates=5)
+    for wrong, kind in ((5, "int"), (b"def total(xs): ...", "bytes"), ({"summed": summed}, "dict")):
+        with pytest.raises(UsageProblem, match=f"candidates: a list of functions or source strings, not {kind}"):
+            optimize(total, calls, candidates=wrong)
 
 
 def test_candidates_that_crash_hang_or_exit_are_failed_and_the_caller_is_safe():

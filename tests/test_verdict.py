@@ -38,6 +38,8 @@ def passed(generated: int = 5) -> Check:
     (passed(), timing(0.04, 0.039, 0.041), "not_faster", "25x slower than the original (speedup 0.04x, "
      "interval 0.04-0.04x)"),
     (passed(), timing(0.9, 0.8, 1.01), "not_faster", "0.90x (interval 0.80-1.01x) does not clear the 5% minimum gain"),
+    (passed(), timing(0.0008, 0.0007, 0.0009), "not_faster", "1250x slower than the original (speedup 0.0008x, "
+     "interval 0.0007-0.0009x)"),
 ])
 def test_each_verdict_and_its_reason(verification, timed, verdict, reason):
     assert decide(verification, timed) == (verdict, reason)

@@ -38,13 +38,14 @@ class ProgressView:
         self._message = "Starting"
         self._done = ""  # "1/2 done" once verdicts arrive within the stage
         self._arrived: list[str] = []  # "NAME, verified" / "NAME, rejected: why", in the order they came
+        self._magic = title.split(" ", 1)[0]  # "%%optimize", or "%optimize" for the line magic
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._ticker: threading.Thread | None = None
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         bundle = dict(self.view._repr_mimebundle_() or {})
-        bundle["text/plain"] = "\n".join([f"%%optimize: {self._message}", *(f"  {a}" for a in self._arrived)])
+        bundle["text/plain"] = "\n".join([f"{self._magic}: {self._message}", *(f"  {a}" for a in self._arrived)])
         return bundle
 
     @property

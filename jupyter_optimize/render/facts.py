@@ -274,7 +274,7 @@ def inputs_lines(check: Check) -> list[str]:
         lines = [f"Inputs passed: {evidence_cell_counts(check)}{runs}"]
     else:
         lines = [f"Inputs tried: {check.inputs_tried}"]
-    if check.coverage is not None:
+    if check.coverage is not None and check.passed:  # for one that differed, the lines are evidence of nothing
         lines.append(f"Lines of the original reached: {100 * check.coverage:.0f}%")
     return lines
 

@@ -20,8 +20,8 @@ from ..options import DEFAULT_TIMEOUT, VERIFY_BASE_S, VERIFY_SLOWDOWN, Options
 from ..verify.search import SHRINK_ALLOWANCE_S, WALL_SLACK
 from .child import ChildLimits
 
-VERIFY_HINT = ("the limit grows with the original's time and the --verify-budget, see --timeout in %%optimize?; "
-               "set --timeout to allow more")
+VERIFY_HINT = ("the limit grows with the original's time and the --verify-budget, as the --timeout option's help "
+               "says; set --timeout to allow more")
 DEFAULT_HINT = "the default limit; set --timeout to allow more"
 SCALING_BUDGETS = 4  # the scaling stage may spend up to this many time budgets
 PROBE_PASSES = 4  # without --timeout, the rules' probe may take the default plus this many passes of the original

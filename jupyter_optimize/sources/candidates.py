@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import keyword
 import linecache
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -82,7 +83,7 @@ def _parsed(source: str, name: str) -> ast.Module:
         raise CandidateProblem(f"syntax error on line {exc.lineno}: {exc.msg}") from None
     if not any(isinstance(n, ast.FunctionDef) and n.name == name for n in tree.body):
         text = source.strip()
-        if text.isidentifier():  # a name passed where its function (or code) was meant
+        if text.isidentifier() and not keyword.iskeyword(text):  # a name passed where its function was meant
             raise CandidateProblem(f"'{text}' is a name, not code: pass the function {text} itself, or its "
                                    f"source defining {name}")
         defined = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]

@@ -15,8 +15,9 @@ they differ. The rules, by kind of value:
   call being judged, `reassociation.tolerance_for`, 0 for a bare comparison);
 * lists, tuples (namedtuples by field) and dicts element by element, with
   their type (and a dict's key order, and each key's type: ``{np.int64(1): x}``
-  is not ``{1: x}``; a NaN key matches a NaN key); sets, frozensets, bytes and bytearrays
-  with their type; ``Decimal`` by value (NaN equal to NaN); datetimes by value
+  is not ``{1: x}``; a NaN key matches a NaN key); sets, frozensets, bytes and
+  bytearrays with their type (numpy's ``np.bytes_`` and ``np.str_`` as bytes and str);
+  ``Decimal`` by value (NaN equal to NaN); datetimes by value
   and UTC offset;
 * anything else with ``==``, by repr when ``==`` fails; `ComparisonNotes`
   records the types judged that way, and values that cannot be judged at all.
@@ -186,6 +187,8 @@ def _scalar_kind(x: Any) -> str | None:
 def _text_difference(a: str | bytes, b: str | bytes, here: str) -> str | None:
     """A numpy text scalar (``np.str_``, ``np.bytes_``) and the Python type it derives from, by value, as
     ``np.int64(3)`` and ``3`` are (a dict key keeps its type: `_dict_difference`)."""
+    if isinstance(a, bytes) and isinstance(b, bytes):
+        return _bytes_difference(bytes(a), bytes(b), here)
     return None if a == b else f"{here}: {describe(a)} became {describe(b)}"  # str's == (np.str_ derives from it)
 
 

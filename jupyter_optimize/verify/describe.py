@@ -141,7 +141,7 @@ def _number_span(a: npt.NDArray[Any]) -> str:
     if not finite.size:
         return "no finite values"
     low, high = finite.min().item(), finite.max().item()
-    short = f"{low:.4g}..{high:.4g}" if isinstance(low, float) else f"{low}..{high}"
+    short = f"{low:.6g}..{high:.6g}" if isinstance(low, float) else f"{low}..{high}"
     ends = short.split("..")
     return short if ends[0] != ends[1] else f"{low!r}..{high!r}"  # a summary, unless rounding hides the span
 
