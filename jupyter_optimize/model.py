@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 Verdict = Literal["faster", "not_faster", "incorrect", "failed", "unverifiable"]
 VERDICTS: tuple[str, ...] = ("faster", "not_faster", "incorrect", "failed", "unverifiable")
+VERIFIED: tuple[str, ...] = ("faster", "not_faster")  # behaves like the original: the verdicts Accept takes
 # how far a counterexample's input is from the live calls (Counterexample.likeness; verify/edges.py decides)
 LIKE, EDGE, LIVE = "like your data", "an edge beyond your data", "one of your own calls"
 
@@ -220,7 +221,10 @@ class Report:
         """Note the user's Accept or Reject of candidate *name* (the one change a Report takes)."""
         if choice not in ("accepted", "rejected"):
             raise ValueError(f"choice must be 'accepted' or 'rejected', got {choice!r}")
-        self[name]  # KeyError for an unknown candidate
+        result = self[name]  # KeyError for an unknown candidate
+        if choice == "accepted" and result.verdict not in VERIFIED:
+            raise ValueError(f"{name} is {result.verdict}: only a verified candidate (faster or not_faster) can be "
+                             "accepted.")
         self.choices[name] = choice
 
     @property

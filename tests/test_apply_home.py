@@ -135,3 +135,14 @@ def test_a_classmethod_gets_its_class_as_first_argument_and_is_rebound_as_a_clas
         assert isinstance(vars(ns["Shelf"])["slots"], classmethod)
         assert ns["Shelf"].slots(3) == [0, 3, 6] and ns["shelf"].slots(2) == [0, 3]
         assert cell_text(report, report["fast"]).rstrip().endswith("Shelf.slots = classmethod(slots)")
+
+
+def test_a_candidate_that_is_not_verified_cannot_be_accepted_nor_inserted(ns):
+    report = accepted_report(ns, "shapes_lm.area(2, 3)", "def area(w, h):\n    return w + h\n")
+    wrong = replace(report["fast"], verdict="incorrect", reason="on one of your own calls: 6 became 5")
+    report = replace(report, results=(wrong,))
+    with pytest.raises(ValueError, match="fast is incorrect: only a verified candidate"):
+        report.record_choice("fast", "accepted")
+    report.record_choice("fast", "rejected")  # rejecting is always allowed
+    with pytest.raises(NotApplicable, match="fast is incorrect: only verified candidates can be inserted"):
+        cell_text(report, wrong)  # choices set by hand still insert nothing unverified

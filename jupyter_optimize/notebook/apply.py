@@ -26,11 +26,11 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import OptimizeError
-from ..model import CandidateResult, Home, Report
+from ..model import VERIFIED, CandidateResult, Home, Report
 from ..sources.candidates import register_source
 from ..study.callee import closure_values
 
-APPLICABLE = ("faster", "not_faster")  # verified: behaves like the original
+APPLICABLE = VERIFIED  # behaves like the original
 
 
 class NotApplicable(OptimizeError):
@@ -136,6 +136,8 @@ def _restore(namespace: dict, name: str, value: object) -> None:
 
 def cell_text(report: Report, result: CandidateResult) -> str:
     """The code a new notebook cell gets for the accepted candidate: the code, then the rebinding."""
+    if result.verdict not in APPLICABLE:  # a Report's choices set by hand: what goes into the notebook is verified
+        raise NotApplicable(f"{result.name} is {result.verdict}: only verified candidates can be inserted.")
     code = _source_of(result)
     home = report.home
     subject = home.expression if home is not None else report.function
