@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from jupyter_optimize import optimize, sandbox
+from jupyter_optimize.errors import OptimizeError
 from jupyter_optimize.model import Call
 from jupyter_optimize.sandbox import containment
 from jupyter_optimize.verdict import Failure
@@ -363,3 +364,42 @@ def test_a_counterexample_whose_inputs_cannot_be_read_back_safely_still_comes_ba
     r = optimize(first_line, [((io.StringIO("a\nb"),), {})], candidates=[wrong], **QUICK).results[0]
     assert r.verdict == "incorrect"  # not "failed: its result was not read back"
     assert r.counterexample.inputs is None and "'a' became 'b'" in r.counterexample.difference
+
+
+RUN_LOG = None  # an open file a notebook keeps as a global (set by the test below)
+
+
+def logged_total(values):
+    s = 0
+    for v in values:
+        s += v
+    RUN_LOG.write(f"total {s}\n")
+    return s
+
+
+@needs_containment
+def test_writes_through_a_file_the_kernel_holds_open_are_compared_and_reach_nothing(tmp_path):
+    """`LOG = open(...)` in an earlier cell, written by the function: a candidate that drops or changes the
+    write is incorrect, one that writes the same passes; the user's file gets nothing from the children."""
+    global RUN_LOG
+    path = tmp_path / "run.log"
+    RUN_LOG = open(path, "w")
+    try:
+        RUN_LOG.write("the kernel's own line, not flushed yet\n")
+        dropped = "def logged_total(values):\n    return sum(values)\n"
+        other = "def logged_total(values):\n    RUN_LOG.write(f'sum {sum(values)}\\n')\n    return sum(values)\n"
+        same = "def logged_total(values):\n    RUN_LOG.write(f'total {sum(values)}\\n')\n    return sum(values)\n"
+        if sandbox.chosen("") == sandbox.SPAWN:  # an open file cannot go to a fresh interpreter: one line says so
+            with pytest.raises(OptimizeError, match="the global `RUN_LOG` .an open file"):
+                optimize(logged_total, LIVE, candidates=[dropped, other, same], **QUICK)
+            return
+        results = optimize(logged_total, LIVE, candidates=[dropped, other, same], **QUICK).results
+        assert [r.verdict for r in results[:2]] == ["incorrect", "incorrect"]
+        assert results[0].counterexample.difference == (
+            f"does not write the file <open file RUN_LOG: {path}>, which the original writes")
+        assert "'sum 6' instead of 'total 6'" in results[1].counterexample.difference
+        assert results[2].verdict in ("faster", "not_faster"), results[2].reason
+        assert path.read_text() == ""  # nothing reached it: the kernel's line is still the kernel's to flush
+    finally:
+        RUN_LOG.close()
+    assert path.read_text() == "the kernel's own line, not flushed yet\n"

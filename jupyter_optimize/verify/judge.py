@@ -35,6 +35,7 @@ from ..sandbox import containment, readback
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
 from .effects import Close, files_difference, output_difference
+from .openfiles import OpenFiles
 from .reassociation import tolerance_for
 from .watch import GlobalsWatch, LineCoverage, globals_difference
 
@@ -180,6 +181,7 @@ class Judge:
         self.params = parameter_names(self.original)
         self.coverage = LineCoverage(self.original)
         self.globals = GlobalsWatch(self.original, self.candidate)
+        self.open_files = OpenFiles.of(self.original, self.candidate)  # writes through files the kernel holds
         self.notes: set[str] = set()
         self.comparison = ComparisonNotes()
         self.slowest_live = 0.0  # seconds the original took on its slowest live call
@@ -211,13 +213,17 @@ class Judge:
         watch, tol = self.globals, self.tol
         shot = watch.snapshot()
         traced = self.trace_live or call.origin != "live"
+        self.open_files.start()
         with self.coverage if traced else nullcontext(self.coverage), time_limit(original_limit):
             orig = run_once(self.original, call, self.seed)
+        orig.files.update(self.open_files.written())
         if call.origin == "live":
             self.slowest_live = max(self.slowest_live, orig.seconds)
         by_original = watch.changed(shot, watch.original_space, tol, self.comparison)
         watch.restore(shot, by_original)  # the candidate starts where the original started
+        self.open_files.start()
         cand = run_once(self.candidate, call, self.seed)
+        cand.files.update(self.open_files.written())
         by_candidate = watch.changed(shot, watch.candidate_space, tol, self.comparison)
         watch.restore(shot, set(by_candidate) - set(by_original))
         watch.bind(by_original)  # both go on from the original's state
