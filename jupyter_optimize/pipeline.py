@@ -9,6 +9,7 @@ evidence is `verdict`.
 """
 from __future__ import annotations
 
+import copy
 import inspect
 import textwrap
 import threading
@@ -210,6 +211,7 @@ class _Run:
         if not child.ok:
             if self.spawned:  # the job could not be sent? Then name the value, as the user knows it
                 _check_sendable(func, calls)
+            _check_copyable(func, calls)  # each run copies its inputs: one that cannot be copied, by name
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
         if study.problem is not None:  # outside the domain, raising or too slow: the user's to fix
@@ -359,6 +361,18 @@ def _check_sendable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
     if problem:
         raise OptimizeError(f"{problem}: pass what it holds instead (a list, an array, a path), or use "
                             f"start_method='fork' where the platform has fork (Linux).")
+
+
+def _check_copyable(func: Callable[..., Any], calls: Sequence[Call]) -> None:
+    """Every run gets a deep copy of the live inputs (the function may change them): an input that cannot be
+    copied is named in one line. Called once the study's child failed."""
+    for label, value in sending.call_inputs(func, calls).items():
+        try:
+            copy.deepcopy(value)
+        except Exception as exc:
+            raise OptimizeError(f"{label} ({sending.describe_type(value)}) cannot be copied, and every run gets a "
+                                f"fresh copy of its inputs ({type(exc).__name__}: {exc}): pass what it holds "
+                                "instead (a list, an array, a path).") from None
 
 
 def _source(func: Callable[..., Any]) -> str | None:

@@ -268,3 +268,18 @@ def test_without_fork_spawn_isolates_and_the_report_says_which_backend_ran(monke
     assert [r.verdict for r in report.results] == ["not_faster", "incorrect"]
     assert report.isolation == methods.DESCRIBED["spawn"]
     assert "isolation: spawn: a fresh interpreter" in repr(report)
+
+
+@pytest.mark.one_backend  # under spawn the same value cannot be sent either, and says so (tests/test_spawn.py)
+def test_an_input_that_cannot_be_copied_is_named_in_one_line():
+    import threading
+
+    def first(x, lock):
+        return x
+
+    if jupyter_optimize.sandbox.chosen("") == jupyter_optimize.sandbox.SPAWN:
+        pytest.skip("the spawn backend names what cannot be sent")
+    with pytest.raises(jupyter_optimize.OptimizeError) as caught:
+        optimize(first, [((1, threading.Lock()), {})], candidates=["def first(x, lock):\n    return x\n"])
+    assert str(caught.value).startswith("the argument `lock` of the live call (a lock, _thread.lock) cannot be "
+                                        "copied, and every run gets a fresh copy of its inputs")
