@@ -29,7 +29,7 @@ from .model import Call, Candidate, CandidateResult, Check, Report, Timing
 from .options import Options
 from .sandbox import SPAWN, ChildLimits, ChildResult, limits, sending
 from .sandbox.methods import DESCRIBED
-from .sources import AUTO, check_names, repair, resolve_sources, run_sources
+from .sources import AUTO, check_names, repair, repairable, resolve_sources, run_sources
 from .sources.candidates import as_candidates, materialize, unique_names
 from .sources.protocol import SourceRequest
 from .study.assume import Domain, domain_for
@@ -51,6 +51,7 @@ FIRST_SPAN, REPAIR_AT, FIXES_SPAN = (0.2, 0.45), 0.45, (0.5, 0.6)
 FIRST_ROUND_SPAN, FIRST_BENCHMARK_AT, LATER_SPAN = (0.2, 0.35), 0.35, (0.45, 0.6)
 LATER_SOURCES = ("numba", "llm")  # slow to give their candidates: with a first-answer callback, a second round
 FirstAnswer = Callable[[Report, str], None]  # the report so far, and the sources still to come ("numba")
+_ORIGINS = {"user": "your own (--candidate)", "rules": "the rules'", "numba": "numba's"}  # whose candidates, in a note
 
 
 def optimize(func: Callable[..., Any], calls: Iterable[Any], *, candidates: Iterable[Any] = (),
@@ -253,6 +254,11 @@ class _Run:
         verified.update(judging.verify_all(self, candidates, study, len(before), FIRST_SPAN))
         rejected = [(candidates[i], v.counterexample) for i, v in verified.items()
                     if isinstance(v, Check) and v.counterexample is not None]
+        unrepairable = sorted({cand.origin for cand, _ in rejected if not repairable(cand)})
+        if rejected and len(unrepairable) == len({cand.origin for cand, _ in rejected}):
+            whose = ", ".join(_ORIGINS.get(origin, origin) for origin in unrepairable)
+            self.notes.append(f"--repair asks a language model to fix the candidates it gave; the rejected ones here "
+                              f"are {whose}, so none was repaired.")
         with self.stage("repair", f"Asking for repairs of {len(rejected)} candidate(s)", REPAIR_AT):
             request = self._request(study, REPAIR_AT)
             fixes = [fixed for cand, cx in rejected if (fixed := repair(request, cand, cx)) is not None]

@@ -253,6 +253,18 @@ def test_progress_only_moves_forward_also_when_repairing(monkeypatch):
     fractions = [fraction for _, fraction in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0, seen
     assert "repairing fake-1" in [message for message, _ in seen]
+    assert not [note for note in report.notes if note.startswith("--repair")]  # it repaired: nothing to say
+
+
+@pytest.mark.one_backend
+def test_repair_says_so_when_no_rejected_candidate_came_from_a_source_that_repairs():
+    def f(x):
+        return x + 1
+
+    report = optimize(f, [((1,), {})], candidates=["def f(x):\n    return x + 2\n"], repair=True, examples=5, **QUICK)
+    assert [r.verdict for r in report.results] == ["incorrect"]
+    assert "--repair asks a language model to fix the candidates it gave; the rejected ones here are your own " \
+           "(--candidate), so none was repaired." in report.notes
 
 
 def test_without_fork_spawn_isolates_and_the_report_says_which_backend_ran(monkeypatch):

@@ -105,6 +105,11 @@ def run_sources(names: tuple[str, ...] | list[str], request: SourceRequest) -> S
     return SourceResult(candidates, notes)
 
 
+def repairable(candidate: Candidate) -> bool:
+    """Whether the source *candidate* came from can offer a fix for it (`repair`)."""
+    return candidate.origin in REPAIRERS
+
+
 def repair(request: SourceRequest, candidate: Candidate, counterexample: Counterexample) -> Candidate | None:
     """The fix its source offers for a rejected candidate, or None."""
     repairer = REPAIRERS.get(candidate.origin)
