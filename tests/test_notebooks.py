@@ -119,6 +119,6 @@ def test_06_rewrites_pandas_loops_offline_and_catches_a_groupby_that_drops_the_m
     best = next(line for line in text.splitlines() if line.startswith("best:"))
     assert "rules: frame-row-loop | faster" in best and "origin: rules" in best
     assert "{'rules: unique-groupby': 'faster'}" in text  # the phone orders (no shop) included
-    assert "units_groupby incorrect" in text and "keys differ (missing ['nan']" in text
+    assert "units_groupby incorrect" in text and "keys differ (missing [nan]" in text
     assert "accepted: rules: frame-row-loop" in text and "same revenue as before: True" in text
     assert "is in a new cell below" in text

@@ -289,14 +289,16 @@ def _keys_differ(tokens_a: list[Any], keys_a: list[Any], tokens_b: list[Any], ke
         return "keys differ"
     if not missing and not extra:
         return "key order changed"
-    return (f"keys differ (missing {_some_keys([key_a[t] for t in missing.elements()])}, "
-            f"extra {_some_keys([key_b[t] for t in extra.elements()])})")
+    parts = [f"{word} {_some_keys(keys)}" for word, keys in (
+        ("missing", [key_a[t] for t in missing.elements()]), ("extra", [key_b[t] for t in extra.elements()])) if keys]
+    return f"keys differ ({', '.join(parts)})"
 
 
 def _some_keys(keys: list[Any]) -> str:
+    """A few keys as Python writes them: ``[nan, 'nan']`` (a float NaN is no string)."""
     shown = [repr(k) for k in keys]  # in the dict's order
     more = f" and {len(shown) - MAX_SHOWN} more" if len(shown) > MAX_SHOWN else ""
-    return f"{shown[:MAX_SHOWN]}{more}"
+    return f"[{', '.join(shown[:MAX_SHOWN])}]{more}"
 
 
 def _type_name(x: Any) -> str:
