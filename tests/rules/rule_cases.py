@@ -1084,6 +1084,11 @@ def cell_keys_of_categories(df):
         n[df.at[i, "kind"]] = n.get(df.at[i, "kind"], 0) + 1
     return n
 ''', (BANDS.reset_index(drop=True),)),
+    case("frame-apply", "scores_of_a_categorical", '''
+def scores_of_a_categorical(df):
+    score = {"a": 1, "b": 2, "c": 3}
+    return df["kind"].apply(lambda c: score[c])
+''', (BANDS,)),
     case("frame-row-loop", "rows_of_categories_and_floats", '''
 def rows_of_categories_and_floats(df):
     out = []

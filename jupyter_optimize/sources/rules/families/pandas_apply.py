@@ -28,7 +28,7 @@ from ..engine.context import Context
 from ..engine.loops import SCOPE_NODES
 from ..engine.rewrite import Decline, Edit, Rewrite
 from ..engine.rows import COL, column_of, frame_kind, guard_tests, guarded_value, kept_fallback_values, row_loop
-from ..engine.schema import schema_guards
+from ..engine.schema import schema_guards, values_dtypes
 
 
 def frame_apply(fn: ast.FunctionDef, ctx: Context) -> Rewrite | None:
@@ -98,6 +98,8 @@ def _apply_edit(fn: ast.FunctionDef, node: ast.Call, ctx: Context) -> Edit:
         cols, guards = rows.cols, list(rows.guards)
         result_name: ast.expr = const(None)
     elif kind == "Series" and not node.keywords:
+        if any(d.startswith("category") for d in values_dtypes(ctx, subject)):  # pandas maps the categories:
+            raise Decline("apply/map on a categorical Series (its result keeps a categorical dtype)")
         cols = Columns(ctx, lambda n: None)
         cols.index = ast.Attribute(subject, "index", ast.Load())
         cols.env[arg] = Tr(subject, COL)
