@@ -342,7 +342,7 @@ class _Run:
             results=tuple(results),
             options=self.opts,
             stage_seconds=dict(self.stage_seconds),
-            notes=tuple(self.notes),
+            notes=tuple(note for note in self.notes if note not in {r.reason for r in results}),  # said once
             original_peak_memory=original_memory,
             scaling=scaling,
             sources=self.sources,

@@ -89,5 +89,5 @@ def test_an_empty_report_after_sources_ran_names_them():
     smooth = CASES["exponential_smoothing"]
     report = optimize(smooth.func, smooth.calls(), sources=["rules"], **QUICK)
     assert report.sources == ("rules",)
-    assert "rules ran and found none" in repr(report)
+    assert "the source rules offered none" in repr(report)
     assert "no source ran" not in repr(report)

@@ -167,6 +167,9 @@ def test_random_originals_are_seeded_and_truly_nondeterministic_ones_unverifiabl
     report = optimize(entropy, [((8,), {})], candidates=[entropy], **QUICK)
     assert report.results[0].verdict == "unverifiable"
     assert "not deterministic" in report.results[0].reason
+    assert report.results[0].reason not in report.notes  # said on the candidate's row, not once more as a note
+    alone = optimize(entropy, [((8,), {})], sources="none", **QUICK)
+    assert any("not deterministic" in note for note in alone.notes)  # with no candidate, the note is where it is said
 
 
 @pytest.mark.parametrize("call, kwargs, message", [

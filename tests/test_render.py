@@ -57,11 +57,11 @@ def test_an_empty_report_with_no_source_says_to_pass_a_candidate():
 def test_an_empty_report_after_sources_ran_says_which_ran_and_that_none_found_one():
     report = empty_report(("rules", "numba"), notes=("rules: no rule applies to f",))
     plain = text.render(report)
-    assert "The sources rules, numba ran and found none (the notes say why)" in plain
+    assert "No candidates: none of the sources rules, numba offered one (the notes say why)" in plain
     assert "note: rules: no rule applies to f" in plain
     assert "no source ran" not in plain and "were given" not in plain
     single = text.render(empty_report(("rules",)))
-    assert "The source rules ran and found none." in single  # no notes: no pointer to them
+    assert "No candidates: the source rules offered none." in single  # no notes: no pointer to them
     assert "--candidate NAME" in single  # the way to try one's own rewrite
 
 

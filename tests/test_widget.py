@@ -312,5 +312,5 @@ def test_an_empty_report_shows_no_tabs_and_says_which_sources_found_nothing():
     viewer = widget.ReportViewer(report, {})
     assert viewer.tabs is None and viewer.panes == {}
     shown = " ".join(visible(w.value) for w in viewer.view.children)
-    assert "The source rules ran and found none (the notes say why)" in shown
+    assert "the source rules offered none (the notes say why)" in shown
     assert "note: rules: no rule applies" in shown

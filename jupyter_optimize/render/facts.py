@@ -95,9 +95,9 @@ def no_candidates(report: Report) -> Sentence:
         return ("No candidates were given and no source ran: pass ", Code("--candidate NAME"),
                 " (a function or a string of code), or ", Code("candidates=[...]"), " to ", Code("optimize()"), ".")
     names = ", ".join(report.sources)
-    which = f"The source {names} ran" if len(report.sources) == 1 else f"The sources {names} ran"
+    which = f"the source {names} offered none" if len(report.sources) == 1 else f"none of the sources {names} offered one"
     why = " (the notes say why)" if report.notes else ""
-    return (f"No candidates: {which} and found none{why}. To try a rewrite of your own, pass ",
+    return (f"No candidates: {which}{why}. To try a rewrite of your own, pass ",
             Code("--candidate NAME"), ".")
 
 
