@@ -61,16 +61,3 @@ def test_a_classmethod_is_its_function_with_the_class_as_first_argument():
     assert [r.verdict in ("faster", "not_faster") for r in report.results] == [True, False], report
     assert report.results[1].verdict == "incorrect"
 
-
-def test_an_iterator_argument_is_one_line_asking_for_what_it_holds():
-    def total(xs, start=0):
-        return sum(xs, start)
-
-    numbers = (i for i in range(10))
-    with pytest.raises(UsageProblem) as caught:
-        optimize(total, [(([1, 2],), {}), ((numbers,), {})])
-    assert str(caught.value) == ("the argument `xs` of call 2 is an iterator (generator), which the first run would "
-                                 "use up: pass what it holds instead, e.g. list(xs).")
-    with pytest.raises(UsageProblem, match=r"the argument `xs` is an iterator \(map\)"):
-        optimize(total, [((map(abs, [1, -2]),), {})])
-    assert next(numbers) == 0  # the user's generator was not touched

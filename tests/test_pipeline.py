@@ -298,3 +298,7 @@ def test_an_input_that_cannot_be_copied_is_named_in_one_line():
         optimize(first, [((1, threading.Lock()), {})], candidates=["def first(x, lock):\n    return x\n"])
     assert str(caught.value).startswith("the argument `lock` of the live call (a lock, _thread.lock) cannot be "
                                         "copied, and every run gets a fresh copy of its inputs")
+    numbers = (i for i in range(3))  # a generator: used up by a run, and no copy of it can be made
+    with pytest.raises(jupyter_optimize.OptimizeError, match=r"the argument `x` of call 2 \(a generator"):
+        optimize(first, [((1, None), {}), ((numbers, None), {})], candidates=["def first(x, lock):\n    return x\n"])
+    assert next(numbers) == 0  # the user's generator was not touched

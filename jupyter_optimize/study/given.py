@@ -5,7 +5,7 @@ Mistakes come out as one `UsageProblem` line that echoes the bad value.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from ..errors import UsageProblem
@@ -21,21 +21,7 @@ def function_and_calls(func: Any, calls: Iterable[Any]) -> tuple[Any, list[Call]
         owner, func = func.__self__, func.__func__
         live = [Call((owner, *call.args), call.kwargs, origin=call.origin) for call in live]
     check_function(func)
-    _no_iterators(func, live)
     return func, live
-
-
-def _no_iterators(func: Any, calls: list[Call]) -> None:
-    """An iterator among the arguments (a generator, map(), an open file) is used up by the first run: every
-    run must get the same input, so it is one line asking for what it holds instead."""
-    params = list(inspect.signature(func).parameters)
-    for n, call in enumerate(calls, 1):
-        named = [*zip(params, call.args), *call.kwargs.items()]
-        for name, value in named:
-            if isinstance(value, Iterator):
-                where = f" of call {n}" if len(calls) > 1 else ""
-                raise UsageProblem(f"the argument `{name}`{where} is an iterator ({type(value).__name__}), which the "
-                                   f"first run would use up: pass what it holds instead, e.g. list({name}).")
 
 
 def check_function(func: Any) -> None:
