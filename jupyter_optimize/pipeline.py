@@ -212,7 +212,8 @@ class _Run:
         if not child.ok:
             if self.spawned:  # the job could not be sent? Then name the value, as the user knows it
                 _check_sendable(func, calls)
-            _check_copyable(func, calls)  # each run copies its inputs: one that cannot be copied, by name
+            if "pickle" in child.error:  # each run copies its inputs (deepcopy pickles what it cannot copy): by name
+                _check_copyable(func, calls)
             raise OptimizeError(f"Running the original {func.__name__} on its inputs failed: {child.error}")
         study: OriginalStudy = child.value
         if study.problem is not None:  # outside the domain, raising or too slow: the user's to fix

@@ -403,3 +403,30 @@ def test_writes_through_a_file_the_kernel_holds_open_are_compared_and_reach_noth
     finally:
         RUN_LOG.close()
     assert path.read_text() == "the kernel's own line, not flushed yet\n"
+
+
+def noted_abs(x):
+    RUN_LOG.write("called\n")
+    return abs(x)
+
+
+@needs_containment
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_file_written_through_is_no_reason_to_doubt_the_original_and_each_run_starts_it_anew(tmp_path, encoding):
+    """A candidate that writes the same but is wrong on a generated input is still caught there (the original's
+    second run, which tells nondeterminism apart, writes what its first did); an identical candidate passes,
+    a UTF-16 file's byte-order mark written on each run as on a new file."""
+    global RUN_LOG
+    if sandbox.chosen("") == sandbox.SPAWN:
+        pytest.skip("an open file cannot be sent to a fresh interpreter (the test above covers the message)")
+    RUN_LOG = open(tmp_path / "calls.log", "w", encoding=encoding)
+    try:
+        wrong = "def noted_abs(x):\n    RUN_LOG.write('called\\n')\n    return x\n"  # right on the live 3 only
+        same = "def noted_abs(x):\n    RUN_LOG.write('called\\n')\n    return abs(x)\n"
+        caught, passed = optimize(noted_abs, [((3,), {})], candidates=[wrong, same], **QUICK).results
+        assert caught.verdict == "incorrect" and caught.counterexample.origin == "generated", caught.reason
+        assert passed.verdict in ("faster", "not_faster"), passed.reason
+        assert not [note for note in caught.check.notes if "not deterministic" in note]
+    finally:
+        RUN_LOG.close()
+    assert (tmp_path / "calls.log").read_bytes() == b""

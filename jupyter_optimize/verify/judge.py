@@ -32,10 +32,10 @@ import numpy as np
 
 from ..model import Call, Counterexample
 from ..sandbox import containment, readback
+from . import openfiles
 from .compare import ComparisonNotes, Tolerance, difference
 from .describe import describe, describe_call
 from .effects import Close, files_difference, output_difference
-from .openfiles import OpenFiles
 from .reassociation import tolerance_for
 from .watch import GlobalsWatch, LineCoverage, globals_difference
 
@@ -63,9 +63,10 @@ def run_once(func: Callable[..., object], call: Call, seed: int | None = None) -
     if box is not None:  # this run's files and refusals only
         box.reset_files()
         box.take_refusals()
+        openfiles.before_run()
     outcome = _captured(func, args, kwargs)
     if box is not None:
-        outcome.files, outcome.refusals = box.files_written(), box.take_refusals()
+        outcome.files, outcome.refusals = {**box.files_written(), **openfiles.after_run()}, box.take_refusals()
     return outcome
 
 
@@ -181,7 +182,7 @@ class Judge:
         self.params = parameter_names(self.original)
         self.coverage = LineCoverage(self.original)
         self.globals = GlobalsWatch(self.original, self.candidate)
-        self.open_files = OpenFiles.of(self.original, self.candidate)  # writes through files the kernel holds
+        openfiles.watch(self.original, self.candidate)  # writes through files the kernel holds: compared too
         self.notes: set[str] = set()
         self.comparison = ComparisonNotes()
         self.slowest_live = 0.0  # seconds the original took on its slowest live call
@@ -213,17 +214,13 @@ class Judge:
         watch, tol = self.globals, self.tol
         shot = watch.snapshot()
         traced = self.trace_live or call.origin != "live"
-        self.open_files.start()
         with self.coverage if traced else nullcontext(self.coverage), time_limit(original_limit):
             orig = run_once(self.original, call, self.seed)
-        orig.files.update(self.open_files.written())
         if call.origin == "live":
             self.slowest_live = max(self.slowest_live, orig.seconds)
         by_original = watch.changed(shot, watch.original_space, tol, self.comparison)
         watch.restore(shot, by_original)  # the candidate starts where the original started
-        self.open_files.start()
         cand = run_once(self.candidate, call, self.seed)
-        cand.files.update(self.open_files.written())
         by_candidate = watch.changed(shot, watch.candidate_space, tol, self.comparison)
         watch.restore(shot, set(by_candidate) - set(by_original))
         watch.bind(by_original)  # both go on from the original's state

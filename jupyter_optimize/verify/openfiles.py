@@ -4,14 +4,17 @@ A function may write through a file object it reads as a global (``LOG.write(...
 ``LOG = open("run.log", "w")`` from an earlier cell). In a contained child every inherited
 descriptor that could reach a user's file points at /dev/null (`sandbox.fork`), so such a
 write changes nothing, and unless it is caught here a candidate that drops it looks the same.
-`OpenFiles` finds the writable file objects among the globals the original and the candidate
-read, points each one's descriptor at a private temporary file instead, and gives what each run
-wrote through it (``files`` of the run's `Outcome`, under the name ``<open file NAME: PATH>``),
-so that `effects.files_difference` compares them as it compares files written by path.
+`watch` (called by each `Judge`) finds the files ``open()`` made among the globals the functions
+read, and points each one's descriptor at a private temporary file instead; `judge.run_once`
+then empties them before each run (`before_run`) and takes what the run wrote through each after
+it (`after_run`), as the run's ``files`` under the name ``<open file NAME: PATH>``, so that
+`effects.files_difference` compares them as it compares files written by path.
 
-Only file objects the functions name directly are seen (not one held by a logger or an attribute
-of an object they use); the child has the kernel's copies of them, so the kernel's own files and
-objects are never touched.
+Only plain files (``open()``'s text, buffered and raw objects) that the functions name directly
+are seen: not one held by a logger or an attribute of an object they use, nor a gzip file or a
+notebook's output stream (their state or their writes are not a file's bytes). Each run starts
+such a file as new (at position 0, its encoder reset: a UTF-16 byte-order mark is written again).
+The child has the kernel's copies of them, so the kernel's own files and objects are never touched.
 """
 from __future__ import annotations
 
@@ -19,59 +22,63 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from types import CodeType, FunctionType
 from typing import Any
 
 from ..sandbox import containment
 
+_PLAIN = (io.TextIOWrapper, io.BufferedWriter, io.BufferedRandom, io.FileIO)  # what open() gives
+_watched: dict[int, tuple[str, Any, int]] = {}  # id(handle) -> (label, handle, descriptor of its temporary file)
 
-class OpenFiles:
-    """The writable open files two functions name as globals, each written into a file of its own."""
 
-    def __init__(self, files: dict[str, Any]):
-        self._files = files  # label -> the file object
-        self._into: dict[str, int] = {}  # label -> the descriptor of the temporary file behind it
-        box = containment.current()
-        for label, handle in files.items():
-            with box.own_io() if box is not None else nullcontext():
-                handle.flush()  # the kernel's pending writes, copied with the child: not this run's
+def watch(*funcs: Callable[..., object]) -> None:
+    """In a contained child only (elsewhere a write would reach the user's file: none is redirected)."""
+    box = containment.current()
+    if box is None:
+        return
+    for name, handle in _named_files(funcs).items():
+        if id(handle) in _watched:
+            continue
+        with box.own_io():
+            try:
+                handle.flush()  # the kernel's pending writes, copied with the child: into /dev/null
                 spare = tempfile.TemporaryFile()
                 os.dup2(spare.fileno(), handle.fileno())
-                self._into[label] = os.dup(spare.fileno())
+                into = os.dup(spare.fileno())
                 spare.close()
+            except (OSError, ValueError):
+                continue
+        _watched[id(handle)] = (f"<open file {name}: {handle.name}>", handle, into)
 
-    @classmethod
-    def of(cls, *funcs: Callable[..., object]) -> OpenFiles:
-        """Only in a contained child (elsewhere a write would reach the user's file: none is redirected)."""
-        if containment.current() is None:
-            return cls({})
-        return cls({f"<open file {name}: {getattr(handle, 'name', '?')}>": handle
-                    for name, handle in _named_files(funcs).items()})
 
-    def start(self) -> None:
-        """Before a run: what was written so far is forgotten."""
-        for label, handle in self._files.items():
-            self._flushed(handle)
-            os.ftruncate(self._into[label], 0)
-            os.lseek(self._into[label], 0, os.SEEK_SET)  # shared with the handle's: its next write starts at 0
-
-    def written(self) -> dict[str, bytes]:
-        """What the run wrote through each file since `start` (files written nothing are left out)."""
-        out: dict[str, bytes] = {}
-        for label, handle in self._files.items():
-            self._flushed(handle)
-            data = os.pread(self._into[label], os.fstat(self._into[label]).st_size, 0)
-            if data:
-                out[label] = data
-        return out
-
-    @staticmethod
-    def _flushed(handle: Any) -> None:
+def before_run() -> None:
+    """Each watched file as new: what was written so far is forgotten."""
+    for _, handle, into in list(_watched.values()):
         try:
             handle.flush()
-        except (OSError, ValueError):  # closed by the function: what it wrote before is in the file
+            os.ftruncate(into, 0)
+            handle.seek(0)  # position 0 for the next write; a text file's encoder reset as for a new file
+        except (OSError, ValueError):  # closed by the function, say: no longer compared
+            _forget(handle, into)
+
+
+def after_run() -> dict[str, bytes]:
+    """What the run wrote through each watched file since `before_run` (files written nothing left out)."""
+    out: dict[str, bytes] = {}
+    for label, handle, into in list(_watched.values()):
+        try:
+            handle.flush()
+        except (OSError, ValueError):  # closed by the run: what it wrote before is in the file
             pass
+        data = os.pread(into, os.fstat(into).st_size, 0)
+        if data:
+            out[label] = data
+    return out
+
+
+def _forget(handle: Any, into: int) -> None:
+    _watched.pop(id(handle), None)
+    os.close(into)
 
 
 def _named_files(funcs: tuple[Callable[..., object], ...]) -> dict[str, Any]:
@@ -81,8 +88,8 @@ def _named_files(funcs: tuple[Callable[..., object], ...]) -> dict[str, Any]:
             continue
         for name in _global_names(func.__code__):
             value = func.__globals__.get(name)
-            if _writable_file(value):
-                found.setdefault(name, value)
+            if _plain_file(value) and all(value is not other for other in found.values()):
+                found[name] = value
     return found
 
 
@@ -93,12 +100,12 @@ def _global_names(code: CodeType) -> Iterator[str]:
             yield from _global_names(const)
 
 
-def _writable_file(value: Any) -> bool:
-    """An open file object for writing, other than the standard streams (in a child its descriptor points
-    at /dev/null by now, so its kind cannot tell: its path name does)."""
-    if not isinstance(value, io.IOBase) or value.closed:
+def _plain_file(value: Any) -> bool:
+    """A file ``open()`` made, open for writing, other than the standard streams (in a child its descriptor
+    points at /dev/null by now, so its kind cannot tell: its path name does)."""
+    if type(value) not in _PLAIN:
         return False
     try:
-        return bool(value.writable()) and value.fileno() > 2 and isinstance(getattr(value, "name", None), str)
-    except (OSError, ValueError, io.UnsupportedOperation):  # an in-memory buffer has no descriptor
+        return not value.closed and bool(value.writable()) and value.fileno() > 2 and isinstance(value.name, str)
+    except (OSError, ValueError, AttributeError):  # detached, or closed underneath
         return False
