@@ -91,14 +91,7 @@ def test_candidates_that_cannot_run_are_failed_with_the_reason(source, reason):
 
 @pytest.mark.one_backend
 def test_a_lone_candidate_not_in_a_list_is_one_candidate_and_a_name_gets_a_hint():
-    def total(xs):
-        s = 0
-        for x in xs:
-            s += x
-        return s
-
-    def summed(xs):
-        return sum(xs)
+    from test_replay import summed, total  # a loop, and the builtin that replaces it
 
     calls = [((list(range(2000)),), {})]
     by_source = optimize(total, calls, candidates="def total(xs):\n    return sum(xs)\n", **QUICK).results

@@ -92,8 +92,7 @@ def classified(cx: Counterexample, live: list[Call], judge: Judge, admits: Calla
 
 
 def _with_likeness(cx: Counterexample, live: list[Call], judge: Judge) -> Counterexample:
-    if cx.inputs is None:
-        return cx
+    assert cx.inputs is not None
     names = edges.names_in(getattr(judge.original, "__globals__", {}))
     try:
         found = edges.classify(cx.inputs, live, judge.params, names)

@@ -73,7 +73,7 @@ def classify(call: Call, live: Sequence[Call], params: Sequence[str], names: Nam
     """'like your data' or 'an edge beyond your data', with the edges named and the --assume that excludes them."""
     found: list[Edge] = []
     for name, value in bound(call, params).items():
-        seen = [v for c in live for n, v in bound(c, params).items() if n == name]
+        seen = _live_values(name, live, params)
         if seen:
             found += argument_edges(name, value, seen, names)
     if not found:
@@ -86,10 +86,9 @@ def without_sign_edges(call: Call, live: Sequence[Call], params: Sequence[str]) 
     do take (``[-5]`` -> ``[5]`` where yours are positive), or None when no argument has such an edge. The
     search shrinks towards small values of either sign, so a difference that does not depend on the sign
     can come out negative: when this call differs too, it is the counterexample, and no edge is named."""
-    values = bound(call, params)
     lifted: dict[str, Any] = {}
-    for name, value in values.items():
-        seen = [v for c in live for n, v in bound(c, params).items() if n == name and v is not None]
+    for name, value in bound(call, params).items():
+        seen = [v for v in _live_values(name, live, params) if v is not None]
         if _kind(value) not in ("array", "number", "sequence") or not seen or any(_kind(v) != _kind(value) for v in seen):
             continue
         sign = _live_sign(seen)
@@ -138,6 +137,11 @@ def _number_with_sign(x: Any, sign: int) -> Any:
     if isinstance(x, np.integer) and x == np.iinfo(type(x)).min:
         return None
     return type(x)(abs(x) * sign)
+
+
+def _live_values(name: str, live: Sequence[Call], params: Sequence[str]) -> list[Any]:
+    """What the live calls pass for the parameter *name*."""
+    return [v for c in live for n, v in bound(c, params).items() if n == name]
 
 
 def suggestion(found: Sequence[Edge]) -> str:
